@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "aepo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aepo", targets: ["Server"]),
+        .library(name: "Benchmarks", targets: ["Benchmarks"]),
+        .library(name: "Trainer", targets: ["Trainer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure library: datasets, adapters, agent loop, tools, scorers, model clients.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Samples")]
+        ),
+        // OpenBLAS through its CBLAS interface (plumbing only).
+        .systemLibrary(
+            name: "CBLAS",
+            path: "Sources/CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Tiny GPT, tokenizer, optimiser, safetensors, rollout engine.
+        .target(
+            name: "Trainer",
+            dependencies: ["CBLAS"]
+        ),
+        // migrations/*.sql (the schema) and Public/ (assets, templates), bundled
+        // beside the binary so it runs from any working directory.
+        .target(
+            name: "Assets",
+            path: ".",
+            exclude: ["Package.swift", "README.md", "scripts", "docs", ".ci"],
+            sources: ["Sources/Assets"],
+            resources: [.copy("migrations"), .copy("Public")]
+        ),
+        // The `aepo` executable: CLI, HTTP app, SQLite store, jobs, pages.
+        .executableTarget(
+            name: "Server",
+            dependencies: [
+                "Benchmarks", "Trainer", "Assets",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+    ]
+)

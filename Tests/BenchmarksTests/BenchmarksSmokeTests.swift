@@ -1,0 +1,6 @@
+import Testing
+@testable import Benchmarks
+
+@Test func moduleLoads() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Trainer
+
+@Test func moduleLoads() {
+    #expect(Bool(true))
+}
