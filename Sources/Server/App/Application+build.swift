@@ -1,0 +1,66 @@
+import Assets
+import Foundation
+import Hummingbird
+import Logging
+
+/// What a started application owns besides its router.
+struct AppServices: Sendable {
+    let config: ServerConfig
+    let database: AppDatabase
+    let checkpoints: CheckpointStore
+    let metrics: ServerMetrics
+    let adminToken: AdminTokenSource
+}
+
+/// Prepares the data directory: creates it, opens and migrates the
+/// database, sweeps what a killed server left behind, ensures an admin token.
+func prepareServices(_ config: ServerConfig, logger: Logger) throws -> AppServices {
+    let fileManager = FileManager.default
+    for directory in [config.dataDirectory, config.checkpointsDirectory, config.temporaryDirectory] {
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+    // Temp files are uploads that never completed: a killed server's leftovers.
+    for name in (try? fileManager.contentsOfDirectory(atPath: config.temporaryDirectory.path)) ?? [] {
+        try? fileManager.removeItem(at: config.temporaryDirectory.appendingPathComponent(name))
+    }
+    let database = try AppDatabase.open(directory: config.dataDirectory)
+    let checkpoints = CheckpointStore(database: database, directory: config.checkpointsDirectory)
+    let swept = try checkpoints.sweepUnreferencedFiles()
+    if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
+    let adminToken = try AdminToken.ensure(
+        environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
+    return AppServices(
+        config: config, database: database, checkpoints: checkpoints, metrics: ServerMetrics(), adminToken: adminToken)
+}
+
+/// The router with every route and middleware; tests drive it directly.
+func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: services.metrics))
+    router.add(middleware: ErrorMiddleware())
+    MetaController(database: services.database, metrics: services.metrics, publicDirectory: Assets.publicDirectory)
+        .addRoutes(to: router)
+    let checkpoints = CheckpointController(
+        store: services.checkpoints, config: services.config, metrics: services.metrics)
+    let api = router.group("api/v1")
+    checkpoints.addReadRoutes(to: api)
+    let writes = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .write))
+    checkpoints.addWriteRoutes(to: writes)
+    return router
+}
+
+/// Builds the `aepo serve` application: the router on an HTTP/1.1 server
+/// that answers `Expect: 100-continue`, with graceful shutdown on SIGTERM.
+func buildApplication(
+    _ config: ServerConfig, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let services = try prepareServices(config, logger: logger)
+    let maxUpload = config.maxUploadBytes
+    return Application(
+        router: buildRouter(services),
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxUpload)])),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+        logger: logger
+    )
+}

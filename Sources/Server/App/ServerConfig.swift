@@ -1,0 +1,24 @@
+import Foundation
+
+/// Everything `aepo serve` needs, built from flags and the environment.
+struct ServerConfig: Sendable {
+    var host = "127.0.0.1"
+    var port = 8080
+    var dataDirectory = URL(fileURLWithPath: "aepo-data")
+    /// Largest accepted upload body, in bytes (default 64 GiB).
+    var maxUploadBytes: Int64 = 64 << 30
+    /// Largest accepted JSON body, in bytes.
+    var maxJSONBytes = 1 << 20
+    /// `AEPO_ADMIN_TOKEN`, when set.
+    var adminToken: String?
+
+    var checkpointsDirectory: URL { dataDirectory.appendingPathComponent("checkpoints", isDirectory: true) }
+    /// Where uploads are written before they are complete and hashed.
+    var temporaryDirectory: URL { dataDirectory.appendingPathComponent("tmp", isDirectory: true) }
+
+    /// The data directory from `--data-dir`, else `AEPO_DATA_DIR`, else `./aepo-data`.
+    static func dataDirectory(flag: String?, environment: [String: String]) -> URL {
+        let path = flag ?? environment["AEPO_DATA_DIR"] ?? "aepo-data"
+        return URL(fileURLWithPath: path).standardizedFileURL
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+
+/// `/api/v1/checkpoints`: streamed uploads, endpoint registration, listing.
+struct CheckpointController: Sendable {
+    let store: CheckpointStore
+    let config: ServerConfig
+    let metrics: ServerMetrics
+
+    /// Body of `POST /api/v1/checkpoints` registering a served model.
+    struct EndpointRegistration: Decodable {
+        struct Endpoint: Decodable {
+            var url: String
+            var model: String
+            var maxConcurrency: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case url, model
+                case maxConcurrency = "max_concurrency"
+            }
+        }
+
+        var name: String
+        var endpoint: Endpoint
+    }
+
+    struct Page: Encodable {
+        var checkpoints: [CheckpointView]
+        var next: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(checkpoints, forKey: .checkpoints)
+            try container.encode(next, forKey: .next)  // null on the last page, as the contract says
+        }
+
+        enum CodingKeys: String, CodingKey { case checkpoints, next }
+    }
+
+    func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("checkpoints", use: list)
+        group.get("checkpoints/{id}", use: show)
+    }
+
+    func addWriteRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.put("checkpoints", use: upload)
+        group.post("checkpoints", use: create)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
+        let cursor = try Query.optionalInteger(request, "cursor")
+        let page = try store.list(limit: limit, before: cursor.map(Int64.init))
+        return try JSONResponse.make(Page(checkpoints: page.checkpoints, next: page.next.map(String.init)))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        return try JSONResponse.make(try store.checkpoint(id: id))
+    }
+
+    /// POST: raw bytes when `?name=` is given, else a JSON endpoint registration.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if request.uri.queryParameters["name"] != nil {
+            return try await upload(request, context: context)
+        }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else {
+            throw APIError.unsupportedMediaType(
+                "POST /api/v1/checkpoints takes JSON {\"name\",\"endpoint\":{\"url\",\"model\"}}, "
+                    + "or raw bytes with ?name=NAME")
+        }
+        let body = try await request.decodeJSON(EndpointRegistration.self, limit: config.maxJSONBytes)
+        let name = try Name.validate(body.name)
+        let url = try EndpointURL.validate(body.endpoint.url)
+        let model = body.endpoint.model.trimmingCharacters(in: .whitespaces)
+        guard !model.isEmpty, model.count <= 500 else {
+            throw APIError.badRequest("invalid_endpoint", "endpoint.model must be 1-500 characters")
+        }
+        let concurrency = body.endpoint.maxConcurrency ?? 16
+        guard (1...4096).contains(concurrency) else {
+            throw APIError.badRequest("invalid_endpoint", "endpoint.max_concurrency must be between 1 and 4096")
+        }
+        let registration = try store.registerEndpoint(name: name, url: url, model: model, maxConcurrency: concurrency)
+        return try JSONResponse.make(registration.checkpoint, status: registration.created ? .created : .ok)
+    }
+
+    /// Streams the body to a temp file while hashing it, then registers it.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try Name.validate(request.uri.queryParameters["name"].map(String.init))
+        if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > config.maxUploadBytes {
+            throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
+        }
+        let sink = try UploadSink(directory: config.temporaryDirectory)
+        do {
+            for try await buffer in request.body {
+                guard sink.byteCount + Int64(buffer.readableBytes) <= config.maxUploadBytes else {
+                    throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
+                }
+                try sink.append(buffer)
+            }
+            let sha256 = try sink.finish()
+            let format = try SafetensorsInspector.inspect(fileAt: sink.temporaryURL)
+            let registration = try store.registerFile(
+                name: name, sha256: sha256, bytes: sink.byteCount, format: format, temporaryFile: sink.temporaryURL)
+            metrics.recordUpload(result: registration.created ? "created" : "existing", bytes: sink.byteCount)
+            return try JSONResponse.make(registration.checkpoint, status: registration.created ? .created : .ok)
+        } catch {
+            sink.discard()
+            metrics.recordUpload(result: "failed", bytes: sink.byteCount)
+            throw error
+        }
+    }
+}

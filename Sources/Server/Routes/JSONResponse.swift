@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Encodes API values: bare objects, snake_case keys set by each type,
+/// sorted keys so output is stable.
+enum JSONResponse {
+    static func make<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Request {
+    /// Decodes a JSON body of at most `limit` bytes, refusing other content
+    /// types with 415 and bad JSON with 400 naming the problem.
+    func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int) async throws -> Value {
+        guard let contentType = headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
+            throw APIError.unsupportedMediaType("this route takes a JSON body (Content-Type: application/json)")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "payload_too_large", "a JSON body may have at most \(limit) bytes")
+        }
+        return try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
+    }
+}

@@ -1,0 +1,57 @@
+import Assets
+import Foundation
+import GRDB
+
+/// The server's SQLite database: one WAL file under the data directory whose
+/// schema comes only from the numbered `migrations/*.sql` files.
+struct AppDatabase: Sendable {
+    /// The connection pool (a `DatabasePool` in the daemon, a queue in tests).
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) `<directory>/aepo.sqlite` in WAL mode and
+    /// applies every pending migration in file-name order.
+    static func open(directory: URL, migrationsDirectory: URL = Assets.migrationsDirectory) throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        let path = directory.appendingPathComponent("aepo.sqlite").path
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let database = AppDatabase(writer: pool)
+        try database.migrate(from: migrationsDirectory)
+        return database
+    }
+
+    /// An in-memory database with the full schema, for tests.
+    static func inMemory(migrationsDirectory: URL = Assets.migrationsDirectory) throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let database = AppDatabase(writer: try DatabaseQueue(configuration: configuration))
+        try database.migrate(from: migrationsDirectory)
+        return database
+    }
+
+    /// Applies the migrations in `directory` that have not run yet.
+    func migrate(from directory: URL) throws {
+        var migrator = DatabaseMigrator()
+        for file in try Self.migrationFiles(in: directory) {
+            let sql = try String(contentsOf: file, encoding: .utf8)
+            migrator.registerMigration(file.lastPathComponent) { db in
+                try db.execute(sql: sql)
+            }
+        }
+        try migrator.migrate(writer)
+    }
+
+    /// The `*.sql` files of a migrations directory, in the order they apply.
+    static func migrationFiles(in directory: URL) throws -> [URL] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        return names.filter { $0.hasSuffix(".sql") }.sorted().map { directory.appendingPathComponent($0) }
+    }
+
+    /// The schema version: how many migrations have been applied.
+    func schemaVersion() throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0
+        }
+    }
+}
