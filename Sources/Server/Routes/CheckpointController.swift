@@ -88,7 +88,8 @@ struct CheckpointController: Sendable {
     /// Streams the body to a temp file while hashing it, then registers it.
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Name.validate(request.uri.queryParameters["name"].map(String.init))
-        if let declared = request.headers[.contentLength].flatMap(Int64.init), declared > config.maxUploadBytes {
+        let declared = request.headers[.contentLength].flatMap(Int64.init)
+        if let declared, declared > config.maxUploadBytes {
             throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
         }
         let sink = try UploadSink(directory: config.temporaryDirectory)
@@ -98,6 +99,10 @@ struct CheckpointController: Sendable {
                     throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
                 }
                 try sink.append(buffer)
+            }
+            if let declared, declared != sink.byteCount {
+                throw APIError.badRequest(
+                    "truncated_body", "received \(sink.byteCount) of the \(declared) bytes announced by Content-Length")
             }
             let sha256 = try sink.finish()
             let format = try SafetensorsInspector.inspect(fileAt: sink.temporaryURL)

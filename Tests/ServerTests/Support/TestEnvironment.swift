@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+@testable import Server
+
+/// A throwaway data directory and the services of an app built on it.
+struct TestEnvironment {
+    let directory: URL
+    let services: AppServices
+
+    /// The admin token of this environment.
+    let adminToken = "test-admin-token"
+
+    init(maxUploadBytes: Int64 = 64 << 30) throws {
+        directory = try TemporaryDirectory.make()
+        var config = ServerConfig()
+        config.dataDirectory = directory
+        config.maxUploadBytes = maxUploadBytes
+        config.adminToken = adminToken
+        services = try prepareServices(config, logger: Logger(label: "test"))
+    }
+
+    /// An application on the router, for `app.test(.router)`.
+    func application() -> some ApplicationProtocol {
+        Application(router: buildRouter(services))
+    }
+
+    /// Mints a token with `role` directly in the database.
+    func token(role: Role) throws -> String {
+        let token = Tokens.generate()
+        try services.database.writer.write { db in try Tokens.insert(token, name: "test-\(role)", role: role, in: db) }
+        return token
+    }
+
+    func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
+
+    var adminHeaders: HTTPFields { bearer(adminToken) }
+
+    /// Names of the files currently under `<data-dir>/tmp`.
+    func temporaryFiles() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: services.config.temporaryDirectory.path)) ?? []
+    }
+
+    /// Names of the files currently under `<data-dir>/checkpoints`.
+    func checkpointFiles() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: services.config.checkpointsDirectory.path)) ?? []
+    }
+
+    func checkpointRowCount() throws -> Int {
+        try services.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkpoint") ?? 0 }
+    }
+}
+
+enum TemporaryDirectory {
+    static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("aepo-test-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+extension ByteBuffer {
+    /// The buffer's bytes decoded as JSON.
+    func json<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(buffer: self))
+    }
+
+    /// The `error.code` of an API error body, if this is one.
+    var errorCode: String? {
+        struct Body: Decodable {
+            struct Detail: Decodable { let code: String; let message: String }
+            let error: Detail
+        }
+        return try? json(Body.self).error.code
+    }
+}
