@@ -29,7 +29,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Samples")]
+            resources: [.copy("Samples"), .copy("Scripts")]
         ),
         // OpenBLAS through its CBLAS interface (plumbing only).
         .systemLibrary(

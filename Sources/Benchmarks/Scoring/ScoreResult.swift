@@ -1,0 +1,28 @@
+/// The correctness rule that produced a score.
+public enum ScoringMetric: String, Sendable, Hashable, Codable {
+    /// Math answer equivalence (Swift rules, then math-verify).
+    case mathEqual = "math-equal"
+    /// SQuAD exact match over the aliases.
+    case exactMatch = "em"
+    /// The rule-based GAIA scorer.
+    case gaiaRules = "gaia-rules"
+    /// An LLM judge, or the rule-based check when it already said correct.
+    case judge
+}
+
+/// One scored sample.
+public struct ScoreResult: Sendable, Hashable, Codable {
+    /// Whether the sample counts as correct for Pass@k.
+    public let correct: Bool
+    /// The token F1 (best alias) for the QA family; 1 or 0 otherwise.
+    public let score: Double
+    /// The correctness rule used.
+    public let metric: ScoringMetric
+
+    /// Creates a result.
+    public init(correct: Bool, score: Double, metric: ScoringMetric) {
+        self.correct = correct
+        self.score = score
+        self.metric = metric
+    }
+}

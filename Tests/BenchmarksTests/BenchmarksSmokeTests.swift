@@ -1,6 +1,0 @@
-import Testing
-@testable import Benchmarks
-
-@Test func moduleLoads() {
-    #expect(Bool(true))
-}
