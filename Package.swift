@@ -28,6 +28,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Samples"), .copy("Scripts")]
         ),
@@ -47,7 +48,10 @@ let package = Package(
         .target(
             name: "Assets",
             path: ".",
-            exclude: ["Package.swift", "README.md", "scripts", "docs", ".ci"],
+            exclude: [
+                "Package.swift", "README.md", "scripts", "docs", "Tests", "Sources/Benchmarks",
+                "Sources/Trainer", "Sources/Server", "Sources/CBLAS",
+            ],
             sources: ["Sources/Assets"],
             resources: [.copy("migrations"), .copy("Public")]
         ),
@@ -67,7 +71,10 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
-        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
+        .testTarget(
+            name: "BenchmarksTests",
+            dependencies: ["Benchmarks", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
         .testTarget(
             name: "ServerTests",
