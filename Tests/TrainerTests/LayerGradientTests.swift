@@ -89,7 +89,7 @@ import Testing
         }
         _ = loss()
         GELU.backward(dinp: dinp.pointer, inp: inp.pointer, dout: r.pointer, N: N)
-        checkGradient("gelu.inp", input: inp, analytic: dinp, eps: 1e-3, loss: loss)
+        checkGradient("gelu.inp", input: inp, analytic: dinp, loss: loss)
     }
 
     @Test func residual() {
