@@ -65,9 +65,9 @@ extension GPT {
         let G = lastRows.count
         LayerNorm.forward(
             out: ws.ln, mean: ws.mean, rstd: ws.rstd, inp: ws.proj, weight: p.lnfWeight, bias: p.lnfBias, N: G, C: C)
-        Matmul.forward(out: ws.fch, inp: ws.ln, weight: p.wte, bias: nil, N: G, C: C, OC: V)
+        Matmul.forward(out: ws.logits, inp: ws.ln, weight: p.wte, bias: nil, N: G, C: C, OC: V)
         for (i, last) in lastRows.enumerated() {
-            (cache.logits.pointer + last.sequence * V).update(from: ws.fch + i * V, count: V)
+            (cache.logits.pointer + last.sequence * V).update(from: ws.logits + i * V, count: V)
         }
         for (b, tokens) in newTokens.enumerated() { cache.lengths[b] += tokens.count }
     }

@@ -57,7 +57,7 @@ public final class KVCache {
     /// A workspace for `rows` packed rows, reusing the previous one when large enough.
     func workspace(rows: Int) -> DecodeWorkspace {
         if let ws = workspace, ws.capacity >= rows { return ws }
-        let ws = DecodeWorkspace(config: config, rows: max(rows, batchSize))
+        let ws = DecodeWorkspace(config: config, rows: max(rows, batchSize), sequences: batchSize)
         workspace = ws
         return ws
     }
@@ -72,16 +72,19 @@ final class DecodeWorkspace {
     let qkv, fch, fchGelu: UnsafeMutablePointer<Float>
     /// (R) LayerNorm statistics; (maxT) attention scores of one row and head.
     let mean, rstd, scores: UnsafeMutablePointer<Float>
+    /// (B, V) logits of the last row of each sequence.
+    let logits: UnsafeMutablePointer<Float>
     private let storage: FloatBuffer
 
-    init(config: GPTConfig, rows: Int) {
+    init(config: GPTConfig, rows: Int, sequences: Int) {
         let C = config.modelDimension
         capacity = rows
-        storage = FloatBuffer(count: rows * C * 15 + 2 * rows + config.contextLength)
+        storage = FloatBuffer(count: rows * C * 15 + 2 * rows + config.contextLength + sequences * config.vocabSize)
         var carver = BufferCarver(storage)
         x = carver.take(rows * C); ln = carver.take(rows * C)
         atty = carver.take(rows * C); proj = carver.take(rows * C)
         qkv = carver.take(rows * 3 * C); fch = carver.take(rows * 4 * C); fchGelu = carver.take(rows * 4 * C)
         mean = carver.take(rows); rstd = carver.take(rows); scores = carver.take(config.contextLength)
+        logits = carver.take(sequences * config.vocabSize)
     }
 }
