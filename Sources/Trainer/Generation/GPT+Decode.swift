@@ -1,11 +1,14 @@
+import CBLAS
+
 extension GPT {
     /// Incremental forward pass with a KV cache: appends `newTokens[b]` to
     /// sequence b (at positions `cache.lengths[b]...`) and writes the logits
     /// after each sequence's last new token into `cache.logits` row b
     /// (rows of sequences given no tokens are left as they were).
     ///
-    /// All new tokens of all sequences are packed into R rows so every linear
-    /// layer is one sgemm of R rows; attention reads each sequence's own cache.
+    /// All new tokens of all sequences are packed into R rows (kept
+    /// feature-major, see `FeatureMajor`) so every linear layer is one sgemm;
+    /// attention reads each sequence's own cache.
     /// Prefill (whole prompts) and decoding (one token each) are the same call.
     /// - Parameters:
     ///   - newTokens: B arrays of token ids (possibly empty).
@@ -35,39 +38,43 @@ extension GPT {
         let C = config.modelDimension, V = config.vocabSize
         let ws = cache.workspace(rows: R)
         let p = params
+        // activations are feature-major, (features, R): see `FeatureMajor`
         for r in 0..<R {
-            let o = ws.x + r * C, tokenRow = p.wte + Int(rowToken[r]) * C, positionRow = p.wpe + Int(rowPosition[r]) * C
-            for i in 0..<C { o[i] = tokenRow[i] + positionRow[i] }
+            let tokenRow = p.wte + Int(rowToken[r]) * C, positionRow = p.wpe + Int(rowPosition[r]) * C
+            for i in 0..<C { ws.x[i * R + r] = tokenRow[i] + positionRow[i] }
         }
         for l in 0..<config.layerCount {
             let w = p.layers[l]
-            LayerNorm.forward(
-                out: ws.ln, mean: ws.mean, rstd: ws.rstd, inp: ws.x, weight: w.ln1Weight, bias: w.ln1Bias, N: R, C: C)
-            Matmul.forward(out: ws.qkv, inp: ws.ln, weight: w.qkvWeight, bias: w.qkvBias, N: R, C: C, OC: 3 * C)
+            FeatureMajor.layerNorm(
+                outT: ws.ln, mean: ws.mean, rstd: ws.rstd, inpT: ws.x, weight: w.ln1Weight, bias: w.ln1Bias, R: R, C: C)
+            FeatureMajor.linear(outT: ws.qkv, inpT: ws.ln, weight: w.qkvWeight, bias: w.qkvBias, R: R, C: C, OC: 3 * C)
             cachedAttention(layer: l, rows: R, sequence: rowSequence, position: rowPosition, cache: cache, ws: ws)
-            Matmul.forward(
-                out: ws.proj, inp: ws.atty, weight: w.attnProjWeight, bias: w.attnProjBias, N: R, C: C, OC: C)
+            FeatureMajor.linear(
+                outT: ws.proj, inpT: ws.atty, weight: w.attnProjWeight, bias: w.attnProjBias, R: R, C: C, OC: C)
             Residual.forward(out: ws.x, inp1: ws.x, inp2: ws.proj, N: R * C)
-            LayerNorm.forward(
-                out: ws.ln, mean: ws.mean, rstd: ws.rstd, inp: ws.x, weight: w.ln2Weight, bias: w.ln2Bias, N: R, C: C)
-            Matmul.forward(out: ws.fch, inp: ws.ln, weight: w.fcWeight, bias: w.fcBias, N: R, C: C, OC: 4 * C)
+            FeatureMajor.layerNorm(
+                outT: ws.ln, mean: ws.mean, rstd: ws.rstd, inpT: ws.x, weight: w.ln2Weight, bias: w.ln2Bias, R: R, C: C)
+            FeatureMajor.linear(outT: ws.fch, inpT: ws.ln, weight: w.fcWeight, bias: w.fcBias, R: R, C: C, OC: 4 * C)
             GELU.forward(out: ws.fchGelu, inp: ws.fch, N: R * 4 * C)
-            Matmul.forward(
-                out: ws.proj, inp: ws.fchGelu, weight: w.fcProjWeight, bias: w.fcProjBias, N: R, C: 4 * C, OC: C)
+            FeatureMajor.linear(
+                outT: ws.proj, inpT: ws.fchGelu, weight: w.fcProjWeight, bias: w.fcProjBias, R: R, C: 4 * C, OC: C)
             Residual.forward(out: ws.x, inp1: ws.x, inp2: ws.proj, N: R * C)
         }
-        // gather each sequence's last new row, then final LayerNorm and logits on those rows only
+        // each sequence's last new row -> final LayerNorm and logits on those G columns only
         var lastRows: [(sequence: Int, row: Int)] = []
         for r in 0..<R where r == R - 1 || rowSequence[r + 1] != rowSequence[r] {
             lastRows.append((rowSequence[r], r))
         }
-        for (i, last) in lastRows.enumerated() { (ws.proj + i * C).update(from: ws.x + last.row * C, count: C) }
         let G = lastRows.count
-        LayerNorm.forward(
-            out: ws.ln, mean: ws.mean, rstd: ws.rstd, inp: ws.proj, weight: p.lnfWeight, bias: p.lnfBias, N: G, C: C)
-        Matmul.forward(out: ws.logits, inp: ws.ln, weight: p.wte, bias: nil, N: G, C: C, OC: V)
-        for (i, last) in lastRows.enumerated() {
-            (cache.logits.pointer + last.sequence * V).update(from: ws.logits + i * V, count: V)
+        for (g, last) in lastRows.enumerated() {
+            for i in 0..<C { ws.proj[i * G + g] = ws.x[i * R + last.row] }
+        }
+        FeatureMajor.layerNorm(
+            outT: ws.ln, mean: ws.mean, rstd: ws.rstd, inpT: ws.proj, weight: p.lnfWeight, bias: p.lnfBias, R: G, C: C)
+        FeatureMajor.linear(outT: ws.logits, inpT: ws.ln, weight: p.wte, bias: nil, R: G, C: C, OC: V)
+        for (g, last) in lastRows.enumerated() {
+            let row = cache.logits.pointer + last.sequence * V
+            for v in 0..<V { row[v] = ws.logits[v * G + g] }
         }
         for (b, tokens) in newTokens.enumerated() { cache.lengths[b] += tokens.count }
     }
@@ -83,22 +90,26 @@ extension GPT {
         for r in 0..<R {
             for h in 0..<NH {
                 let block = cache.blockOffset(layer: l, sequence: sequence[r], head: h) + Int(position[r]) * hs
-                (keys + block).update(from: ws.qkv + r * 3 * C + C + h * hs, count: hs)
-                (values + block).update(from: ws.qkv + r * 3 * C + 2 * C + h * hs, count: hs)
+                FeatureMajor.gatherColumn(keys + block, from: ws.qkv + (C + h * hs) * R, column: r, rows: hs, R: R)
+                FeatureMajor.gatherColumn(values + block, from: ws.qkv + (2 * C + h * hs) * R, column: r, rows: hs, R: R)
             }
         }
-        let scores = ws.scores
+        let scores = ws.scores, q = ws.head, out = ws.head + hs
         for r in 0..<R {
             let count = Int(position[r]) + 1
             for h in 0..<NH {
                 let block = cache.blockOffset(layer: l, sequence: sequence[r], head: h)
-                let q = ws.qkv + r * 3 * C + h * hs
-                for j in 0..<count { scores[j] = FastMath.dot(q, keys + block + j * hs, hs) * scale }
+                FeatureMajor.gatherColumn(q, from: ws.qkv + h * hs * R, column: r, rows: hs, R: R)
+                // scores = scale * K[0..<count] q ; out = V[0..<count]^T softmax(scores)
+                cblas_sgemv(
+                    CblasRowMajor, CblasNoTrans, Int32(count), Int32(hs), scale, keys + block, Int32(hs),
+                    q, 1, 0, scores, 1)
                 let maxValue = FastMath.max(scores, count)
                 let inv = 1 / FastMath.expShiftInPlace(scores, count, shift: maxValue)
-                let out = ws.atty + r * C + h * hs
-                out.update(repeating: 0, count: hs)
-                for j in 0..<count { FastMath.axpy(out, scores[j] * inv, values + block + j * hs, hs) }
+                cblas_sgemv(
+                    CblasRowMajor, CblasTrans, Int32(count), Int32(hs), inv, values + block, Int32(hs),
+                    scores, 1, 0, out, 1)
+                FeatureMajor.scatterColumn(out, into: ws.atty + h * hs * R, column: r, rows: hs, R: R)
             }
         }
     }

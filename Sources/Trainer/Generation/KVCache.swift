@@ -63,28 +63,33 @@ public final class KVCache {
     }
 }
 
-/// Scratch rows for one `GPT.decode` call (R rows packed across sequences).
+/// Scratch for one `GPT.decode` call: R rows packed across sequences, stored
+/// feature-major ((features, R), see `FeatureMajor`).
 final class DecodeWorkspace {
     let capacity: Int
-    /// (R, C) residual stream, LayerNorm output, attention output, projection.
+    /// (C, R) residual stream, LayerNorm output, attention output, projection.
     let x, ln, atty, proj: UnsafeMutablePointer<Float>
-    /// (R, 3C) fused q | k | v; (R, 4C) MLP hidden before and after GELU.
+    /// (3C, R) fused q | k | v; (4C, R) MLP hidden before and after GELU.
     let qkv, fch, fchGelu: UnsafeMutablePointer<Float>
-    /// (R) LayerNorm statistics; (maxT) attention scores of one row and head.
-    let mean, rstd, scores: UnsafeMutablePointer<Float>
-    /// (B, V) logits of the last row of each sequence.
+    /// (R) LayerNorm statistics; (maxT) attention scores of one row and head;
+    /// (2 hs) one head's query and output.
+    let mean, rstd, scores, head: UnsafeMutablePointer<Float>
+    /// (V, B) logits of the last row of each sequence.
     let logits: UnsafeMutablePointer<Float>
     private let storage: FloatBuffer
 
     init(config: GPTConfig, rows: Int, sequences: Int) {
         let C = config.modelDimension
         capacity = rows
-        storage = FloatBuffer(count: rows * C * 15 + 2 * rows + config.contextLength + sequences * config.vocabSize)
+        storage = FloatBuffer(
+            count: rows * C * 15 + 2 * rows + config.contextLength + 2 * config.headDimension
+                + sequences * config.vocabSize)
         var carver = BufferCarver(storage)
         x = carver.take(rows * C); ln = carver.take(rows * C)
         atty = carver.take(rows * C); proj = carver.take(rows * C)
         qkv = carver.take(rows * 3 * C); fch = carver.take(rows * 4 * C); fchGelu = carver.take(rows * 4 * C)
         mean = carver.take(rows); rstd = carver.take(rows); scores = carver.take(config.contextLength)
+        head = carver.take(2 * config.headDimension)
         logits = carver.take(sequences * config.vocabSize)
     }
 }
