@@ -79,6 +79,30 @@ import Testing
         checkGradient("attention.qkv", input: qkv, analytic: dqkv, loss: loss)
     }
 
+    /// Longer than `Attention.queryBlock`, so several query blocks are used.
+    @Test func attentionAcrossQueryBlocks() {
+        let B = 1, T = Attention.queryBlock + 9, C = 4, NH = 2
+        let qkv = randomBuffer(B * T * 3 * C, seed: 30, scale: 1.5)
+        let out = FloatBuffer(count: B * T * C), att = FloatBuffer(count: B * NH * T * T)
+        let outRef = FloatBuffer(count: B * T * C), attRef = FloatBuffer(count: B * NH * T * T)
+        Attention.forwardNaive(out: outRef.pointer, att: attRef.pointer, qkv: qkv.pointer, B: B, T: T, C: C, NH: NH)
+        let r = randomBuffer(B * T * C, seed: 31)
+        let dqkv = FloatBuffer(count: B * T * 3 * C), scratch = randomBuffer(T * T, seed: 32)  // garbage must not leak
+        func loss() -> Double {
+            Attention.forward(out: out.pointer, att: att.pointer, qkv: qkv.pointer, B: B, T: T, C: C, NH: NH)
+            return projectedLoss(out, r)
+        }
+        _ = loss()
+        for i in 0..<out.count { #expect(abs(out[i] - outRef[i]) < 1e-5) }
+        for i in 0..<att.count { #expect(abs(att[i] - attRef[i]) < 1e-6) }
+        Attention.backward(
+            dqkv: dqkv.pointer, scratch: scratch.pointer, dout: r.pointer, qkv: qkv.pointer, att: att.pointer,
+            B: B, T: T, C: C, NH: NH)
+        var rng = Xoshiro256(seed: 33)
+        let indices = (0..<80).map { _ in Int(rng.next() % UInt64(qkv.count)) } + [0, qkv.count - 1]
+        checkGradient("attention.qkv (T=\(T))", input: qkv, analytic: dqkv, indices: indices, loss: loss)
+    }
+
     @Test func gelu() {
         let N = 64
         let inp = randomBuffer(N, seed: 14, scale: 4), out = FloatBuffer(count: N)

@@ -6,8 +6,13 @@ import Foundation
 /// Shapes: `qkv` (B, T, 3C) holding q | k | v, each split into NH heads of
 /// hs = C / NH; `att` (B, NH, T, T) post-softmax weights (saved for backward;
 /// entries above the diagonal are 0); `out` (B, T, C) heads concatenated.
-/// Per (b, h) both products are one `cblas_sgemm` with leading dimension 3C.
+/// Per (b, h) the products are `cblas_sgemm` calls with leading dimension 3C,
+/// over blocks of query rows so the masked upper triangle is mostly skipped.
 public enum Attention {
+    /// Query rows processed per sgemm: row block i only needs keys
+    /// 0..<(i + 1) * queryBlock, which skips most of the masked upper triangle.
+    static let queryBlock = 64
+
     /// `out = softmax(mask(q k^T / sqrt(hs))) v` per batch and head.
     /// - Parameters:
     ///   - out: (B, T, C) result; att: (B, NH, T, T) attention weights (written).
@@ -19,24 +24,30 @@ public enum Attention {
     ) {
         let hs = C / NH
         let scale = 1 / Float(hs).squareRoot()
+        let ld = Int32(3 * C)
         for b in 0..<B {
             for h in 0..<NH {
                 let q = qkv + b * T * 3 * C + h * hs, k = q + C, v = q + 2 * C
                 let a = att + (b * NH + h) * T * T
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), Int32(T), Int32(hs),
-                    scale, q, Int32(3 * C), k, Int32(3 * C), 0, a, Int32(T))
-                for t in 0..<T {
-                    let row = a + t * T
-                    let maxValue = FastMath.max(row, t + 1)
-                    let sum = FastMath.expShiftInPlace(row, t + 1, shift: maxValue)
-                    let inv = 1 / sum
-                    for j in 0...t { row[j] *= inv }
-                    (row + t + 1).update(repeating: 0, count: T - t - 1)
+                var start = 0
+                while start < T {
+                    // query rows start..<end attend to keys 0..<end
+                    let end = min(start + queryBlock, T), rows = end - start
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(end), Int32(hs),
+                        scale, q + start * 3 * C, ld, k, ld, 0, a + start * T, Int32(T))
+                    for t in start..<end {
+                        let row = a + t * T
+                        let maxValue = FastMath.max(row, t + 1)
+                        let inv = 1 / FastMath.expShiftInPlace(row, t + 1, shift: maxValue)
+                        for j in 0...t { row[j] *= inv }
+                        (row + t + 1).update(repeating: 0, count: T - t - 1)
+                    }
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(hs), Int32(end),
+                        1, a + start * T, Int32(T), v, ld, 0, out + (b * T + start) * C + h * hs, Int32(C))
+                    start = end
                 }
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), Int32(hs), Int32(T),
-                    1, a, Int32(T), v, Int32(3 * C), 0, out + b * T * C + h * hs, Int32(C))
             }
         }
     }
@@ -61,29 +72,35 @@ public enum Attention {
                 let q = qkv + base, k = q + C, v = q + 2 * C
                 let dq = dqkv + base, dk = dq + C, dv = dq + 2 * C
                 let a = att + (b * NH + h) * T * T
-                let d = dout + b * T * C + h * hs
-                // datt = dout v^T                                       (T, T)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(T), Int32(T), Int32(hs),
-                    1, d, Int32(C), v, ld, 0, scratch, Int32(T))
-                // dv += att^T dout                                      (T, hs)
-                cblas_sgemm(
-                    CblasRowMajor, CblasTrans, CblasNoTrans, Int32(T), Int32(hs), Int32(T),
-                    1, a, Int32(T), d, Int32(C), 1, dv, ld)
-                // softmax backward in place: dpre = att * (datt - sum(att * datt))
-                for t in 0..<T {
-                    let arow = a + t * T, drow = scratch + t * T
-                    let inner = FastMath.dot(arow, drow, t + 1)
-                    for j in 0...t { drow[j] = arow[j] * (drow[j] - inner) }
-                    (drow + t + 1).update(repeating: 0, count: T - t - 1)
+                var start = 0
+                while start < T {
+                    let end = min(start + queryBlock, T), rows = end - start
+                    let d = dout + (b * T + start) * C + h * hs
+                    let aBlock = a + start * T, dBlock = scratch + start * T
+                    // datt = dout v^T                                  (rows, end)
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(end), Int32(hs),
+                        1, d, Int32(C), v, ld, 0, dBlock, Int32(T))
+                    // dv += att^T dout                                 (end, hs)
+                    cblas_sgemm(
+                        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(end), Int32(hs), Int32(rows),
+                        1, aBlock, Int32(T), d, Int32(C), 1, dv, ld)
+                    // softmax backward in place: dpre = att * (datt - sum(att * datt))
+                    for t in start..<end {
+                        let arow = a + t * T, drow = scratch + t * T
+                        let inner = FastMath.dot(arow, drow, t + 1)
+                        for j in 0...t { drow[j] = arow[j] * (drow[j] - inner) }
+                        (drow + t + 1).update(repeating: 0, count: end - t - 1)
+                    }
+                    // dq += scale dpre k ; dk += scale dpre^T q         (rows, hs), (end, hs)
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(hs), Int32(end),
+                        scale, dBlock, Int32(T), k, ld, 1, dq + start * 3 * C, ld)
+                    cblas_sgemm(
+                        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(end), Int32(hs), Int32(rows),
+                        scale, dBlock, Int32(T), q + start * 3 * C, ld, 1, dk, ld)
+                    start = end
                 }
-                // dq += scale dpre k ; dk += scale dpre^T q              (T, hs)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(T), Int32(hs), Int32(T),
-                    scale, scratch, Int32(T), k, ld, 1, dq, ld)
-                cblas_sgemm(
-                    CblasRowMajor, CblasTrans, CblasNoTrans, Int32(T), Int32(hs), Int32(T),
-                    scale, scratch, Int32(T), q, ld, 1, dk, ld)
             }
         }
     }
