@@ -2,6 +2,8 @@
 public struct TrainerBenchmarkResult: Sendable, Codable, Equatable {
     /// OpenBLAS threads used.
     public var threads: Int
+    /// OpenBLAS kernel family in use (see `BLAS.coreName`).
+    public var blasCore: String
     /// Model measured.
     public var config: GPTConfig
     /// Training batch (B, T) and the number of timed steps.
@@ -46,7 +48,7 @@ public enum TrainerBenchmark {
         let decodeSeconds = try measureDecoding(
             model: model, batchSize: decodeBatchSize, promptLength: promptLength, newTokens: newTokens)
         return TrainerBenchmarkResult(
-            threads: threads, config: config,
+            threads: threads, blasCore: BLAS.coreName, config: config,
             trainBatchSize: trainBatchSize, trainSequenceLength: trainSequenceLength, trainSteps: trainSteps,
             trainSecondsPerStep: trainSeconds,
             trainTokensPerSecond: Double(trainBatchSize * trainSequenceLength) / trainSeconds,
