@@ -74,4 +74,37 @@ import Testing
         #expect(abs(mean - 0.5) < 0.01)
         #expect(Xoshiro256(seed: 1, stream: 0) != Xoshiro256(seed: 1, stream: 1))
     }
+
+    @Test func featureMajorKernelsMatchRowMajor() {
+        let R = 5, C = 12, OC = 7
+        let x = randomBuffer(R * C, seed: 40, scale: 2), w = randomBuffer(OC * C, seed: 41), bias = randomBuffer(OC, seed: 42)
+        let xT = FloatBuffer(count: R * C)
+        for r in 0..<R { for c in 0..<C { xT[c * R + r] = x[r * C + c] } }
+        let y = FloatBuffer(count: R * OC), yT = FloatBuffer(count: R * OC)
+        Matmul.forward(out: y.pointer, inp: x.pointer, weight: w.pointer, bias: bias.pointer, N: R, C: C, OC: OC)
+        FeatureMajor.linear(outT: yT.pointer, inpT: xT.pointer, weight: w.pointer, bias: bias.pointer, R: R, C: C, OC: OC)
+        for r in 0..<R { for o in 0..<OC { #expect(abs(y[r * OC + o] - yT[o * R + r]) < 1e-5) } }
+        let g = randomBuffer(C, seed: 43), b = randomBuffer(C, seed: 44)
+        let ln = FloatBuffer(count: R * C), lnT = FloatBuffer(count: R * C)
+        let stats = (0..<4).map { _ in FloatBuffer(count: R) }
+        LayerNorm.forward(
+            out: ln.pointer, mean: stats[0].pointer, rstd: stats[1].pointer, inp: x.pointer,
+            weight: g.pointer, bias: b.pointer, N: R, C: C)
+        FeatureMajor.layerNorm(
+            outT: lnT.pointer, mean: stats[2].pointer, rstd: stats[3].pointer, inpT: xT.pointer,
+            weight: g.pointer, bias: b.pointer, R: R, C: C)
+        for r in 0..<R { for c in 0..<C { #expect(abs(ln[r * C + c] - lnT[c * R + r]) < 1e-5) } }
+    }
+
+    @Test func benchmarkRunsOnATinyModel() throws {
+        let config = GPTConfig(vocabSize: 300, contextLength: 8, layerCount: 1, headCount: 2, modelDimension: 8)
+        let result = try TrainerBenchmark.run(
+            threads: 1, config: config, trainBatchSize: 2, trainSequenceLength: 4, trainSteps: 1,
+            decodeBatchSize: 2, promptLength: 2, newTokens: 3)
+        #expect(result.trainTokensPerSecond > 0 && result.decodeTokensPerSecond > 0)
+        #expect(result.threads == 1 && !result.blasCore.isEmpty)
+        #expect(throws: GPTError.self) {
+            try TrainerBenchmark.run(threads: 1, config: config, trainSteps: 1)  // T = 256 > context 8
+        }
+    }
 }

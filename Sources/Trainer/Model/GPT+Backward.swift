@@ -58,11 +58,9 @@ extension GPT {
         guard let s = scratch else { return }
         let p = params, g = grads
         s.dlogprob.update(from: dlogprob, count: BT)
-        targets.withUnsafeBufferPointer { tgt in
-            SoftmaxCrossEntropy.backward(
-                dlogits: s.dlogits, dlogprob: s.dlogprob, probs: acts.probs, targets: tgt.baseAddress!,
-                invTemperature: invTemperature, N: BT, V: V)
-        }
+        SoftmaxCrossEntropy.backward(
+            dlogits: s.dlogits, dlogprob: s.dlogprob, probs: acts.probs, targets: targets,
+            invTemperature: invTemperature, N: BT, V: V)
         s.dlnf.update(repeating: 0, count: BT * C)
         Matmul.backward(
             dinp: s.dlnf, dweight: g.wte, dbias: nil, dout: s.dlogits, inp: acts.lnf, weight: p.wte, N: BT, C: C, OC: V)
@@ -102,9 +100,7 @@ extension GPT {
                 weight: w.ln1Weight, mean: a.ln1Mean, rstd: a.ln1Rstd, N: BT, C: C)
             s.dresidual.update(from: s.dresidualIn, count: BT * C)
         }
-        inputs.withUnsafeBufferPointer { tok in
-            Encoder.backward(dwte: g.wte, dwpe: g.wpe, dout: s.dresidual, tokens: tok.baseAddress!, B: B, T: T, C: C)
-        }
+        Encoder.backward(dwte: g.wte, dwpe: g.wpe, dout: s.dresidual, tokens: inputs, B: B, T: T, C: C)
     }
 
     private func resolvedWeights(_ weights: [Float]?) throws(GPTError) -> [Float] {

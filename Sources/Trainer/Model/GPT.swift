@@ -77,9 +77,7 @@ public final class GPT {
         inputs = tokens
         self.targets = targets
         invTemperature = 1 / temperature
-        inputs.withUnsafeBufferPointer { tok in
-            Encoder.forward(out: acts.encoded, tokens: tok.baseAddress!, wte: p.wte, wpe: p.wpe, B: B, T: T, C: C)
-        }
+        Encoder.forward(out: acts.encoded, tokens: inputs, wte: p.wte, wpe: p.wpe, B: B, T: T, C: C)
         let BT = B * T
         for l in 0..<config.layerCount {
             let w = p.layers[l], a = acts.layers[l]
@@ -107,11 +105,9 @@ public final class GPT {
             weight: p.lnfWeight, bias: p.lnfBias, N: BT, C: C)
         Matmul.forward(out: acts.logits, inp: acts.lnf, weight: p.wte, bias: nil, N: BT, C: C, OC: V)
         if let targets {
-            targets.withUnsafeBufferPointer { tgt in
-                SoftmaxCrossEntropy.forward(
-                    probs: acts.probs, logprobs: acts.logprobs, entropy: acts.entropy, logits: acts.logits,
-                    targets: tgt.baseAddress!, invTemperature: invTemperature, N: BT, V: V)
-            }
+            SoftmaxCrossEntropy.forward(
+                probs: acts.probs, logprobs: acts.logprobs, entropy: acts.entropy, logits: acts.logits,
+                targets: targets, invTemperature: invTemperature, N: BT, V: V)
         }
     }
 
