@@ -1,6 +1,0 @@
-import Testing
-@testable import Trainer
-
-@Test func moduleLoads() {
-    #expect(Bool(true))
-}
