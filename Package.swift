@@ -41,7 +41,7 @@ let package = Package(
         // Tiny GPT, tokenizer, optimiser, safetensors, rollout engine.
         .target(
             name: "Trainer",
-            dependencies: ["CBLAS"]
+            dependencies: ["Benchmarks", "CBLAS"]
         ),
         // migrations/*.sql (the schema) and Public/ (assets, templates), bundled
         // beside the binary so it runs from any working directory.

@@ -76,7 +76,7 @@ struct CheckpointUploadTests {
     }
 
     @Test func safetensorsHeaderIsParsedAndMetadataReturned() async throws {
-        let file = SafetensorsFixture.valid(metadata: ["format": "aepo-gpt", "step": "200"])
+        let file = SafetensorsFixture.valid(metadata: ["format": "pt", "step": "200"])
         try await env.application().test(.router) { client in
             try await client.execute(
                 uri: "/api/v1/checkpoints?name=st", method: .put, headers: env.adminHeaders,
@@ -85,7 +85,7 @@ struct CheckpointUploadTests {
                 #expect(response.status == .created)
                 let checkpoint = try response.body.json(CheckpointView.self)
                 #expect(checkpoint.format == "safetensors")
-                #expect(checkpoint.metadata == ["format": "aepo-gpt", "step": "200"])
+                #expect(checkpoint.metadata == ["format": "pt", "step": "200"])
                 #expect(checkpoint.tensors == 2)
                 #expect(checkpoint.parameters == 10)
             }
