@@ -1,4 +1,5 @@
 import Foundation
+import Benchmarks
 import Hummingbird
 
 /// An error a client can act on, rendered as `{"error":{"code","message"}}`
@@ -65,6 +66,10 @@ extension APIError {
             case .nameTaken(let name, let id):
                 self = .conflict("the name \"\(name)\" already belongs to checkpoint \(id)")
             }
+        case let error as DatasetError:
+            self = .badRequest("invalid_dataset", error.description)
+        case let error as CatalogError:
+            self = .notFound(error.description)
         case let error as DecodingError:
             self = .badRequest("malformed_json", Self.describe(error))
         default:

@@ -8,6 +8,7 @@ struct AppServices: Sendable {
     let config: ServerConfig
     let database: AppDatabase
     let checkpoints: CheckpointStore
+    let datasets: DatasetStore
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
 }
@@ -27,10 +28,13 @@ func prepareServices(_ config: ServerConfig, logger: Logger) throws -> AppServic
     let checkpoints = CheckpointStore(database: database, directory: config.checkpointsDirectory)
     let swept = try checkpoints.sweepUnreferencedFiles()
     if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
+    let datasets = DatasetStore(database: database)
+    try datasets.installSampleSets()
     let adminToken = try AdminToken.ensure(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     return AppServices(
-        config: config, database: database, checkpoints: checkpoints, metrics: ServerMetrics(), adminToken: adminToken)
+        config: config, database: database, checkpoints: checkpoints, datasets: datasets, metrics: ServerMetrics(),
+        adminToken: adminToken)
 }
 
 /// The router with every route and middleware; tests drive it directly.
@@ -42,10 +46,13 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
         .addRoutes(to: router)
     let checkpoints = CheckpointController(
         store: services.checkpoints, config: services.config, metrics: services.metrics)
+    let benchmarks = BenchmarkController(datasets: services.datasets, maxDatasetBytes: services.config.maxDatasetBytes)
     let api = router.group("api/v1")
     checkpoints.addReadRoutes(to: api)
+    benchmarks.addReadRoutes(to: api)
     let writes = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .write))
     checkpoints.addWriteRoutes(to: writes)
+    benchmarks.addWriteRoutes(to: writes)
     return router
 }
 

@@ -9,6 +9,8 @@ struct ServerConfig: Sendable {
     var maxUploadBytes: Int64 = 64 << 30
     /// Largest accepted JSON body, in bytes.
     var maxJSONBytes = 1 << 20
+    /// Largest accepted benchmark dataset file, in bytes.
+    var maxDatasetBytes = 512 << 20
     /// `AEPO_ADMIN_TOKEN`, when set.
     var adminToken: String?
 

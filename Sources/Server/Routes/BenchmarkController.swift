@@ -1,0 +1,81 @@
+import Benchmarks
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `GET /api/v1/benchmarks` and `PUT /api/v1/datasets/{benchmark}`.
+struct BenchmarkController: Sendable {
+    let datasets: DatasetStore
+    let maxDatasetBytes: Int
+
+    /// Content types a dataset file may be sent as.
+    static let datasetContentTypes = [
+        "application/x-ndjson", "application/jsonl", "application/json", "text/plain", "application/octet-stream",
+    ]
+
+    struct BenchmarkView: Encodable {
+        var name: String
+        var group: String
+        var metric: String
+        var language: String
+        var builtIn: Bool
+        var dataset: DatasetView?
+
+        enum CodingKeys: String, CodingKey {
+            case name, group, metric, language, dataset
+            case builtIn = "built_in"
+        }
+    }
+
+    struct Page: Encodable {
+        var benchmarks: [BenchmarkView]
+        var next: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(benchmarks, forKey: .benchmarks)
+            try container.encode(next, forKey: .next)
+        }
+
+        enum CodingKeys: String, CodingKey { case benchmarks, next }
+    }
+
+    func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("benchmarks", use: list)
+    }
+
+    func addWriteRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.put("datasets/{benchmark}", use: importDataset)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let active = try datasets.activeVersions()
+        let views = BenchmarkCatalog.all.map { spec in
+            BenchmarkView(
+                name: spec.name, group: spec.group.rawValue, metric: spec.scoring.rawValue,
+                language: spec.language.rawValue, builtIn: false, dataset: active[spec.name])
+        }
+        return try JSONResponse.make(Page(benchmarks: views, next: nil))
+    }
+
+    @Sendable func importDataset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = context.parameters.get("benchmark") ?? ""
+        let spec = try BenchmarkCatalog.spec(named: name)
+        let contentType = request.headers[.contentType]?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "application/octet-stream"
+        guard Self.datasetContentTypes.contains(contentType) else {
+            throw APIError.unsupportedMediaType(
+                "send the dataset file as one of: \(Self.datasetContentTypes.joined(separator: ", "))")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxDatasetBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "payload_too_large", "a dataset file may have at most \(maxDatasetBytes) bytes")
+        }
+        let fileName = request.uri.queryParameters["file"].map(String.init) ?? "\(spec.name) upload"
+        let dataset = try DatasetParser.parse(Data(buffer: body), fileName: fileName, spec: spec, source: .imported)
+        let result = try datasets.importDataset(dataset, fileName: fileName)
+        return try JSONResponse.make(result.view, status: result.created ? .created : .ok)
+    }
+}
