@@ -7,6 +7,6 @@ struct AepoCommand: AsyncParsableCommand {
         commandName: "aepo",
         abstract: "Evaluation server and leaderboard for tool-using RL agents, and the AEPO reference trainer.",
         version: AepoVersion.current,
-        subcommands: [ServeCommand.self, TokenCommand.self, UploadCommand.self, DatasetsCommand.self]
+        subcommands: [ServeCommand.self, TokenCommand.self, UploadCommand.self, DatasetsCommand.self, CorpusCommand.self]
     )
 }

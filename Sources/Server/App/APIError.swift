@@ -66,6 +66,8 @@ extension APIError {
             case .nameTaken(let name, let id):
                 self = .conflict("the name \"\(name)\" already belongs to checkpoint \(id)")
             }
+        case let error as CorpusError:
+            self = .badRequest("invalid_corpus", error.description)
         case let error as DatasetError:
             self = .badRequest("invalid_dataset", error.description)
         case let error as CatalogError:

@@ -9,6 +9,7 @@ struct AppServices: Sendable {
     let database: AppDatabase
     let checkpoints: CheckpointStore
     let datasets: DatasetStore
+    let corpus: CorpusStore
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
 }
@@ -33,7 +34,8 @@ func prepareServices(_ config: ServerConfig, logger: Logger) throws -> AppServic
     let adminToken = try AdminToken.ensure(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     return AppServices(
-        config: config, database: database, checkpoints: checkpoints, datasets: datasets, metrics: ServerMetrics(),
+        config: config, database: database, checkpoints: checkpoints, datasets: datasets,
+        corpus: CorpusStore(database: database), metrics: ServerMetrics(),
         adminToken: adminToken)
 }
 
@@ -47,12 +49,15 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let checkpoints = CheckpointController(
         store: services.checkpoints, config: services.config, metrics: services.metrics)
     let benchmarks = BenchmarkController(datasets: services.datasets, maxDatasetBytes: services.config.maxDatasetBytes)
+    let corpus = CorpusController(corpus: services.corpus, maxCorpusBytes: services.config.maxCorpusBytes)
     let api = router.group("api/v1")
     checkpoints.addReadRoutes(to: api)
     benchmarks.addReadRoutes(to: api)
+    corpus.addReadRoutes(to: api)
     let writes = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .write))
     checkpoints.addWriteRoutes(to: writes)
     benchmarks.addWriteRoutes(to: writes)
+    corpus.addWriteRoutes(to: writes)
     return router
 }
 

@@ -11,6 +11,8 @@ struct ServerConfig: Sendable {
     var maxJSONBytes = 1 << 20
     /// Largest accepted benchmark dataset file, in bytes.
     var maxDatasetBytes = 512 << 20
+    /// Largest corpus file accepted over HTTP (larger ones: `--data-dir`).
+    var maxCorpusBytes = 1 << 30
     /// `AEPO_ADMIN_TOKEN`, when set.
     var adminToken: String?
 
