@@ -105,6 +105,27 @@ struct PythonSandboxTests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/\(marker)"))
     }
 
+    @Test(.enabled(if: bwrapInstalled)) func hiddenPathsCannotBeRead() async throws {
+        // Outside /tmp, which the sandbox replaces anyway.
+        let directory = "/var/tmp/aepo-hidden-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("token-1".utf8).write(to: URL(fileURLWithPath: directory + "/data/admin-token"))
+        try Data("key-2".utf8).write(to: URL(fileURLWithPath: directory + "/api-key"))
+        let code = """
+            for path in ['\(directory)/data/admin-token', '\(directory)/api-key']:
+                try:
+                    print(open(path).read())
+                except OSError as error:
+                    print(type(error).__name__)
+            """
+        let visible = try await runner().run(code)
+        #expect(visible.output == "token-1\nkey-2\n")
+        let hidden = BubblewrapPython(
+            configuration: .init(hiddenPaths: [directory + "/data", directory + "/api-key", directory + "/missing"]))
+        #expect(try await hidden.run(code).output == "FileNotFoundError\nPermissionError\n")
+    }
+
     @Test(.enabled(if: bwrapInstalled)) func outputIsCappedKeepingTheEnd() async throws {
         let result = try await runner(outputBytes: 4096).run("for i in range(100000): print(i)\nprint('the end')")
         #expect(result.truncated && result.exitStatus == 0)
