@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -93,6 +94,41 @@ struct EvaluationTests {
                 uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
                 body: try json(["checkpoint": checkpoint, "benchmarks": ["gsm8k"], "samples": 1]))
             #expect(other.status == .accepted)
+        }
+    }
+
+    @Test func eventsReplayProgressAndEndThenClose() async throws {
+        let model = FakeModelEndpoint(answers: EvaluationFixture.answers())
+        let (port, server) = try await model.start()
+        defer { server.cancel() }
+        try await env.application().test(.router) { client in
+            let checkpoint = try await prepare(client, port: port)
+            let created = try await client.execute(
+                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
+                body: try json(["checkpoint": checkpoint, "benchmarks": ["gsm8k"]]))
+            let id = try created.body.json(EvaluationView.self).id
+            // Subscribed while it runs: the stream follows it to the end and closes.
+            let live = try await client.execute(uri: "/api/v1/evaluations/\(id)/events", method: .get)
+            #expect(live.headers[.contentType] == "text/event-stream")
+            #expect(live.headers[HTTPField.Name("X-Accel-Buffering")!] == "no")
+            let text = String(buffer: live.body)
+            #expect(text.hasPrefix("retry: "))
+            #expect(text.contains("event: status\ndata: {\"error\":\"\",\"status\":\"finished\"}"))
+            #expect(text.contains("id: 15\nevent: progress\ndata: {\"done\":15,\"total\":15}"))
+            #expect(text.hasSuffix("\n\n"))
+            #expect(text.contains("id: 15\nevent: end\ndata: {\"status\":\"finished\",\"results\":[{"))
+            let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
+            #expect(ids == ids.sorted())
+
+            // A reconnect after the last progress event gets only the state and the end.
+            var headers = HTTPFields()
+            headers[HTTPField.Name("Last-Event-ID")!] = "15"
+            let resumed = String(buffer: try await client.execute(
+                uri: "/api/v1/evaluations/\(id)/events", method: .get, headers: headers).body)
+            #expect(!resumed.contains("event: progress"))
+            #expect(resumed.contains("event: end"))
+            let missing = try await client.execute(uri: "/api/v1/evaluations/999/events", method: .get)
+            #expect(missing.status == .notFound)
         }
     }
 
