@@ -15,6 +15,8 @@ struct AppServices: Sendable {
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
     let logger: Logger
+    /// Work to do once the server runs (starting the math-verify worker).
+    let prewarm: @Sendable () async -> Void
 }
 
 /// Builds the sample executor of an evaluation job.
@@ -43,14 +45,22 @@ func prepareServices(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)
     let evaluations = EvaluationStore(database: database)
-    let factory = makeExecutor ?? AgentExecutorFactory(
-        config: config, checkpoints: checkpoints, corpus: corpus, database: database, logger: logger
-    ).make
+    let factory: ExecutorFactory
+    let prewarm: @Sendable () async -> Void
+    if let makeExecutor {
+        factory = makeExecutor
+        prewarm = {}
+    } else {
+        let agents = AgentExecutorFactory(
+            config: config, checkpoints: checkpoints, corpus: corpus, database: database, logger: logger)
+        factory = agents.make
+        prewarm = { _ = await agents.math.scorer() }
+    }
     let runner = EvaluationRunner(store: evaluations, datasets: datasets, logger: logger, makeExecutor: factory)
     return AppServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
         evaluations: evaluations, scheduler: EvaluationScheduler(runner: runner), metrics: ServerMetrics(),
-        adminToken: adminToken, logger: logger)
+        adminToken: adminToken, logger: logger, prewarm: prewarm)
 }
 
 /// The router with every route and middleware; tests drive it directly.
@@ -92,7 +102,10 @@ func buildApplication(
         router: buildRouter(services),
         server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxUpload)])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
-        services: [EvaluationService(store: services.evaluations, scheduler: services.scheduler, logger: logger)],
+        services: [
+            EvaluationService(
+                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger)
+        ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger
     )

@@ -77,33 +77,37 @@ actor EndpointLimiters {
     }
 }
 
-/// The math scorer with one long-lived math-verify worker, started on first
-/// use; without a Python that has `math_verify`, the Swift rules decide alone
-/// (and the server says so in its log once).
+/// The math scorer with one long-lived math-verify worker, started once
+/// (the server prewarms it at start); without a Python that has
+/// `math_verify`, the Swift rules decide alone, and the log says so once.
 actor MathScorerProvider {
     private let python: URL?
     private let logger: Logger
-    private var cached: MathScorer?
+    private var startup: Task<MathScorer, Never>?
 
     init(python: URL?, logger: Logger) {
         self.python = python
         self.logger = logger
     }
 
+    /// The scorer, waiting for the worker's start the first time.
     func scorer() async -> MathScorer {
-        if let cached { return cached }
-        var scorer = MathScorer()
-        if let python {
+        if let startup { return await startup.value }
+        let python = self.python
+        let logger = self.logger
+        let task = Task<MathScorer, Never> {
+            guard let python else { return MathScorer() }
             let worker = MathVerifyWorker(configuration: .init(python: python))
             do {
                 try await worker.start()
-                scorer = MathScorer(worker: worker)
+                return MathScorer(worker: worker)
             } catch {
                 logger.warning("math-verify unavailable; math answers are judged by the Swift rules only",
                                metadata: ["error": "\(error)"])
+                return MathScorer()
             }
         }
-        cached = scorer
-        return scorer
+        startup = task
+        return await task.value
     }
 }

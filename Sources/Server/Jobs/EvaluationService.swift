@@ -7,6 +7,7 @@ import ServiceLifecycle
 struct EvaluationService: Service {
     let store: EvaluationStore
     let scheduler: EvaluationScheduler
+    let prewarm: @Sendable () async -> Void
     let logger: Logger
 
     func run() async throws {
@@ -18,6 +19,7 @@ struct EvaluationService: Service {
             _ = try store.setStatus(id, .pending)
             await scheduler.start(id)
         }
+        await prewarm()
         try? await gracefulShutdown()
         await scheduler.shutdown()
     }
