@@ -85,6 +85,15 @@ struct EvaluationLiveTests {
         #expect(below.status == 1)
         #expect(try String(contentsOfFile: junitPath, encoding: .utf8).contains(#"failures="1""#))
 
+        // --endpoint registers the served model first, then evaluates it.
+        let registered = try runAepo([
+            "eval", "--server", server.baseURL, "--token", server.adminToken, "--endpoint", "http://127.0.0.1:\(port)/v1",
+            "--model", "fake", "--name", "fake-again", "--benchmarks", "gsm8k", "--limit", "1", "--samples", "5",
+            "--min", "gsm8k:pass@5=1.0",
+        ])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        #expect(try curl(["\(server.baseURL)/api/v1/checkpoints"]).output.contains(#""name":"fake-again""#))
+
         let badGate = try runAepo(base + ["--min", "gsm8k:pass@3=0.5"])
         #expect(badGate.status == 2)
         let unknownBenchmark = try runAepo(["eval", "--server", server.baseURL, "--token", server.adminToken,
