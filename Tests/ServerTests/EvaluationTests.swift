@@ -133,7 +133,7 @@ struct EvaluationTests {
     }
 
     @Test func cancelStopsWithinSeconds() async throws {
-        let model = FakeModelEndpoint(answers: EvaluationFixture.answers(), latency: .seconds(30))
+        let model = FakeModelEndpoint(answers: EvaluationFixture.answers(), latency: .seconds(300))
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
@@ -146,7 +146,9 @@ struct EvaluationTests {
             let started = ContinuousClock.now
             let cancelled = try await client.execute(uri: "/api/v1/evaluations/\(id)/cancel", method: .post, headers: env.adminHeaders)
             #expect(cancelled.status == .ok)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // In-flight calls would take 300 s: far less means they were cancelled
+            // (the bound is loose so a loaded machine does not fail it).
+            #expect(ContinuousClock.now - started < .seconds(60))
             let view = try cancelled.body.json(EvaluationView.self)
             #expect(view.status == .cancelled)
             #expect(view.progress.done == 0)

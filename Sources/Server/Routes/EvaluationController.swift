@@ -11,32 +11,6 @@ struct EvaluationController: Sendable {
     let scheduler: EvaluationScheduler
     let maxJSONBytes: Int
 
-    struct Page: Encodable {
-        var evaluations: [EvaluationView]
-        var next: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(evaluations, forKey: .evaluations)
-            try container.encode(next, forKey: .next)
-        }
-
-        enum CodingKeys: String, CodingKey { case evaluations, next }
-    }
-
-    struct SamplePage: Encodable {
-        var samples: [SampleView]
-        var next: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(samples, forKey: .samples)
-            try container.encode(next, forKey: .next)
-        }
-
-        enum CodingKeys: String, CodingKey { case samples, next }
-    }
-
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("evaluations", use: list)
         group.get("evaluations/{id}", use: show)
@@ -76,7 +50,7 @@ struct EvaluationController: Sendable {
         let checkpoint = try Query.optionalInteger(request, "checkpoint")
         let page = try evaluations.list(checkpointID: checkpoint.map(Int64.init), limit: limit, before: cursor.map(Int64.init))
         let views = try page.ids.map { try evaluations.view($0) }
-        return try JSONResponse.make(Page(evaluations: views, next: page.next.map(String.init)))
+        return try JSONResponse.make(ListPage("evaluations", views, next: page.next))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -89,7 +63,7 @@ struct EvaluationController: Sendable {
         let cursor = try Query.optionalInteger(request, "cursor")
         let benchmark = request.uri.queryParameters["benchmark"].map(String.init)
         let page = try evaluations.samples(id, benchmark: benchmark, limit: limit, after: cursor.map(Int64.init))
-        return try JSONResponse.make(SamplePage(samples: page.samples, next: page.next.map(String.init)))
+        return try JSONResponse.make(ListPage("samples", page.samples, next: page.next))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
