@@ -82,7 +82,8 @@ let package = Package(
                 "Server", "Assets",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -70,6 +70,10 @@ extension APIError {
             switch error {
             case .notFound(let id): self = .notFound("no evaluation with id \(id)")
             }
+        case let error as TrainingStoreError:
+            switch error {
+            case .notFound(let id): self = .notFound("no training job with id \(id)")
+            }
         case let error as CorpusError:
             self = .badRequest("invalid_corpus", error.description)
         case let error as DatasetError:

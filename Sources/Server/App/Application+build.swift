@@ -12,6 +12,9 @@ struct AppServices: Sendable {
     let corpus: CorpusStore
     let evaluations: EvaluationStore
     let scheduler: EvaluationScheduler
+    let training: TrainingStore
+    let trainingManager: TrainingManager
+    let hub: JobEventHub
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
     let logger: Logger
@@ -57,9 +60,19 @@ func prepareServices(
         prewarm = { _ = await agents.math.scorer() }
     }
     let runner = EvaluationRunner(store: evaluations, datasets: datasets, logger: logger, makeExecutor: factory)
+    let scheduler = EvaluationScheduler(runner: runner)
+    let submitter = EvaluationSubmitter(
+        evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler)
+    let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
+    let training = TrainingStore(database: database)
+    let hub = JobEventHub()
+    let trainingManager = TrainingManager(store: training, hub: hub, logger: logger, grace: config.cancelGrace) { launch in
+        try await results.register(launch)
+    }
     return AppServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
-        evaluations: evaluations, scheduler: EvaluationScheduler(runner: runner), metrics: ServerMetrics(),
+        evaluations: evaluations, scheduler: scheduler, training: training, trainingManager: trainingManager, hub: hub,
+        metrics: ServerMetrics(),
         adminToken: adminToken, logger: logger, prewarm: prewarm)
 }
 
@@ -77,7 +90,11 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
         scheduler: services.scheduler, maxJSONBytes: services.config.maxJSONBytes)
+    let trainingJobs = TrainingJobController(
+        store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
+        config: services.config)
     let api = router.group("api/v1")
+    trainingJobs.addReadRoutes(to: api)
     checkpoints.addReadRoutes(to: api)
     benchmarks.addReadRoutes(to: api)
     corpus.addReadRoutes(to: api)
@@ -87,6 +104,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     benchmarks.addWriteRoutes(to: writes)
     corpus.addWriteRoutes(to: writes)
     evaluations.addWriteRoutes(to: writes)
+    trainingJobs.addWriteRoutes(to: writes)
     return router
 }
 
@@ -104,7 +122,8 @@ func buildApplication(
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
         services: [
             EvaluationService(
-                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger)
+                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger),
+            TrainingService(store: services.training, manager: services.trainingManager, logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger

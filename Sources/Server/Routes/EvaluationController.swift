@@ -11,6 +11,10 @@ struct EvaluationController: Sendable {
     let scheduler: EvaluationScheduler
     let maxJSONBytes: Int
 
+    var submitter: EvaluationSubmitter {
+        EvaluationSubmitter(evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler)
+    }
+
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("evaluations", use: list)
         group.get("evaluations/{id}", use: show)
@@ -25,23 +29,8 @@ struct EvaluationController: Sendable {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(EvaluationRequest.self, limit: maxJSONBytes)
-        let checkpoint = try resolve(body.checkpoint)
-        let (template, defaultConcurrency) = try Self.evaluability(of: checkpoint)
-        let active = try datasets.activeVersions()
-        let config = try body.normalised(activeDatasets: active, defaultTemplate: template)
-        var itemCounts: [String: Int] = [:]
-        for name in config.benchmarks {
-            let items = active[name]?.items ?? 0
-            itemCounts[name] = config.limit.map { min($0, items) } ?? items
-        }
-        let outcome = try evaluations.findOrCreate(
-            checkpointID: checkpoint.id, config: config, concurrency: body.concurrency ?? defaultConcurrency,
-            itemCounts: itemCounts)
-        if outcome.created || outcome.requeued {
-            await scheduler.start(outcome.id)
-            return try JSONResponse.make(try evaluations.view(outcome.id), status: .accepted)
-        }
-        return try JSONResponse.make(try evaluations.view(outcome.id))
+        let outcome = try await submitter.submit(body)
+        return try JSONResponse.make(try evaluations.view(outcome.id), status: outcome.queued ? .accepted : .ok)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -83,18 +72,6 @@ struct EvaluationController: Sendable {
         let lastEventID = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
             .flatMap { Int($0) }
         return EvaluationEvents(store: evaluations, id: id).response(lastEventID: lastEventID)
-    }
-
-    private func resolve(_ reference: EvaluationRequest.CheckpointReference) throws -> CheckpointView {
-        switch reference {
-        case .id(let id):
-            return try checkpoints.checkpoint(id: id)
-        case .name(let name):
-            guard let id = try checkpoints.checkpointID(named: name) else {
-                throw APIError.notFound("no checkpoint named \"\(name)\"")
-            }
-            return try checkpoints.checkpoint(id: id)
-        }
     }
 
     /// The prompt template and default concurrency for a checkpoint, or a
