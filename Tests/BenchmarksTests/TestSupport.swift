@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 @testable import Benchmarks
 
 /// Helpers shared by the test suites.
@@ -41,6 +42,14 @@ enum TestSupport {
             return nil
         }
     }
+
+    /// A logger that only shows critical messages (retries are logged at
+    /// info level).
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "aepo.tests")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {

@@ -3,4 +3,9 @@ extension StringProtocol {
     var trimmed: String {
         String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
+
+    /// The text without trailing whitespace and newlines.
+    var trailingWhitespaceRemoved: String {
+        String(reversed().drop(while: \.isWhitespace).reversed())
+    }
 }

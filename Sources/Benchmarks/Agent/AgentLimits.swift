@@ -1,0 +1,73 @@
+/// Per-sample limits of the agent loop (BENCHMARKS.md, limits).
+///
+/// Decoded from snake_case JSON; a missing key takes its default, an unknown
+/// key or a non-positive value is an error.
+public struct AgentLimits: Sendable, Hashable, Codable {
+    /// Search calls answered per sample; later ones get a "limit reached"
+    /// result (default 10).
+    public var maxSearches: Int
+    /// Python calls run per sample; later ones get a "limit reached" result
+    /// (default 5).
+    public var maxPythonCalls: Int
+    /// The most tokens one model call may generate; caps the sampling
+    /// parameters' `maxTokens` (default 4096).
+    public var maxTokensPerCall: Int
+    /// Model calls per sample; the loop stops with `.callLimit` when they
+    /// are used up (default 32).
+    public var maxModelCalls: Int
+    /// Wall-clock budget of one sample in seconds, model and tool calls
+    /// included; the loop stops with `.timeout` (default 600).
+    public var sampleTimeoutSeconds: Double
+
+    /// Creates limits; every argument has the default above.
+    public init(
+        maxSearches: Int = 10, maxPythonCalls: Int = 5, maxTokensPerCall: Int = 4096,
+        maxModelCalls: Int = 32, sampleTimeoutSeconds: Double = 600
+    ) {
+        self.maxSearches = maxSearches
+        self.maxPythonCalls = maxPythonCalls
+        self.maxTokensPerCall = maxTokensPerCall
+        self.maxModelCalls = maxModelCalls
+        self.sampleTimeoutSeconds = sampleTimeoutSeconds
+    }
+
+    /// The sample's wall-clock budget as a `Duration`.
+    public var sampleTimeout: Duration {
+        .milliseconds(Int64((sampleTimeoutSeconds * 1000).rounded()))
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case maxSearches = "max_searches"
+        case maxPythonCalls = "max_python_calls"
+        case maxTokensPerCall = "max_tokens_per_call"
+        case maxModelCalls = "max_model_calls"
+        case sampleTimeoutSeconds = "sample_timeout_seconds"
+    }
+
+    /// Decodes the limits, rejecting unknown keys, negative call limits and
+    /// non-positive token, model-call and timeout limits.
+    public init(from decoder: any Decoder) throws {
+        try StrictKeys.reject(decoder, allowing: Set(CodingKeys.allCases.map(\.rawValue)))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = AgentLimits()
+        maxSearches = try container.decodeIfPresent(Int.self, forKey: .maxSearches) ?? defaults.maxSearches
+        maxPythonCalls = try container.decodeIfPresent(Int.self, forKey: .maxPythonCalls) ?? defaults.maxPythonCalls
+        maxTokensPerCall =
+            try container.decodeIfPresent(Int.self, forKey: .maxTokensPerCall) ?? defaults.maxTokensPerCall
+        maxModelCalls = try container.decodeIfPresent(Int.self, forKey: .maxModelCalls) ?? defaults.maxModelCalls
+        sampleTimeoutSeconds =
+            try container.decodeIfPresent(Double.self, forKey: .sampleTimeoutSeconds)
+            ?? defaults.sampleTimeoutSeconds
+        for (key, value) in [(CodingKeys.maxSearches, maxSearches), (.maxPythonCalls, maxPythonCalls)]
+        where value < 0 {
+            throw StrictKeys.invalid(key, "\(key.rawValue) must be >= 0", in: decoder)
+        }
+        for (key, value) in [(CodingKeys.maxTokensPerCall, maxTokensPerCall), (.maxModelCalls, maxModelCalls)]
+        where value < 1 {
+            throw StrictKeys.invalid(key, "\(key.rawValue) must be >= 1", in: decoder)
+        }
+        guard sampleTimeoutSeconds > 0, sampleTimeoutSeconds.isFinite else {
+            throw StrictKeys.invalid(CodingKeys.sampleTimeoutSeconds, "sample_timeout_seconds must be > 0", in: decoder)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// POSTs JSON with a per-request timeout, an optional shared concurrency
+/// limit and retries (`RetryPolicy`) on 408 / 429 / 5xx, timeouts and
+/// connection failures; other statuses fail at once. Cancelling the calling
+/// task cancels the request in flight (AsyncHTTPClient) or the wait between
+/// attempts. Used by the model clients, the judge and the search backends.
+public struct RetryingHTTPClient: Sendable {
+    /// The HTTP client (default `HTTPClient.shared`).
+    public var client: HTTPClient
+    /// Retry timing.
+    public var retry: RetryPolicy
+    /// Time allowed for one attempt, answer body included.
+    public var requestTimeout: Duration
+    /// Held during each attempt (not while waiting to retry), when set.
+    public var limiter: ConcurrencyLimiter?
+    /// Headers added to every request (e.g. `Authorization`).
+    public var headers: HTTPHeaders
+    /// The largest answer body read, in bytes (default 32 MiB).
+    public var maxResponseBytes: Int
+    /// Where retries are logged (info level).
+    public var logger: Logger
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - client: the HTTP client.
+    ///   - retry: retry timing.
+    ///   - requestTimeout: time allowed per attempt.
+    ///   - limiter: a concurrency limit shared with other callers.
+    ///   - headers: headers for every request.
+    ///   - logger: the logger for retries.
+    public init(
+        client: HTTPClient = .shared, retry: RetryPolicy = RetryPolicy(),
+        requestTimeout: Duration = .seconds(600), limiter: ConcurrencyLimiter? = nil,
+        headers: HTTPHeaders = [:], logger: Logger = Logger(label: "aepo.http")
+    ) {
+        self.client = client
+        self.retry = retry
+        self.requestTimeout = requestTimeout
+        self.limiter = limiter
+        self.headers = headers
+        self.maxResponseBytes = 32 << 20
+        self.logger = logger
+    }
+
+    /// POSTs `body` as JSON and returns the 2xx answer body.
+    /// - Parameters:
+    ///   - url: the endpoint URL.
+    ///   - body: the JSON body.
+    /// - Throws: `HTTPCallError`: the first non-retryable failure, or
+    ///   `.retriesExhausted` wrapping the last retryable one.
+    public func postJSON(to url: String, body: Data) async throws(HTTPCallError) -> Data {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw .invalidURL(url) }
+        var failures = 0
+        while true {
+            if Task.isCancelled { throw .cancelled }
+            let (result, retryAfter) = await attempt(url: url, body: body)
+            let error: HTTPCallError
+            switch result {
+            case .success(let data): return data
+            case .failure(let failure): error = failure
+            }
+            if Task.isCancelled { throw .cancelled }
+            failures += 1
+            guard error.isRetryable else { throw error }
+            guard failures < retry.maxAttempts else {
+                throw failures == 1 ? error : .retriesExhausted(attempts: failures, last: error)
+            }
+            let wait = retry.delay(afterFailures: failures, retryAfter: retryAfter)
+            logger.info(
+                "retrying HTTP call",
+                metadata: ["http.url": "\(url)", "http.error": "\(error)", "http.wait": "\(wait)"])
+            do {
+                try await Task.sleep(for: wait)
+            } catch {
+                throw .cancelled
+            }
+        }
+    }
+
+    /// One attempt, holding a permit of the limiter.
+    private func attempt(url: String, body: Data) async -> (Result<Data, HTTPCallError>, Double?) {
+        if let limiter {
+            do {
+                try await limiter.acquire()
+            } catch {
+                return (.failure(.cancelled), nil)
+            }
+        }
+        let outcome = await send(url: url, body: body)
+        if let limiter { await limiter.release() }
+        return outcome
+    }
+
+    private func send(url: String, body: Data) async -> (Result<Data, HTTPCallError>, Double?) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers = headers
+        request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+        request.headers.replaceOrAdd(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(requestTimeout.nanoseconds))
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            let data = Data(buffer.readableBytesView)
+            guard (200..<300).contains(response.status.code) else {
+                let excerpt = String(decoding: data.prefix(2000), as: UTF8.self).clipped(to: 500)
+                let retryAfter = response.headers.first(name: "Retry-After").flatMap { Double($0.trimmed) }
+                return (.failure(.status(code: Int(response.status.code), body: excerpt)), retryAfter)
+            }
+            return (.success(data), nil)
+        } catch {
+            return (.failure(classify(error)), nil)
+        }
+    }
+
+    /// Maps an AsyncHTTPClient or NIO error to an `HTTPCallError`.
+    private func classify(_ error: any Error) -> HTTPCallError {
+        if Task.isCancelled || error is CancellationError { return .cancelled }
+        guard let error = error as? HTTPClientError else { return .transport(String(describing: error)) }
+        switch error {
+        case .cancelled:
+            return .cancelled
+        case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .getConnectionFromPoolTimeout:
+            return .timedOut(seconds: requestTimeout.seconds)
+        case .invalidURL, .emptyHost, .emptyScheme:
+            return .invalidURL(String(describing: error))
+        default:
+            return .transport(String(describing: error))
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (saturating).
+    var nanoseconds: Int64 {
+        let parts = components
+        let (scaled, overflow) = parts.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : scaled &+ parts.attoseconds / 1_000_000_000
+    }
+
+    /// The duration in seconds.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

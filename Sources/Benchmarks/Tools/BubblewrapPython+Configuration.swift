@@ -1,0 +1,93 @@
+import Foundation
+
+extension BubblewrapPython {
+    /// Paths and limits of the sandbox.
+    public struct Configuration: Sendable, Hashable {
+        /// The `bwrap` executable (default: found on `PATH`, else
+        /// `/usr/bin/bwrap`).
+        public var bwrap: String
+        /// The Python executable run inside (default `/usr/bin/python3`
+        /// when present, else `python3` found on `PATH`). The root file
+        /// system is visible read-only, so any installed Python works.
+        public var python: String
+        /// CPU seconds (`ulimit -t`, default 10).
+        public var cpuSeconds: Int
+        /// Address-space limit in bytes (`ulimit -v`, default 1 GiB).
+        public var memoryBytes: Int
+        /// Size of the private `/tmp` tmpfs in bytes (default 64 MiB).
+        public var tmpBytes: Int
+        /// Wall-clock limit in seconds (default 15).
+        public var wallTimeoutSeconds: Double
+        /// Output bytes kept (start and end), default 64 KiB.
+        public var outputByteLimit: Int
+        /// Largest program accepted, in bytes (default 100 000).
+        public var maxCodeBytes: Int
+
+        /// Creates a configuration; see the properties for the defaults.
+        public init(
+            bwrap: String? = nil, python: String? = nil, cpuSeconds: Int = 10,
+            memoryBytes: Int = 1 << 30, tmpBytes: Int = 64 << 20, wallTimeoutSeconds: Double = 15,
+            outputByteLimit: Int = 64 << 10, maxCodeBytes: Int = 100_000
+        ) {
+            self.bwrap = bwrap ?? Self.onPath("bwrap") ?? "/usr/bin/bwrap"
+            self.python = python ?? Self.defaultPython()
+            self.cpuSeconds = cpuSeconds
+            self.memoryBytes = memoryBytes
+            self.tmpBytes = tmpBytes
+            self.wallTimeoutSeconds = wallTimeoutSeconds
+            self.outputByteLimit = outputByteLimit
+            self.maxCodeBytes = maxCodeBytes
+        }
+
+        /// The wall timeout as a `Duration`.
+        public var wallTimeout: Duration {
+            .milliseconds(Int64((wallTimeoutSeconds * 1000).rounded()))
+        }
+
+        /// The `bwrap` arguments that run `code`.
+        func arguments(code: String) -> [String] {
+            var arguments = [
+                "--ro-bind", "/", "/",
+                "--dev", "/dev",
+                "--proc", "/proc",
+                "--size", String(tmpBytes), "--tmpfs", "/tmp",
+                "--unshare-all", "--cap-drop", "ALL",
+                "--die-with-parent", "--new-session",
+                "--chdir", "/tmp",
+                "--clearenv",
+            ]
+            for (name, value) in Self.sandboxEnvironment {
+                arguments += ["--setenv", name, value]
+            }
+            let limits = "ulimit -t \(max(1, cpuSeconds)) && ulimit -v \(max(1, memoryBytes / 1024)) && exec \"$@\""
+            arguments += ["--", "/bin/sh", "-c", limits, "aepo-python", python, "-I", "-u", "-c", code]
+            return arguments
+        }
+
+        /// The whole environment inside the sandbox.
+        static let sandboxEnvironment: KeyValuePairs<String, String> = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": "/tmp",
+            "TMPDIR": "/tmp",
+            "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "MPLBACKEND": "Agg",
+        ]
+
+        /// `/usr/bin/python3` when present, else `python3` on `PATH`.
+        static func defaultPython() -> String {
+            let system = "/usr/bin/python3"
+            if FileManager.default.isExecutableFile(atPath: system) { return system }
+            return onPath("python3") ?? system
+        }
+
+        /// The first executable called `name` on `PATH`.
+        static func onPath(_ name: String) -> String? {
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+            return path.split(separator: ":").map { "\($0)/\(name)" }
+                .first { FileManager.default.isExecutableFile(atPath: $0) }
+        }
+    }
+}
