@@ -61,8 +61,9 @@ public struct SynthSuite: Sendable {
     public let train: [SynthExample]
     /// Test items with their expert solutions.
     public let test: [SynthExample]
-    /// The search corpus (synth-hop: one document per fact of both worlds; synth-arith: empty).
-    public let corpus: [InMemoryBM25.Document]
+    /// The search index over the corpus (synth-hop: one document per fact
+    /// of both worlds; synth-arith: empty).
+    public let searchIndex: InMemoryBM25
 
     /// Generates a suite.
     /// - Throws: `SynthTaskError.invalidConfig` for out-of-range sizes.
@@ -74,11 +75,11 @@ public struct SynthSuite: Sendable {
         case .arith:
             (train, test) = ArithTask.generate(
                 seed: config.dataSeed, trainCount: config.trainItems, testCount: config.testItems)
-            corpus = []
+            searchIndex = InMemoryBM25(documents: [])
         case .hop:
             (train, test) = HopTask.generate(
                 seed: config.dataSeed, trainCount: config.trainItems, testCount: config.testItems)
-            corpus = HopTask.corpus(seed: config.dataSeed)
+            searchIndex = InMemoryBM25(documents: HopTask.corpus(seed: config.dataSeed))
         }
     }
 
@@ -87,10 +88,8 @@ public struct SynthSuite: Sendable {
         split == .train ? train : test
     }
 
-    /// A BM25 index over `corpus`.
-    public func searchIndex() -> InMemoryBM25 {
-        InMemoryBM25(documents: corpus)
-    }
+    /// The search corpus (the documents of `searchIndex`).
+    public var corpus: [InMemoryBM25.Document] { searchIndex.documents }
 
     /// The split as a benchmark file: JSONL, one `{"id","question","answer",...}`
     /// object per line (metadata fields beside them), keys sorted.

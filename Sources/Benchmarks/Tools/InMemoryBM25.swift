@@ -1,11 +1,13 @@
 import Foundation
 
 /// A small in-memory BM25 index (Lucene's variant: `idf = ln(1 + (N - df +
-/// 0.5) / (df + 0.5))`) over short documents, used as the search corpus of
-/// the synthetic hop suite so training rollouts and evaluations search the
-/// same knowledge base without a database. Terms are lower-cased runs of
-/// letters and digits. Ranking is deterministic: ties go to the earlier document.
-public struct InMemoryBM25: Sendable {
+/// 0.5) / (df + 0.5))`) over short documents, and a `SearchBackend`: the
+/// search corpus of the built-in synth-hop suite, so training rollouts and
+/// evaluations search the same knowledge base through the same tool without
+/// a database. Terms are lower-cased runs of letters and digits. Ranking is
+/// deterministic: ties go to the earlier document. Hits carry no title (the
+/// documents are single facts), so the model sees `Doc 1 <text>`.
+public struct InMemoryBM25: SearchBackend {
     /// One indexed document.
     public struct Document: Sendable, Hashable, Codable {
         /// A stable identifier.
@@ -83,6 +85,12 @@ public struct InMemoryBM25: Sendable {
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .prefix(limit)
             .map { Hit(document: documents[$0.key], score: $0.value) }
+    }
+
+    /// The `SearchBackend` entry point: `search(query, limit: topK)` as hits
+    /// with the text and score.
+    public func search(_ query: String, topK: Int) async throws -> [SearchHit] {
+        search(query, limit: topK).map { SearchHit(text: $0.document.text, score: $0.score) }
     }
 
     /// The index terms of `text`: lower-cased maximal runs of letters and digits.
