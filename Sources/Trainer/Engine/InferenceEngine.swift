@@ -11,8 +11,11 @@ import Foundation
 /// The decode loop runs on its own thread rather than in an actor because it
 /// is CPU-bound for seconds at a time and would otherwise hold one of the
 /// cooperative pool's few threads. Each request samples from its own random
-/// stream (from its seed), so its output does not depend on what it was
-/// batched with. Cancelling the caller's task drops its sequence at the next step.
+/// stream (from its seed), so its tokens do not depend on what it was
+/// batched with. (Its logits do, in the last bits: OpenBLAS's sgemm rounds a
+/// row differently depending on its place among the rows, so a token could in
+/// principle flip when a draw lands within ~1e-7 of a boundary.) Cancelling
+/// the caller's task drops its sequence at the next step.
 public final class InferenceEngine: @unchecked Sendable {
     /// Scheduling limits.
     public struct Options: Sendable, Equatable {
