@@ -1,3 +1,5 @@
+import Foundation
+
 /// Settings of a supervised warm start. JSON with snake_case keys; missing
 /// keys take the defaults, unknown keys are refused (at every level):
 ///
@@ -42,6 +44,15 @@ public struct SFTConfig: Codable, Sendable, Equatable {
         self.gradClip = gradClip
         self.adamw = adamw
         self.data = data
+    }
+
+    /// The defaults for a task: the reference model with a context that
+    /// holds the task's longest expert trajectory (synth-arith 192 tokens,
+    /// synth-hop 576).
+    public static func defaults(for task: SynthTask) -> SFTConfig {
+        var config = SFTConfig()
+        config.model.contextLength = task == .arith ? 192 : 576
+        return config
     }
 
     /// The learning-rate schedule of a run of `steps` steps.
@@ -90,5 +101,35 @@ public struct SFTConfig: Codable, Sendable, Equatable {
             adamw: try c.decodeIfPresent(AdamWConfig.self, forKey: .adamw) ?? d.adamw,
             data: try c.decodeIfPresent(SynthSuiteConfig.self, forKey: .data) ?? d.data)
         try validate()
+    }
+}
+
+extension SFTConfig {
+    /// Decodes `json` as changes to `base`: keys present in the JSON object
+    /// replace `base`'s (nested objects are merged key by key), the rest keep
+    /// `base`'s values; unknown keys and invalid values are refused.
+    /// - Parameters:
+    ///   - json: a JSON object.
+    ///   - base: the configuration it modifies (e.g. `defaults(for:)`).
+    /// - Throws: `ConfigError` for unknown keys or bad values, `DecodingError` for malformed JSON.
+    public static func decode(_ json: Data, over base: SFTConfig) throws -> SFTConfig {
+        let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base))
+        guard let changes = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+            throw ConfigError.invalid("the SFT config must be a JSON object")
+        }
+        let merged = merge(baseObject as? [String: Any] ?? [:], changes)
+        return try JSONDecoder().decode(SFTConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+    }
+
+    private static func merge(_ base: [String: Any], _ changes: [String: Any]) -> [String: Any] {
+        var result = base
+        for (key, value) in changes {
+            if let nested = value as? [String: Any], let original = base[key] as? [String: Any] {
+                result[key] = merge(original, nested)
+            } else {
+                result[key] = value
+            }
+        }
+        return result
     }
 }

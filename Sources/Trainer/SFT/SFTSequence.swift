@@ -44,6 +44,19 @@ public struct SFTSequence: Sendable, Equatable {
         self.trained = trained
     }
 
+    /// The training split's expert trajectories as sequences.
+    /// - Parameters:
+    ///   - suite: the suite (its training split and tools).
+    ///   - tokenizer: the byte tokenizer.
+    /// - Throws: `ExpertTrajectory.BuildError` (not expected for generated suites).
+    public static func experts(
+        of suite: SynthSuite, tokenizer: ByteTokenizer
+    ) async throws(ExpertTrajectory.BuildError) -> [SFTSequence] {
+        try await ExpertTrajectory.buildAll(suite.train, suite: suite).map {
+            SFTSequence(segments: $0.segments, tokenizer: tokenizer)
+        }
+    }
+
     /// Number of trained targets.
     public var trainedCount: Int { trained.count { $0 } }
 
