@@ -28,6 +28,15 @@ public struct BuiltinModel: CompletionModel {
         metadata = checkpoint.metadata
     }
 
+    /// Serves the model of an existing engine (shared with other users of it).
+    /// - Parameters:
+    ///   - engine: the engine.
+    ///   - metadata: provenance reported by `metadata`.
+    public init(engine: InferenceEngine, metadata: CheckpointMetadata) {
+        self.engine = engine
+        self.metadata = metadata
+    }
+
     /// Loads and serves a checkpoint file.
     /// - Throws: `CheckpointError` when the file is not a valid aepo-gpt checkpoint.
     public init(contentsOf url: URL, options: InferenceEngine.Options = InferenceEngine.Options()) throws(CheckpointError) {
