@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Testing
 @testable import Benchmarks
 
@@ -23,6 +24,14 @@ struct RetryPolicyTests {
         #expect(!HTTPCallError.status(code: 404, body: "").isRetryable)
         #expect(HTTPCallError.transport("reset").isRetryable && HTTPCallError.timedOut(seconds: 1).isRetryable)
         #expect(!HTTPCallError.cancelled.isRetryable && !HTTPCallError.invalidURL("x").isRetryable)
+    }
+
+    @Test func defaultClientHasNoReadTimeoutAndManyConnections() {
+        let configuration = RetryingHTTPClient.defaultConfiguration
+        #expect(configuration.timeout.read == nil)
+        #expect(configuration.timeout.connect == .seconds(10))
+        #expect(configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit == 512)
+        #expect(RetryingHTTPClient().client === RetryingHTTPClient.defaultClient)
     }
 
     @Test func invalidURLFailsBeforeAnyRequest() async {

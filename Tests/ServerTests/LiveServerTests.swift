@@ -171,20 +171,4 @@ struct LiveServerTests {
         #expect(badRole.status != 0)
         #expect(badRole.stdout.isEmpty)
     }
-
-    /// Runs the `aepo` binary and returns its exit status and outputs.
-    private func runAepo(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = LiveServer.binary
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
-    }
 }

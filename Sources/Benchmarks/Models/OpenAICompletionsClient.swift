@@ -24,10 +24,11 @@ public struct OpenAICompletionsClient: CompletionModel {
     ///   - endpoint: the server, model, limits and retry timing.
     ///   - limiter: a limiter shared with the endpoint's other clients;
     ///     `nil` makes one of `endpoint.maxConcurrency` permits.
-    ///   - httpClient: the HTTP client (default `HTTPClient.shared`).
+    ///   - httpClient: the HTTP client (default `RetryingHTTPClient.defaultClient`).
     ///   - logger: where retries are logged.
     public init(
-        endpoint: OpenAIEndpoint, limiter: ConcurrencyLimiter? = nil, httpClient: HTTPClient = .shared,
+        endpoint: OpenAIEndpoint, limiter: ConcurrencyLimiter? = nil,
+        httpClient: HTTPClient = RetryingHTTPClient.defaultClient,
         logger: Logger = Logger(label: "aepo.model")
     ) {
         transport = OpenAITransport(endpoint: endpoint, limiter: limiter, client: httpClient, logger: logger)

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// task cancels the request in flight (AsyncHTTPClient) or the wait between
 /// attempts. Used by the model clients, the judge and the search backends.
 public struct RetryingHTTPClient: Sendable {
-    /// The HTTP client (default `HTTPClient.shared`).
+    /// The HTTP client (default `RetryingHTTPClient.defaultClient`).
     public var client: HTTPClient
     /// Retry timing.
     public var retry: RetryPolicy
@@ -34,7 +34,7 @@ public struct RetryingHTTPClient: Sendable {
     ///   - headers: headers for every request.
     ///   - logger: the logger for retries.
     public init(
-        client: HTTPClient = .shared, retry: RetryPolicy = RetryPolicy(),
+        client: HTTPClient = RetryingHTTPClient.defaultClient, retry: RetryPolicy = RetryPolicy(),
         requestTimeout: Duration = .seconds(600), limiter: ConcurrencyLimiter? = nil,
         headers: HTTPHeaders = [:], logger: Logger = Logger(label: "aepo.http")
     ) {
@@ -45,6 +45,24 @@ public struct RetryingHTTPClient: Sendable {
         self.headers = headers
         self.maxResponseBytes = 32 << 20
         self.logger = logger
+    }
+
+    /// The HTTP client the model, judge and search clients use unless given
+    /// another; it is never shut down. Connections time out after 10 s but
+    /// reads have no timeout of their own, since a non-streamed completion
+    /// sends nothing until it is done (each call has its own deadline), and
+    /// up to 512 connections per host are opened, so the endpoint's
+    /// concurrency limit is the one that binds. (`HTTPClient.shared` has a
+    /// 90 s read timeout, which long generations exceed, and 8 connections
+    /// per host.)
+    public static let defaultClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: defaultConfiguration)
+
+    /// The configuration of `defaultClient`.
+    public static var defaultConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: nil))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)
+        return configuration
     }
 
     /// POSTs `body` as JSON and returns the 2xx answer body.

@@ -38,7 +38,7 @@ public enum GAIAScorer {
         let text = gold.trimmed
         if let value = NumberText.decimal(text) { return value }
         let bare = text.filter { $0 != "$" && $0 != "%" }.trimmed
-        if bare.wholeMatch(of: /[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?/) != nil
+        if bare.wholeMatch(of: MathNormalizer.Patterns.thousands) != nil
             || (!bare.contains(",") && NumberText.decimal(bare) != nil)
         {
             return NumberText.decimal(bare.filter { $0 != "," })

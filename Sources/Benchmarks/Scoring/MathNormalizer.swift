@@ -14,6 +14,26 @@ public enum MathNormalizer {
         ("\\%", ""), ("%", ""),
     ]
 
+    /// The patterns, built once: a regex literal in a function body is
+    /// compiled again on every call, which showed up in evaluation profiles.
+    /// Each is compiled by a first match inside its one-time initialiser, so
+    /// afterwards it is only read: sharing it across tasks is then safe,
+    /// though `Regex` is not declared `Sendable`.
+    enum Patterns {
+        nonisolated(unsafe) static let leftRight = warmed(/\\(?:left|right)(?![A-Za-z])/)
+        nonisolated(unsafe) static let fracDigits = warmed(/\\frac(\d)(\d)/)
+        nonisolated(unsafe) static let fracDigitBrace = warmed(/\\frac(\d)\{/)
+        nonisolated(unsafe) static let fracBraceDigit = warmed(/\\frac\{([^{}]*)\}(\d)/)
+        nonisolated(unsafe) static let sqrtDigit = warmed(/\\sqrt(\d)/)
+        nonisolated(unsafe) static let thousands = warmed(/[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?/)
+        nonisolated(unsafe) static let variableAssignment = warmed(/[A-Za-z]=([^=]+)/)
+
+        private static func warmed<Output>(_ regex: Regex<Output>) -> Regex<Output> {
+            _ = "x".firstMatch(of: regex)
+            return regex
+        }
+    }
+
     /// Unit words dropped after a number (`5 cm` -> `5`); they must be
     /// separated from the number by a space, so `2m` stays an expression.
     static let unitWords: [String] = [
@@ -42,19 +62,19 @@ public enum MathNormalizer {
         for (from, to) in rewrites {
             text = text.replacingOccurrences(of: from, with: to)
         }
-        text = text.replacing(/\\(?:left|right)(?![A-Za-z])/, with: "")
+        text = text.replacing(Patterns.leftRight, with: "")
         text = dropTextGroups(text)
         text = dropUnitWords(text)
         text = text.filter { !$0.isWhitespace }
         while text.hasSuffix(".") { text.removeLast() }
-        text = text.replacing(/\\frac(\d)(\d)/) { "\\frac{\($0.1)}{\($0.2)}" }
-        text = text.replacing(/\\frac(\d)\{/) { "\\frac{\($0.1)}{" }
-        text = text.replacing(/\\frac\{([^{}]*)\}(\d)/) { "\\frac{\($0.1)}{\($0.2)}" }
-        text = text.replacing(/\\sqrt(\d)/) { "\\sqrt{\($0.1)}" }
-        if text.wholeMatch(of: /[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?/) != nil {
+        text = text.replacing(Patterns.fracDigits) { "\\frac{\($0.1)}{\($0.2)}" }
+        text = text.replacing(Patterns.fracDigitBrace) { "\\frac{\($0.1)}{" }
+        text = text.replacing(Patterns.fracBraceDigit) { "\\frac{\($0.1)}{\($0.2)}" }
+        text = text.replacing(Patterns.sqrtDigit) { "\\sqrt{\($0.1)}" }
+        if text.wholeMatch(of: Patterns.thousands) != nil {
             text = text.replacingOccurrences(of: ",", with: "")
         }
-        if let match = text.wholeMatch(of: /[A-Za-z]=([^=]+)/) {
+        if let match = text.wholeMatch(of: Patterns.variableAssignment) {
             text = String(match.1)
         }
         return text

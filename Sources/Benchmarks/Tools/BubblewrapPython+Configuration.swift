@@ -22,12 +22,18 @@ extension BubblewrapPython {
         public var outputByteLimit: Int
         /// Largest program accepted, in bytes (default 100 000).
         public var maxCodeBytes: Int
+        /// Host paths the program must not read, though the rest of the
+        /// root is visible read-only: a directory is covered by an empty
+        /// tmpfs, a file by `/dev/null` (reading it fails); missing paths
+        /// are skipped. The server passes its data directory (admin token,
+        /// database, checkpoints) here.
+        public var hiddenPaths: [String]
 
         /// Creates a configuration; see the properties for the defaults.
         public init(
             bwrap: String? = nil, python: String? = nil, cpuSeconds: Int = 10,
             memoryBytes: Int = 1 << 30, tmpBytes: Int = 64 << 20, wallTimeoutSeconds: Double = 15,
-            outputByteLimit: Int = 64 << 10, maxCodeBytes: Int = 100_000
+            outputByteLimit: Int = 64 << 10, maxCodeBytes: Int = 100_000, hiddenPaths: [String] = []
         ) {
             self.bwrap = bwrap ?? Self.onPath("bwrap") ?? "/usr/bin/bwrap"
             self.python = python ?? Self.defaultPython()
@@ -37,6 +43,7 @@ extension BubblewrapPython {
             self.wallTimeoutSeconds = wallTimeoutSeconds
             self.outputByteLimit = outputByteLimit
             self.maxCodeBytes = maxCodeBytes
+            self.hiddenPaths = hiddenPaths
         }
 
         /// The wall timeout as a `Duration`.
@@ -56,6 +63,11 @@ extension BubblewrapPython {
                 "--chdir", "/tmp",
                 "--clearenv",
             ]
+            for path in hiddenPaths {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+                arguments += isDirectory.boolValue ? ["--tmpfs", path] : ["--ro-bind", "/dev/null", path]
+            }
             for (name, value) in Self.sandboxEnvironment {
                 arguments += ["--setenv", name, value]
             }

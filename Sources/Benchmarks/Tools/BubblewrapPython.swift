@@ -2,10 +2,11 @@ import Foundation
 
 /// The python tool in a bubblewrap sandbox: `python3 -I -u -c CODE` under
 /// `bwrap` with every namespace unshared (no network), the root file system
-/// read-only, a private size-limited tmpfs on `/tmp` (the working
-/// directory), no capabilities, a new session, death with the parent, CPU
-/// and address-space rlimits (`ulimit -t` / `-v`), a wall timeout that
-/// kills the process group, and output capped.
+/// read-only (minus `Configuration.hiddenPaths`), a private size-limited
+/// tmpfs on `/tmp` (the working directory), a cleared environment, no
+/// capabilities, a new session, death with the parent, CPU and
+/// address-space rlimits (`ulimit -t` / `-v`), a wall timeout that kills
+/// the process group, and output capped.
 ///
 /// Before the first program it probes the sandbox once; when `bwrap` is
 /// missing or the probe fails it refuses (`PythonToolError.unavailable`)

@@ -66,6 +66,10 @@ extension APIError {
             case .nameTaken(let name, let id):
                 self = .conflict("the name \"\(name)\" already belongs to checkpoint \(id)")
             }
+        case let error as EvaluationStoreError:
+            switch error {
+            case .notFound(let id): self = .notFound("no evaluation with id \(id)")
+            }
         case let error as CorpusError:
             self = .badRequest("invalid_corpus", error.description)
         case let error as DatasetError:

@@ -10,13 +10,23 @@ struct AppServices: Sendable {
     let checkpoints: CheckpointStore
     let datasets: DatasetStore
     let corpus: CorpusStore
+    let evaluations: EvaluationStore
+    let scheduler: EvaluationScheduler
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
+    let logger: Logger
+    /// Work to do once the server runs (starting the math-verify worker).
+    let prewarm: @Sendable () async -> Void
 }
+
+/// Builds the sample executor of an evaluation job.
+typealias ExecutorFactory = @Sendable (EvaluationJob) async throws -> any SampleExecutor
 
 /// Prepares the data directory: creates it, opens and migrates the
 /// database, sweeps what a killed server left behind, ensures an admin token.
-func prepareServices(_ config: ServerConfig, logger: Logger) throws -> AppServices {
+func prepareServices(
+    _ config: ServerConfig, logger: Logger, makeExecutor: ExecutorFactory? = nil
+) throws -> AppServices {
     let fileManager = FileManager.default
     for directory in [config.dataDirectory, config.checkpointsDirectory, config.temporaryDirectory] {
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -33,10 +43,24 @@ func prepareServices(_ config: ServerConfig, logger: Logger) throws -> AppServic
     try datasets.installSampleSets()
     let adminToken = try AdminToken.ensure(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
+    let corpus = CorpusStore(database: database)
+    let evaluations = EvaluationStore(database: database)
+    let factory: ExecutorFactory
+    let prewarm: @Sendable () async -> Void
+    if let makeExecutor {
+        factory = makeExecutor
+        prewarm = {}
+    } else {
+        let agents = AgentExecutorFactory(
+            config: config, checkpoints: checkpoints, corpus: corpus, database: database, logger: logger)
+        factory = agents.make
+        prewarm = { _ = await agents.math.scorer() }
+    }
+    let runner = EvaluationRunner(store: evaluations, datasets: datasets, logger: logger, makeExecutor: factory)
     return AppServices(
-        config: config, database: database, checkpoints: checkpoints, datasets: datasets,
-        corpus: CorpusStore(database: database), metrics: ServerMetrics(),
-        adminToken: adminToken)
+        config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
+        evaluations: evaluations, scheduler: EvaluationScheduler(runner: runner), metrics: ServerMetrics(),
+        adminToken: adminToken, logger: logger, prewarm: prewarm)
 }
 
 /// The router with every route and middleware; tests drive it directly.
@@ -50,28 +74,38 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
         store: services.checkpoints, config: services.config, metrics: services.metrics)
     let benchmarks = BenchmarkController(datasets: services.datasets, maxDatasetBytes: services.config.maxDatasetBytes)
     let corpus = CorpusController(corpus: services.corpus, maxCorpusBytes: services.config.maxCorpusBytes)
+    let evaluations = EvaluationController(
+        evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
+        scheduler: services.scheduler, maxJSONBytes: services.config.maxJSONBytes)
     let api = router.group("api/v1")
     checkpoints.addReadRoutes(to: api)
     benchmarks.addReadRoutes(to: api)
     corpus.addReadRoutes(to: api)
+    evaluations.addReadRoutes(to: api)
     let writes = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .write))
     checkpoints.addWriteRoutes(to: writes)
     benchmarks.addWriteRoutes(to: writes)
     corpus.addWriteRoutes(to: writes)
+    evaluations.addWriteRoutes(to: writes)
     return router
 }
 
 /// Builds the `aepo serve` application: the router on an HTTP/1.1 server
 /// that answers `Expect: 100-continue`, with graceful shutdown on SIGTERM.
 func buildApplication(
-    _ config: ServerConfig, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    _ config: ServerConfig, logger: Logger, makeExecutor: ExecutorFactory? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let services = try prepareServices(config, logger: logger)
+    let services = try prepareServices(config, logger: logger, makeExecutor: makeExecutor)
     let maxUpload = config.maxUploadBytes
     return Application(
         router: buildRouter(services),
         server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxUpload)])),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
+        services: [
+            EvaluationService(
+                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger)
+        ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger
     )

@@ -13,12 +13,22 @@ struct ServerConfig: Sendable {
     var maxDatasetBytes = 512 << 20
     /// Largest corpus file accepted over HTTP (larger ones: `--data-dir`).
     var maxCorpusBytes = 1 << 30
+    /// A Python with `math_verify` for the math scorer's worker, if any.
+    var python: URL?
     /// `AEPO_ADMIN_TOKEN`, when set.
     var adminToken: String?
 
     var checkpointsDirectory: URL { dataDirectory.appendingPathComponent("checkpoints", isDirectory: true) }
     /// Where uploads are written before they are complete and hashed.
     var temporaryDirectory: URL { dataDirectory.appendingPathComponent("tmp", isDirectory: true) }
+
+    /// The Python for math-verify: `--python`, else `AEPO_PYTHON`, else
+    /// `./.venv/bin/python` when it exists (the quick start makes it).
+    static func python(flag: String?, environment: [String: String]) -> URL? {
+        if let path = flag ?? environment["AEPO_PYTHON"] { return URL(fileURLWithPath: path) }
+        let venv = URL(fileURLWithPath: ".venv/bin/python").standardizedFileURL
+        return FileManager.default.isExecutableFile(atPath: venv.path) ? venv : nil
+    }
 
     /// The data directory from `--data-dir`, else `AEPO_DATA_DIR`, else `./aepo-data`.
     static func dataDirectory(flag: String?, environment: [String: String]) -> URL {

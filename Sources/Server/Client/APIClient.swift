@@ -24,7 +24,13 @@ struct APIClient {
     let token: String?
     let http: HTTPClient
 
-    init(server: String, token: String?, http: HTTPClient = .shared) throws {
+    /// The CLI's HTTP client: a server that is not there fails within seconds
+    /// (AsyncHTTPClient retries refused connections until the connect timeout).
+    static let defaultHTTPClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(timeout: .init(connect: .seconds(3))))
+
+    init(server: String, token: String?, http: HTTPClient = APIClient.defaultHTTPClient) throws {
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https" else {
             throw ClientError.invalidServerURL(server)
         }
@@ -102,4 +108,32 @@ struct FileChunks: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle, total: total, progress: progress) }
+}
+
+extension APIClient {
+    /// POSTs a JSON object and returns the answer's body.
+    func postJSON(_ path: String, _ object: [String: Any]) async throws -> Data {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        authorize(&request)
+        request.body = .bytes(try JSONSerialization.data(withJSONObject: object))
+        return try await send(request, timeout: .minutes(5))
+    }
+
+    /// GETs a path and returns the answer's body.
+    func get(_ path: String) async throws -> Data {
+        var request = HTTPClientRequest(url: baseURL + path)
+        authorize(&request)
+        return try await send(request, timeout: .minutes(5))
+    }
+
+    /// Decodes an answer, naming the type on failure.
+    func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw CommandFailure(message: "unexpected answer from the server (\(T.self)): \(String(decoding: data.prefix(300), as: UTF8.self))")
+        }
+    }
 }

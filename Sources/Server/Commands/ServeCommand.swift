@@ -13,6 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Data directory (default: $AEPO_DATA_DIR or ./aepo-data).") var dataDir: String?
     @Option(help: "Largest accepted upload, e.g. 64GiB, 500MB, 1048576.") var maxUpload = "64GiB"
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "Python with math_verify for math scoring (default: $AEPO_PYTHON or ./.venv/bin/python).")
+    var python: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -25,13 +27,14 @@ struct ServeCommand: AsyncParsableCommand {
         config.dataDirectory = ServerConfig.dataDirectory(flag: dataDir, environment: environment)
         config.maxUploadBytes = maxUploadBytes
         config.adminToken = environment["AEPO_ADMIN_TOKEN"]
+        config.python = ServerConfig.python(flag: python, environment: environment)
 
         var logger = Logger(label: "aepo")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let dataDirectory = config.dataDirectory
         let host = config.host
         let tokenFromEnvironment = config.adminToken?.isEmpty == false
-        let app = try buildApplication(config, logger: logger) { boundPort in
+        let app = try buildApplication(config, logger: logger, onServerRunning: { boundPort in
             let tokenNote =
                 tokenFromEnvironment
                 ? "from AEPO_ADMIN_TOKEN" : dataDirectory.appendingPathComponent(AdminToken.fileName).path
@@ -43,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
                 """
             // Unbuffered, so scripts reading our stdout see it at once.
             FileHandle.standardOutput.write(Data(banner.utf8))
-        }
+        })
         try await app.runService()
     }
 }

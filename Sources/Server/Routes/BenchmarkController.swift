@@ -27,19 +27,6 @@ struct BenchmarkController: Sendable {
         }
     }
 
-    struct Page: Encodable {
-        var benchmarks: [BenchmarkView]
-        var next: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(benchmarks, forKey: .benchmarks)
-            try container.encode(next, forKey: .next)
-        }
-
-        enum CodingKeys: String, CodingKey { case benchmarks, next }
-    }
-
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("benchmarks", use: list)
     }
@@ -55,7 +42,7 @@ struct BenchmarkController: Sendable {
                 name: spec.name, group: spec.group.rawValue, metric: spec.scoring.rawValue,
                 language: spec.language.rawValue, builtIn: false, dataset: active[spec.name])
         }
-        return try JSONResponse.make(Page(benchmarks: views, next: nil))
+        return try JSONResponse.make(ListPage("benchmarks", views, next: nil))
     }
 
     @Sendable func importDataset(_ request: Request, context: AppRequestContext) async throws -> Response {

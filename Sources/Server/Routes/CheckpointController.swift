@@ -24,19 +24,6 @@ struct CheckpointController: Sendable {
         var endpoint: Endpoint
     }
 
-    struct Page: Encodable {
-        var checkpoints: [CheckpointView]
-        var next: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(checkpoints, forKey: .checkpoints)
-            try container.encode(next, forKey: .next)  // null on the last page, as the contract says
-        }
-
-        enum CodingKeys: String, CodingKey { case checkpoints, next }
-    }
-
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("checkpoints", use: list)
         group.get("checkpoints/{id}", use: show)
@@ -51,7 +38,7 @@ struct CheckpointController: Sendable {
         let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
         let cursor = try Query.optionalInteger(request, "cursor")
         let page = try store.list(limit: limit, before: cursor.map(Int64.init))
-        return try JSONResponse.make(Page(checkpoints: page.checkpoints, next: page.next.map(String.init)))
+        return try JSONResponse.make(ListPage("checkpoints", page.checkpoints, next: page.next))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -31,3 +31,30 @@ extension Request {
         return try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
     }
 }
+
+/// A list answer as the API shapes them: `{"<plural>":[...],"next":cursor-or-null}`.
+struct ListPage<Item: Encodable>: Encodable {
+    let key: String
+    let items: [Item]
+    let next: String?
+
+    init(_ key: String, _ items: [Item], next: Int64?) {
+        self.key = key
+        self.items = items
+        self.next = next.map(String.init)
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(items, forKey: Key(key))
+        try container.encode(next, forKey: Key("next"))  // null on the last page, as the contract says
+    }
+}

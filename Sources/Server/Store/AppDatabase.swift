@@ -14,6 +14,12 @@ struct AppDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        // WAL with synchronous=NORMAL: a killed process loses nothing that was
+        // committed; only a power cut can drop the last transactions. FULL
+        // would fsync every sample row.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         let path = directory.appendingPathComponent("aepo.sqlite").path
         let pool = try DatabasePool(path: path, configuration: configuration)
         let database = AppDatabase(writer: pool)

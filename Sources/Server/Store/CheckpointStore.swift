@@ -132,3 +132,12 @@ struct CheckpointStore: Sendable {
         return CheckpointView(record: record, aliases: names)
     }
 }
+
+extension CheckpointStore {
+    /// The id of the checkpoint answering to `name` (its name or an alias).
+    func checkpointID(named name: String) throws -> Int64? {
+        try database.writer.read { db in
+            try CheckpointNameRecord.fetchOne(db, key: name)?.checkpointID
+        }
+    }
+}

@@ -27,6 +27,8 @@ final class LiveServer {
         process.environment = env
         process.standardOutput = output
         process.standardError = FileHandle.standardError
+        // Any working directory will do: migrations and Public/ ship with the binary.
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
         try process.run()
         port = try readPort()
     }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// `aepo bench`: helpers for the benchmark scripts in scripts/.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmark helpers (see scripts/bench-*).", subcommands: [StandIn.self])
+
+    /// A stand-in OpenAI-compatible model with a fixed latency per call. Each
+    /// sample searches once and then answers `\boxed{42}`, so every sample
+    /// costs exactly two calls. Prints `listening on PORT`; on SIGTERM prints
+    /// the number of calls served.
+    struct StandIn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "stand-in", abstract: "Serve a scripted /v1/completions with a fixed latency.")
+
+        @Option(help: "Port (0 picks a free one).") var port = 0
+        @Option(help: "Latency of every call in milliseconds.") var latencyMs = 50
+
+        func run() async throws {
+            let latency = Duration.milliseconds(latencyMs)
+            let calls = Mutex(0)
+            let router = Router()
+            router.post("v1/completions") { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 16 << 20)
+                let prompt = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["prompt"] as? String ?? ""
+                calls.withLock { $0 += 1 }
+                try await Task.sleep(for: latency)
+                // The system prompt describes <result> too: look at the assistant's turn only.
+                let searched = (prompt.components(separatedBy: "<|im_start|>assistant").last ?? prompt).contains("<result>")
+                let text = searched ? "<answer>\\\\boxed{42}" : "<search> stand-in query"
+                let stop = searched ? "</answer>" : "</search>"
+                let json = #"{"id":"x","object":"text_completion","model":"stand-in","choices":[{"index":0,"text":"\#(text)","finish_reason":"stop","stop_reason":"\#(stop)"}]}"#
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+            }
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "stand-in"),
+                onServerRunning: { channel in
+                    FileHandle.standardOutput.write(Data("listening on \(channel.localAddress?.port ?? 0)\n".utf8))
+                })
+            try await app.runService()
+            FileHandle.standardOutput.write(Data("calls \(calls.withLock { $0 })\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Benchmarks
+import Crypto
+import Foundation
+
+/// How an evaluation searches: the local FTS5 corpus (default), an HTTP
+/// retriever, or a web search API whose key the server reads from
+/// `AEPO_WEB_SEARCH_KEY` (keys never enter a stored configuration).
+struct SearchSettings: Codable, Sendable, Hashable {
+    enum Backend: String, Codable, Sendable, Hashable { case local, http, web }
+
+    var backend: Backend = .local
+    var url: String?
+    var topK: Int = 5
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case backend, url
+        case topK = "top_k"
+    }
+
+    init(backend: Backend = .local, url: String? = nil, topK: Int = 5) {
+        self.backend = backend
+        self.url = url
+        self.topK = topK
+    }
+
+    init(from decoder: any Decoder) throws {
+        try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "search")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        backend = try container.decodeIfPresent(Backend.self, forKey: .backend) ?? .local
+        url = try container.decodeIfPresent(String.self, forKey: .url)
+        topK = try container.decodeIfPresent(Int.self, forKey: .topK) ?? 5
+    }
+}
+
+/// An LLM judge on an OpenAI-compatible chat endpoint.
+struct JudgeSettings: Codable, Sendable, Hashable {
+    var url: String
+    var model: String
+}
+
+/// The configuration that identifies an evaluation once defaults are filled
+/// in and the datasets are pinned: same checkpoint + same configuration is
+/// the same evaluation. Concurrency is not part of it (it changes no result).
+struct EvaluationConfig: Codable, Sendable, Hashable {
+    var benchmarks: [String]
+    var samples: Int
+    var limit: Int?
+    var seed: Int
+    var sampling: SamplingParameters
+    var limits: AgentLimits
+    var promptTemplate: PromptTemplate
+    var search: SearchSettings
+    var judge: JudgeSettings?
+    /// benchmark -> SHA-256 of the dataset version used.
+    var datasets: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case benchmarks, samples, limit, seed, sampling, limits, search, judge, datasets
+        case promptTemplate = "prompt_template"
+    }
+
+    /// Canonical JSON (sorted keys, explicit nulls) and its SHA-256.
+    func canonical() throws -> (json: String, sha256: String) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return (String(decoding: data, as: UTF8.self), hash)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(benchmarks, forKey: .benchmarks)
+        try container.encode(samples, forKey: .samples)
+        try container.encode(limit, forKey: .limit)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(sampling, forKey: .sampling)
+        try container.encode(limits, forKey: .limits)
+        try container.encode(promptTemplate, forKey: .promptTemplate)
+        try container.encode(search, forKey: .search)
+        try container.encode(judge, forKey: .judge)
+        try container.encode(datasets, forKey: .datasets)
+    }
+}
+
+/// Refusing unknown fields in request bodies, naming them.
+enum RequestKeys {
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func reject(_ decoder: any Decoder, allowing allowed: [String], in object: String) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            throw APIError.badRequest(
+                "unknown_field",
+                "unknown field\(unknown.count > 1 ? "s" : "") in \(object): \(unknown.joined(separator: ", ")); "
+                    + "valid: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+}

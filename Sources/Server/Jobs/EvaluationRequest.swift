@@ -1,0 +1,94 @@
+import Benchmarks
+import Foundation
+
+/// The body of `POST /api/v1/evaluations`, before defaults and validation.
+struct EvaluationRequest: Decodable, Sendable {
+    /// A checkpoint id, or one of its names.
+    enum CheckpointReference: Sendable, Equatable {
+        case id(Int64)
+        case name(String)
+    }
+
+    var checkpoint: CheckpointReference
+    var benchmarks: [String]
+    var samples: Int?
+    var limit: Int?
+    var seed: Int?
+    var concurrency: Int?
+    var sampling: SamplingParameters?
+    var limits: AgentLimits?
+    var promptTemplate: PromptTemplate?
+    var search: SearchSettings?
+    var judge: JudgeSettings?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case checkpoint, benchmarks, samples, limit, seed, concurrency, sampling, limits, search, judge
+        case promptTemplate = "prompt_template"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "the evaluation")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let id = try? container.decode(Int64.self, forKey: .checkpoint) {
+            checkpoint = .id(id)
+        } else {
+            checkpoint = .name(try container.decode(String.self, forKey: .checkpoint))
+        }
+        benchmarks = try container.decode([String].self, forKey: .benchmarks)
+        samples = try container.decodeIfPresent(Int.self, forKey: .samples)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+        seed = try container.decodeIfPresent(Int.self, forKey: .seed)
+        concurrency = try container.decodeIfPresent(Int.self, forKey: .concurrency)
+        sampling = try container.decodeIfPresent(SamplingParameters.self, forKey: .sampling)
+        limits = try container.decodeIfPresent(AgentLimits.self, forKey: .limits)
+        promptTemplate = try container.decodeIfPresent(PromptTemplate.self, forKey: .promptTemplate)
+        search = try container.decodeIfPresent(SearchSettings.self, forKey: .search)
+        judge = try container.decodeIfPresent(JudgeSettings.self, forKey: .judge)
+    }
+
+    /// Fills in defaults and validates, pinning each benchmark's active dataset.
+    func normalised(
+        activeDatasets: [String: DatasetView], defaultTemplate: PromptTemplate
+    ) throws -> EvaluationConfig {
+        guard !benchmarks.isEmpty else { throw APIError.badRequest("invalid_evaluation", "benchmarks must not be empty") }
+        var names: [String] = []
+        for name in benchmarks where !names.contains(name) {
+            do {
+                _ = try BenchmarkCatalog.spec(named: name)
+            } catch {
+                throw APIError.badRequest("unknown_benchmark", error.description)
+            }
+            names.append(name)
+        }
+        // Catalogue order, so ["gsm8k","aime24"] and ["aime24","gsm8k"] are one evaluation.
+        names.sort { (BenchmarkCatalog.names.firstIndex(of: $0) ?? 0) < (BenchmarkCatalog.names.firstIndex(of: $1) ?? 0) }
+        let samples = samples ?? 5
+        guard (1...100).contains(samples) else {
+            throw APIError.badRequest("invalid_evaluation", "samples must be between 1 and 100")
+        }
+        if let limit, limit < 1 { throw APIError.badRequest("invalid_evaluation", "limit must be at least 1") }
+        if let concurrency, !(1...1024).contains(concurrency) {
+            throw APIError.badRequest("invalid_evaluation", "concurrency must be between 1 and 1024")
+        }
+        let search = search ?? SearchSettings()
+        guard (1...50).contains(search.topK) else {
+            throw APIError.badRequest("invalid_evaluation", "search.top_k must be between 1 and 50")
+        }
+        if search.backend == .http, search.url == nil {
+            throw APIError.badRequest("invalid_evaluation", "search.url (the retriever's URL) is required for the http backend")
+        }
+        if let url = search.url { _ = try EndpointURL.validate(url) }
+        if let judge { _ = try EndpointURL.validate(judge.url) }
+        var datasets: [String: String] = [:]
+        for name in names {
+            guard let active = activeDatasets[name] else {
+                throw APIError.badRequest("invalid_evaluation", "\(name) has no dataset; import one with PUT /api/v1/datasets/\(name)")
+            }
+            datasets[name] = active.sha256
+        }
+        return EvaluationConfig(
+            benchmarks: names, samples: samples, limit: limit, seed: seed ?? 0, sampling: sampling ?? SamplingParameters(),
+            limits: limits ?? AgentLimits(), promptTemplate: promptTemplate ?? defaultTemplate, search: search,
+            judge: judge, datasets: datasets)
+    }
+}

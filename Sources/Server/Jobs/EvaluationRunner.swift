@@ -1,0 +1,98 @@
+import Benchmarks
+import Foundation
+import Logging
+
+/// Everything needed to run one evaluation's samples.
+struct EvaluationJob: Sendable {
+    var id: Int64
+    var checkpointID: Int64
+    var config: EvaluationConfig
+    var concurrency: Int
+}
+
+/// Runs one evaluation to its end: plans the samples not written yet, runs
+/// them at the evaluation's concurrency and writes each as it finishes.
+///
+/// Cancellation leaves the status alone: `POST .../cancel` has already set
+/// `cancelled`, and a server shutting down leaves `running` so the next start
+/// resumes the evaluation.
+struct EvaluationRunner: Sendable {
+    let store: EvaluationStore
+    let datasets: DatasetStore
+    let logger: Logger
+    /// Builds the sample executor for a job (model client, tools, scorer).
+    let makeExecutor: @Sendable (EvaluationJob) async throws -> any SampleExecutor
+
+    func run(_ id: Int64) async {
+        do {
+            let stored = try store.job(id)
+            guard !stored.status.isTerminal else { return }
+            try store.setStatus(id, .running)
+            let job = EvaluationJob(id: id, checkpointID: stored.checkpointID, config: stored.config, concurrency: stored.concurrency)
+            let executor = try await makeExecutor(job)
+            let work = try plan(job)
+            logger.info("evaluation started", metadata: ["eval.id": "\(id)", "eval.pending_samples": "\(work.count)"])
+            try await runSamples(work, of: job, with: executor)
+            try Task.checkCancellation()
+            try store.setStatus(id, .finished)
+            logger.info("evaluation finished", metadata: ["eval.id": "\(id)"])
+        } catch {
+            if Task.isCancelled { return }
+            logger.error("evaluation failed", metadata: ["eval.id": "\(id)", "error": "\(error)"])
+            _ = try? store.setStatus(id, .failed, error: "\(error)")
+        }
+    }
+
+    /// One sample still to run.
+    struct PlannedSample: Sendable {
+        var key: SampleKey
+        var spec: BenchmarkSpec
+        var item: DatasetItem
+        var seed: UInt64
+    }
+
+    /// The samples of `job` that are not written yet, benchmark by benchmark,
+    /// item by item, repeat by repeat.
+    func plan(_ job: EvaluationJob) throws -> [PlannedSample] {
+        let done = try store.doneKeys(job.id)
+        var work: [PlannedSample] = []
+        for benchmark in job.config.benchmarks {
+            let spec = try BenchmarkCatalog.spec(named: benchmark)
+            let sha = job.config.datasets[benchmark] ?? ""
+            var items = try datasets.items(benchmark: benchmark, sha256: sha)
+            if let limit = job.config.limit { items = Array(items.prefix(limit)) }
+            for item in items {
+                for index in 0..<job.config.samples {
+                    let key = SampleKey(benchmark: benchmark, item: item.id, repeat: index)
+                    guard !done.contains(key) else { continue }
+                    let seed = SampleSeed.make(evaluationSeed: job.config.seed, benchmark: benchmark, item: item.id, repeat: index)
+                    work.append(PlannedSample(key: key, spec: spec, item: item, seed: seed))
+                }
+            }
+        }
+        return work
+    }
+
+    /// Runs `work` with at most `job.concurrency` samples in flight; the
+    /// first failure cancels the rest and is rethrown.
+    private func runSamples(_ work: [PlannedSample], of job: EvaluationJob, with executor: any SampleExecutor) async throws {
+        let store = self.store
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for sample in work {
+                if inFlight >= job.concurrency {
+                    try await group.next()
+                    inFlight -= 1
+                }
+                try Task.checkCancellation()
+                group.addTask {
+                    let outcome = try await executor.run(spec: sample.spec, item: sample.item, seed: sample.seed)
+                    try Task.checkCancellation()
+                    try store.insertSample(evaluation: job.id, key: sample.key, seed: sample.seed, outcome: outcome)
+                }
+                inFlight += 1
+            }
+            try await group.waitForAll()
+        }
+    }
+}

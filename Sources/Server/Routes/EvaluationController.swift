@@ -1,0 +1,109 @@
+import Benchmarks
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/evaluations`: queue, inspect and cancel evaluations.
+struct EvaluationController: Sendable {
+    let evaluations: EvaluationStore
+    let checkpoints: CheckpointStore
+    let datasets: DatasetStore
+    let scheduler: EvaluationScheduler
+    let maxJSONBytes: Int
+
+    func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("evaluations", use: list)
+        group.get("evaluations/{id}", use: show)
+        group.get("evaluations/{id}/samples", use: samples)
+        group.get("evaluations/{id}/events", use: events)
+    }
+
+    func addWriteRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("evaluations", use: create)
+        group.post("evaluations/{id}/cancel", use: cancel)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(EvaluationRequest.self, limit: maxJSONBytes)
+        let checkpoint = try resolve(body.checkpoint)
+        let (template, defaultConcurrency) = try Self.evaluability(of: checkpoint)
+        let active = try datasets.activeVersions()
+        let config = try body.normalised(activeDatasets: active, defaultTemplate: template)
+        var itemCounts: [String: Int] = [:]
+        for name in config.benchmarks {
+            let items = active[name]?.items ?? 0
+            itemCounts[name] = config.limit.map { min($0, items) } ?? items
+        }
+        let outcome = try evaluations.findOrCreate(
+            checkpointID: checkpoint.id, config: config, concurrency: body.concurrency ?? defaultConcurrency,
+            itemCounts: itemCounts)
+        if outcome.created || outcome.requeued {
+            await scheduler.start(outcome.id)
+            return try JSONResponse.make(try evaluations.view(outcome.id), status: .accepted)
+        }
+        return try JSONResponse.make(try evaluations.view(outcome.id))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let limit = try Query.integer(request, "limit", default: 50, range: 1...500)
+        let cursor = try Query.optionalInteger(request, "cursor")
+        let checkpoint = try Query.optionalInteger(request, "checkpoint")
+        let page = try evaluations.list(checkpointID: checkpoint.map(Int64.init), limit: limit, before: cursor.map(Int64.init))
+        let views = try page.ids.map { try evaluations.view($0) }
+        return try JSONResponse.make(ListPage("evaluations", views, next: page.next))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(try evaluations.view(try Query.pathID(context, "id")))
+    }
+
+    @Sendable func samples(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
+        let cursor = try Query.optionalInteger(request, "cursor")
+        let benchmark = request.uri.queryParameters["benchmark"].map(String.init)
+        let page = try evaluations.samples(id, benchmark: benchmark, limit: limit, after: cursor.map(Int64.init))
+        return try JSONResponse.make(ListPage("samples", page.samples, next: page.next))
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        let current = try evaluations.view(id)
+        guard !current.status.isTerminal else {
+            throw APIError.conflict("evaluation \(id) is already \(current.status.rawValue)")
+        }
+        try evaluations.setStatus(id, .cancelled, error: "cancelled on request")
+        await scheduler.cancel(id)
+        return try JSONResponse.make(try evaluations.view(id))
+    }
+
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        _ = try evaluations.view(id)
+        let lastEventID = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
+            .flatMap { Int($0) }
+        return EvaluationEvents(store: evaluations, id: id).response(lastEventID: lastEventID)
+    }
+
+    private func resolve(_ reference: EvaluationRequest.CheckpointReference) throws -> CheckpointView {
+        switch reference {
+        case .id(let id):
+            return try checkpoints.checkpoint(id: id)
+        case .name(let name):
+            guard let id = try checkpoints.checkpointID(named: name) else {
+                throw APIError.notFound("no checkpoint named \"\(name)\"")
+            }
+            return try checkpoints.checkpoint(id: id)
+        }
+    }
+
+    /// The prompt template and default concurrency for a checkpoint, or a
+    /// 400 saying why it cannot be evaluated.
+    static func evaluability(of checkpoint: CheckpointView) throws -> (PromptTemplate, Int) {
+        if let endpoint = checkpoint.endpoint { return (.chatml, endpoint.maxConcurrency) }
+        throw APIError.badRequest(
+            "not_evaluable",
+            "checkpoint \(checkpoint.id) is a \(checkpoint.format ?? "file") file; evaluations need a model endpoint "
+                + "(register one with POST /api/v1/checkpoints {\"name\",\"endpoint\":{\"url\",\"model\"}})")
+    }
+}

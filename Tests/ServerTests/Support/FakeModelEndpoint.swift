@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+@testable import Server
+
+/// A scripted OpenAI-compatible `/v1/completions` server for tests. Each
+/// sample searches once, then answers; whether the answer is right is looked
+/// up by the request's seed, so tests know exactly which samples are correct.
+/// Like vLLM, it leaves the matched stop string out of the text and reports
+/// it as `stop_reason`.
+final class FakeModelEndpoint: Sendable {
+    /// seed -> answer the model gives for that sample.
+    let answers: [UInt64: String]
+    let latency: Duration
+    private let counters = Mutex(Counters())
+
+    struct Counters {
+        var calls = 0
+        var inFlight = 0
+        var maxInFlight = 0
+        var firstCallSeeds: [UInt64] = []
+    }
+
+    init(answers: [UInt64: String], latency: Duration = .zero) {
+        self.answers = answers
+        self.latency = latency
+    }
+
+    var calls: Int { counters.withLock { $0.calls } }
+    var maxInFlight: Int { counters.withLock { $0.maxInFlight } }
+    /// Seeds of the samples that were started (first call), in order.
+    var startedSamples: [UInt64] { counters.withLock { $0.firstCallSeeds } }
+
+    struct CompletionBody: Decodable {
+        var prompt: String
+        var seed: UInt64?
+        var stop: [String]?
+    }
+
+    /// Serves until the returned task is cancelled; returns the bound port.
+    func start() async throws -> (port: Int, task: Task<Void, any Error>) {
+        let router = Router()
+        router.post("v1/completions") { request, context -> Response in
+            let body = try await request.decode(as: CompletionBody.self, context: context)
+            return try await self.complete(body)
+        }
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return (port, task)
+    }
+
+    private func complete(_ body: CompletionBody) async throws -> Response {
+        let seed = body.seed ?? 0
+        // The system prompt describes <result> too: look at the assistant's turn only.
+        let assistantTurn = body.prompt.components(separatedBy: "<|im_start|>assistant").last ?? body.prompt
+        let firstCall = !assistantTurn.contains("<result>")
+        counters.withLock {
+            $0.calls += 1
+            $0.inFlight += 1
+            $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
+            if firstCall { $0.firstCallSeeds.append(seed) }
+        }
+        defer { counters.withLock { $0.inFlight -= 1 } }
+        if latency > .zero { try await Task.sleep(for: latency) }
+        let text: String
+        let stop: String
+        if firstCall {
+            text = "<think>I should look this up.</think>\n<search> lookup \(seed) "
+            stop = "</search>"
+        } else {
+            // The agent loop seeds model call k of a sample with seed + k.
+            text = "<think>Found it.</think>\n<answer>The answer is \\boxed{\(answers[seed &- 1] ?? "unknown")}"
+            stop = "</answer>"
+        }
+        let json: [String: Any] = [
+            "id": "cmpl-\(seed)", "object": "text_completion", "model": "fake",
+            "choices": [["index": 0, "text": text, "finish_reason": "stop", "stop_reason": stop]],
+            "usage": ["prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20],
+        ]
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))))
+    }
+}
