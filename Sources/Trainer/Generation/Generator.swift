@@ -125,6 +125,8 @@ struct StopMatcher {
     private(set) var bytes: [UInt8] = []
     /// Length of `bytes` to keep in the text (set at the end of a match).
     private var cut: Int?
+    /// UTF-8 length of the matched stop string.
+    private var matchedLength: Int?
 
     init(stops: [String]) {
         self.stops = stops.map { ($0, Array($0.utf8)) }
@@ -151,11 +153,18 @@ struct StopMatcher {
         }
         guard let best else { return nil }
         cut = best.end
+        matchedLength = best.text.utf8.count
         return best.text
     }
 
     /// The decoded text, cut after the matched stop string if any.
     var text: String {
         String(decoding: bytes[0..<(cut ?? bytes.count)], as: UTF8.self)
+    }
+
+    /// The decoded text before the matched stop string (all of it without a
+    /// match): what OpenAI-compatible servers return.
+    var textBeforeStop: String {
+        String(decoding: bytes[0..<(cut.map { $0 - (matchedLength ?? 0) } ?? bytes.count)], as: UTF8.self)
     }
 }

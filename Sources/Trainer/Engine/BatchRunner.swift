@@ -1,0 +1,135 @@
+/// A queued request and the continuation its caller waits on.
+struct EngineJob: Sendable {
+    let id: UInt64
+    let request: EngineRequest
+    let continuation: CheckedContinuation<Result<EngineOutput, EngineError>, Never>
+}
+
+/// The part of `InferenceEngine` that owns the model: a fixed set of KV-cache
+/// slots, each running one request with its own sampler, random stream and
+/// stop matcher. Used only from the engine's worker thread.
+final class BatchRunner {
+    /// One running request.
+    private struct Slot {
+        let job: EngineJob
+        var sampler: Sampler
+        var rng: Xoshiro256
+        var matcher: StopMatcher
+        var output: EngineOutput
+        /// Tokens to feed at the next step: the prompt, then the last sampled token.
+        var feed: [Int32]
+    }
+
+    private let model: GPT
+    private let tokenizer: ByteTokenizer
+    private let cache: KVCache
+    private var slots: [Slot?]
+
+    init(model: GPT, tokenizer: ByteTokenizer, slots count: Int) {
+        self.model = model
+        self.tokenizer = tokenizer
+        cache = KVCache(config: model.config, batchSize: count)
+        slots = [Slot?](repeating: nil, count: count)
+    }
+
+    /// Whether any request is running.
+    var hasActive: Bool { slots.contains { $0 != nil } }
+
+    /// Slots free for new requests.
+    var freeSlots: Int { slots.count { $0 == nil } }
+
+    /// Starts `job` in a free slot (the caller checks there is one).
+    func admit(_ job: EngineJob) {
+        guard let b = slots.firstIndex(where: { $0 == nil }) else {
+            job.continuation.resume(returning: .failure(.model("no free slot")))
+            return
+        }
+        let r = job.request
+        cache.reset(sequence: b)
+        slots[b] = Slot(
+            job: job,
+            sampler: Sampler(vocabSize: model.config.vocabSize, temperature: r.temperature, topK: r.topK, topP: r.topP),
+            rng: Xoshiro256(seed: r.seed, stream: 0),
+            matcher: StopMatcher(stops: r.stop),
+            output: EngineOutput(
+                tokens: [], logProbs: [], entropies: [], text: "", finishReason: .length, matchedStop: nil,
+                promptTokens: r.prompt.count),
+            feed: r.prompt)
+    }
+
+    /// Drops the running requests among `ids`, answering them `.cancelled`.
+    /// - Returns: the ids dropped.
+    func cancel(ids: Set<UInt64>) -> [UInt64] {
+        guard !ids.isEmpty else { return [] }
+        var dropped: [UInt64] = []
+        for b in slots.indices {
+            guard let slot = slots[b], ids.contains(slot.job.id) else { continue }
+            slot.job.continuation.resume(returning: .failure(.cancelled))
+            dropped.append(slot.job.id)
+            slots[b] = nil
+        }
+        return dropped
+    }
+
+    /// Fails every running request with `error`; returns their ids.
+    func failAll(_ error: EngineError) -> [UInt64] {
+        cancelAndFail(error)
+    }
+
+    /// One forward pass over every running sequence (prefilling new prompts),
+    /// then one sampled token each; finished requests are answered.
+    /// - Returns: the ids answered and the number of sequences in the pass.
+    func step() -> (finished: [UInt64], batch: Int) {
+        let feeds = slots.map { $0?.feed ?? [] }
+        let batch = feeds.count { !$0.isEmpty }
+        guard batch > 0 else { return ([], 0) }
+        do {
+            try model.decode(feeds, cache: cache)
+        } catch {
+            return (cancelAndFail(.model(error.description)), batch)
+        }
+        let V = model.config.vocabSize, context = model.config.contextLength
+        var finished: [UInt64] = []
+        for b in slots.indices where !feeds[b].isEmpty {
+            guard var slot = slots[b] else { continue }
+            let sampled = slot.sampler.sample(cache.logits.pointer + b * V, rng: &slot.rng)
+            slot.output.tokens.append(sampled.token)
+            slot.output.logProbs.append(sampled.logProb)
+            slot.output.entropies.append(sampled.entropy)
+            var bytes: [UInt8] = []
+            tokenizer.appendBytes(of: sampled.token, to: &bytes)
+            var done = true
+            if let match = slot.matcher.append(bytes) {
+                slot.output.finishReason = .stop
+                slot.output.matchedStop = match
+            } else if slot.job.request.stopAtEOS && sampled.token == SpecialToken.eos.id {
+                slot.output.finishReason = .eos
+            } else if slot.output.tokens.count >= slot.job.request.maxTokens || cache.lengths[b] >= context {
+                slot.output.finishReason = .length
+            } else {
+                done = false
+            }
+            if done {
+                slot.output.text = slot.matcher.textBeforeStop
+                slot.job.continuation.resume(returning: .success(slot.output))
+                finished.append(slot.job.id)
+                slots[b] = nil
+            } else {
+                slot.feed = [sampled.token]
+                slots[b] = slot
+            }
+        }
+        return (finished, batch)
+    }
+
+    private func cancelAndFail(_ error: EngineError) -> [UInt64] {
+        var failed: [UInt64] = []
+        for b in slots.indices {
+            guard let slot = slots[b] else { continue }
+            slot.job.continuation.resume(returning: .failure(error))
+            failed.append(slot.job.id)
+            slots[b] = nil
+        }
+        return failed
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import Trainer
+
+@Suite("OpenAI-compatible serving")
+struct OpenAIServingTests {
+    func serving() throws -> OpenAIServing {
+        let engine = InferenceEngine(model: try engineModel(), tokenizer: try ByteTokenizer())
+        return OpenAIServing(engine: engine, modelName: "tiny")
+    }
+
+    func object(_ data: Data) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("completions: n choices with their own seeds, usage, finish and stop reasons")
+    func completions() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let body = #"{"model":"tiny","prompt":"Hi","max_tokens":12,"n":3,"seed":7,"temperature":1,"stop":["a","b"],"repetition_penalty":1.1}"#
+        let first = try object(try await api.completions(Data(body.utf8)))
+        let again = try object(try await api.completions(Data(body.utf8)))
+        let choices = try #require(first["choices"] as? [[String: Any]])
+        #expect(choices.count == 3 && first["object"] as? String == "text_completion" && first["model"] as? String == "tiny")
+        #expect(choices.map { $0["text"] as? String } == (again["choices"] as? [[String: Any]])?.map { $0["text"] as? String })
+        #expect(choices.map { $0["index"] as? Int } == [0, 1, 2])
+        for choice in choices {
+            let finish = try #require(choice["finish_reason"] as? String)
+            if let stop = choice["stop_reason"] as? String {
+                #expect(finish == "stop" && ["a", "b"].contains(stop))
+            } else {
+                #expect(choice["stop_reason"] is NSNull)
+            }
+        }
+        let usage = try #require(first["usage"] as? [String: Int])
+        #expect(usage["prompt_tokens"] == 3)
+        #expect(usage["total_tokens"] == (usage["prompt_tokens"] ?? 0) + (usage["completion_tokens"] ?? 0))
+    }
+
+    @Test("chat: the plain template, continuing the final assistant message")
+    func chat() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let body = #"{"messages":[{"role":"user","content":"Q"},{"role":"assistant","content":"<think>"}],"continue_final_message":true,"add_generation_prompt":false,"max_tokens":5,"seed":1}"#
+        let answer = try object(try await api.chatCompletions(Data(body.utf8)))
+        let choice = try #require((answer["choices"] as? [[String: Any]])?.first)
+        #expect((choice["message"] as? [String: String])?["role"] == "assistant")
+        // BOS + "Q\n" + <think>
+        #expect((answer["usage"] as? [String: Int])?["prompt_tokens"] == 4)
+    }
+
+    @Test("bad requests are 400s with an OpenAI error body", arguments: [
+        #"{"prompt":"x","stream":true}"#, #"{"prompt":"x","n":0}"#, #"{"max_tokens":3}"#,
+        #"{"prompt":"x","top_p":0}"#, #"{"prompt":"x","top_k":0}"#, #"not json"#,
+    ])
+    func badRequests(body: String) async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        await #expect(throws: OpenAIServingError.self) { try await api.completions(Data(body.utf8)) }
+        let error = OpenAIServingError.badRequest("nope")
+        let decoded = try object(error.body)
+        #expect((decoded["error"] as? [String: Any])?["code"] as? Int == 400 && error.status == 400)
+    }
+
+    @Test("a prompt that fills the context is refused")
+    func longPrompt() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let body = #"{"prompt":"\#(String(repeating: "z", count: 80))"}"#
+        await #expect(throws: OpenAIServingError.self) { try await api.completions(Data(body.utf8)) }
+    }
+}
