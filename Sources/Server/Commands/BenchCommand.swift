@@ -6,7 +6,7 @@ import Synchronization
 /// `aepo bench`: helpers for the benchmark scripts in scripts/.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmark helpers (see scripts/bench-*).", subcommands: [StandIn.self])
+        commandName: "bench", abstract: "Benchmark helpers (see scripts/bench-*).", subcommands: [StandIn.self, BenchTrainerCommand.self])
 
     /// A stand-in OpenAI-compatible model with a fixed latency per call. Each
     /// sample searches once and then answers `\boxed{42}`, so every sample

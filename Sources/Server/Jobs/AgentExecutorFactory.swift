@@ -1,6 +1,7 @@
 import Benchmarks
 import Foundation
 import Logging
+import Trainer
 
 /// Builds the real sample executor of an evaluation: the checkpoint's model
 /// client (one concurrency limiter per endpoint, shared by all evaluations),
@@ -12,6 +13,7 @@ struct AgentExecutorFactory: Sendable {
     let database: AppDatabase
     let logger: Logger
     let limiters = EndpointLimiters()
+    let builtinModels = BuiltinModels()
     let python: BubblewrapPython
     let math: MathScorerProvider
 
@@ -28,13 +30,16 @@ struct AgentExecutorFactory: Sendable {
 
     @Sendable func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
         let checkpoint = try checkpoints.checkpoint(id: job.checkpointID)
-        guard let served = checkpoint.endpoint else {
+        let model: any CompletionModel
+        if let served = checkpoint.endpoint {
+            let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
+            let limiter = await limiters.limiter(for: endpoint)
+            model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+        } else {
             _ = try EvaluationController.evaluability(of: checkpoint)
-            throw APIError.badRequest("not_evaluable", "checkpoint \(checkpoint.id) has no endpoint")
+            let file = config.checkpointsDirectory.appendingPathComponent(checkpoint.sha256 ?? "")
+            model = try await builtinModels.model(for: checkpoint.id, file: file)
         }
-        let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
-        let limiter = await limiters.limiter(for: endpoint)
-        let model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
         let tools = ToolBox(search: try searchBackend(job.config.search), python: python, topK: job.config.search.topK)
         let loop = AgentLoop(
             model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
@@ -60,6 +65,19 @@ struct AgentExecutorFactory: Sendable {
             let api = settings.url.map { WebSearchAPI(apiKey: key, url: $0) } ?? WebSearchAPI(apiKey: key)
             return CachedSearch(backend: api, cache: cache, key: "web:\(api.url)")
         }
+    }
+}
+
+/// Built-in checkpoints loaded into the built-in engine, one per checkpoint,
+/// shared by every evaluation of it.
+actor BuiltinModels {
+    private var loaded: [Int64: BuiltinModel] = [:]
+
+    func model(for checkpoint: Int64, file: URL) throws -> BuiltinModel {
+        if let model = loaded[checkpoint] { return model }
+        let model = try BuiltinModel(contentsOf: file)
+        loaded[checkpoint] = model
+        return model
     }
 }
 

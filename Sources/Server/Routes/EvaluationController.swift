@@ -78,9 +78,13 @@ struct EvaluationController: Sendable {
     /// 400 saying why it cannot be evaluated.
     static func evaluability(of checkpoint: CheckpointView) throws -> (PromptTemplate, Int) {
         if let endpoint = checkpoint.endpoint { return (.chatml, endpoint.maxConcurrency) }
+        // A built-in checkpoint is served by the built-in engine, which batches
+        // up to 16 sequences; small models read the plain template.
+        if checkpoint.kind == .file, checkpoint.metadata["format"] == "aepo-gpt" { return (.plain, 16) }
         throw APIError.badRequest(
             "not_evaluable",
-            "checkpoint \(checkpoint.id) is a \(checkpoint.format ?? "file") file; evaluations need a model endpoint "
+            "checkpoint \(checkpoint.id) is a \(checkpoint.format ?? "file") file that is not a built-in (aepo-gpt) "
+                + "checkpoint; evaluations need one of those or a model endpoint "
                 + "(register one with POST /api/v1/checkpoints {\"name\",\"endpoint\":{\"url\",\"model\"}})")
     }
 }
