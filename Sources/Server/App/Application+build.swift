@@ -57,7 +57,7 @@ func prepareServices(
         let agents = AgentExecutorFactory(
             config: config, checkpoints: checkpoints, corpus: corpus, database: database, logger: logger)
         factory = agents.make
-        prewarm = { _ = await agents.math.scorer() }
+        prewarm = { await agents.math.prewarm() }
     }
     let runner = EvaluationRunner(store: evaluations, datasets: datasets, logger: logger, makeExecutor: factory)
     let scheduler = EvaluationScheduler(runner: runner)

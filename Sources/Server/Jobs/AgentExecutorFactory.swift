@@ -47,7 +47,7 @@ struct AgentExecutorFactory: Sendable {
         let judge = job.config.judge.map { settings in
             LLMJudge(client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)))
         }
-        return AgentSampleExecutor(loop: loop, scorer: Scorer(math: await math.scorer(), judge: judge))
+        return AgentSampleExecutor(loop: loop, scorer: Scorer(math: await math.scorer(), judge: judge), math: math)
     }
 
     private func searchBackend(_ settings: SearchSettings) throws -> any SearchBackend {
@@ -95,37 +95,40 @@ actor EndpointLimiters {
     }
 }
 
-/// The math scorer with one long-lived math-verify worker, started once
-/// (the server prewarms it at start); without a Python that has
-/// `math_verify`, the Swift rules decide alone, and the log says so once.
+/// The math scorer with one long-lived math-verify worker. Evaluations never
+/// wait for the worker: it starts in the background at server start (or on
+/// the first answer the Swift rules cannot decide); if it cannot start, the
+/// rules decide alone and the log says so once.
 actor MathScorerProvider {
-    private let python: URL?
+    private let worker: MathVerifyWorker?
     private let logger: Logger
-    private var startup: Task<MathScorer, Never>?
+    private var unavailable = false
 
     init(python: URL?, logger: Logger) {
-        self.python = python
+        self.worker = python.map { MathVerifyWorker(configuration: .init(python: $0)) }
         self.logger = logger
     }
 
-    /// The scorer, waiting for the worker's start the first time.
-    func scorer() async -> MathScorer {
-        if let startup { return await startup.value }
-        let python = self.python
-        let logger = self.logger
-        let task = Task<MathScorer, Never> {
-            guard let python else { return MathScorer() }
-            let worker = MathVerifyWorker(configuration: .init(python: python))
-            do {
-                try await worker.start()
-                return MathScorer(worker: worker)
-            } catch {
-                logger.warning("math-verify unavailable; math answers are judged by the Swift rules only",
-                               metadata: ["error": "\(error)"])
-                return MathScorer()
-            }
+    /// The scorer to use now.
+    func scorer() -> MathScorer {
+        guard let worker, !unavailable else { return MathScorer() }
+        return MathScorer(worker: worker)
+    }
+
+    /// Starts the worker ahead of need.
+    func prewarm() async {
+        guard let worker else { return }
+        do {
+            try await worker.start()
+        } catch {
+            markUnavailable(error)
         }
-        startup = task
-        return await task.value
+    }
+
+    /// Called when the worker failed: from now on the rules decide alone.
+    func markUnavailable(_ error: any Error) {
+        guard !unavailable else { return }
+        unavailable = true
+        logger.warning("math-verify unavailable; math answers are judged by the Swift rules only", metadata: ["error": "\(error)"])
     }
 }
