@@ -86,3 +86,17 @@ struct SFTTests {
         #expect(decoded == line)
     }
 }
+
+@Suite("Warm start")
+struct WarmStartTests {
+    @Test("weights copy across context lengths; other shapes are refused")
+    func copy() throws {
+        let source = try GPT(config: GPTConfig(vocabSize: 300, contextLength: 8, layerCount: 1, headCount: 2, modelDimension: 4), seed: 1)
+        let target = try GPT(config: GPTConfig(vocabSize: 300, contextLength: 4, layerCount: 1, headCount: 2, modelDimension: 4), seed: 2)
+        try target.copyWeights(from: source)
+        #expect(target.parameters.slice(0, 300 * 4) == source.parameters.slice(0, 300 * 4))
+        #expect(target.parameters.slice(300 * 4, 4 * 4) == source.parameters.slice(300 * 4, 4 * 4))
+        let other = try GPT(config: GPTConfig(vocabSize: 300, contextLength: 4, layerCount: 2, headCount: 2, modelDimension: 4))
+        #expect(throws: ConfigError.self) { try other.copyWeights(from: source) }
+    }
+}

@@ -20,6 +20,8 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Where to write the checkpoint (.safetensors).") var out: String
     @Option(help: "Write per-step metrics as JSON lines to this file, or - for stdout.") var events: String?
     @Option(help: "JSON object (or @file) overriding the task's default config.") var configJson: String?
+    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same width, depth, heads, vocabulary).")
+    var initFrom: String?
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).") var threads: Int?
     @Option(help: "After training, evaluate the test split with this many samples per item (0: skip).")
     var evalSamples = 0
@@ -50,6 +52,10 @@ struct TrainCommand: AsyncParsableCommand {
         status("building \(suite.train.count) expert trajectories for \(task.rawValue)")
         let sequences = try await SFTSequence.experts(of: suite, tokenizer: tokenizer)
         let trainer = try SFTTrainer(config: config, sequences: sequences, steps: steps, seed: seed)
+        if let initFrom {
+            try trainer.model.copyWeights(from: try Checkpoint.load(from: URL(fileURLWithPath: initFrom)).model)
+            status("starting from the weights of \(initFrom)")
+        }
         status(
             "training \(trainer.model.parameterCount) parameters, B=\(config.batchSize) T=\(config.model.contextLength), "
                 + "\(steps) steps, \(BLAS.threads) BLAS thread(s)\n")
