@@ -45,6 +45,8 @@ func prepareServices(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)
     let evaluations = EvaluationStore(database: database)
+    let backfilled = try evaluations.backfillResults()
+    if backfilled > 0 { logger.info("wrote results of finished evaluations", metadata: ["evaluations": "\(backfilled)"]) }
     let factory: ExecutorFactory
     let prewarm: @Sendable () async -> Void
     if let makeExecutor {
