@@ -14,6 +14,14 @@ struct AppServices: Sendable {
     let scheduler: EvaluationScheduler
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
+    let reported: ReportedResultStore
+    let pages: PageStore
+    /// Bumped by every write the pages show; keys the page caches.
+    let generation: DataGeneration
+    let leaderboards: LeaderboardService
+    let renderer: PageRenderer
+    /// Rendered ranking pages and JSON, by URL and data generation.
+    let pageCache: RenderCache<ByteBuffer>
     let logger: Logger
     /// Work to do once the server runs (starting the math-verify worker).
     let prewarm: @Sendable () async -> Void
@@ -36,6 +44,8 @@ func prepareServices(
         try? fileManager.removeItem(at: config.temporaryDirectory.appendingPathComponent(name))
     }
     let database = try AppDatabase.open(directory: config.dataDirectory)
+    let generation = DataGeneration()
+    generation.observe(database)
     let checkpoints = CheckpointStore(database: database, directory: config.checkpointsDirectory)
     let swept = try checkpoints.sweepUnreferencedFiles()
     if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
@@ -47,6 +57,9 @@ func prepareServices(
     let evaluations = EvaluationStore(database: database)
     let backfilled = try evaluations.backfillResults()
     if backfilled > 0 { logger.info("wrote results of finished evaluations", metadata: ["evaluations": "\(backfilled)"]) }
+    let renderer = try PageRenderer.load(
+        directory: Assets.publicDirectory.appendingPathComponent("templates", isDirectory: true),
+        version: AepoVersion.current, schemaVersion: try database.schemaVersion())
     let factory: ExecutorFactory
     let prewarm: @Sendable () async -> Void
     if let makeExecutor {
@@ -62,7 +75,12 @@ func prepareServices(
     return AppServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
         evaluations: evaluations, scheduler: EvaluationScheduler(runner: runner), metrics: ServerMetrics(),
-        adminToken: adminToken, logger: logger, prewarm: prewarm)
+        adminToken: adminToken, reported: ReportedResultStore(database: database), pages: PageStore(database: database),
+        generation: generation,
+        leaderboards: LeaderboardService(
+            store: LeaderboardStore(database: database), generation: generation, maxAge: config.pageCacheMaxAge),
+        renderer: renderer, pageCache: RenderCache(capacity: 512, maxAge: config.pageCacheMaxAge), logger: logger,
+        prewarm: prewarm)
 }
 
 /// The router with every route and middleware; tests drive it directly.
@@ -79,7 +97,16 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
         scheduler: services.scheduler, maxJSONBytes: services.config.maxJSONBytes)
+    StaticFiles(directory: Assets.publicDirectory.appendingPathComponent("static", isDirectory: true))
+        .addRoutes(to: router)
+    PageController(
+        renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
+        checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages
+    ).addRoutes(to: router)
+    let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
     let api = router.group("api/v1")
+    LeaderboardController(leaderboards: services.leaderboards, cache: services.pageCache).addRoutes(to: api)
+    reported.addReadRoutes(to: api)
     checkpoints.addReadRoutes(to: api)
     benchmarks.addReadRoutes(to: api)
     corpus.addReadRoutes(to: api)
@@ -89,6 +116,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     benchmarks.addWriteRoutes(to: writes)
     corpus.addWriteRoutes(to: writes)
     evaluations.addWriteRoutes(to: writes)
+    let admin = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .admin))
+    reported.addAdminRoutes(to: admin)
     return router
 }
 
