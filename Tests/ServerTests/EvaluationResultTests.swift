@@ -107,4 +107,20 @@ struct EvaluationResultTests {
         }
         #expect(generation.current == before + 1, "a rolled-back write changes nothing")
     }
+
+    @Test func writesByAnotherProcessAreNoticed() throws {
+        let generation = env.services.generation
+        try generation.checkForExternalWrites(in: env.services.database)
+        let before = generation.current
+        try generation.checkForExternalWrites(in: env.services.database)
+        #expect(generation.current == before, "nothing changed")
+        // Another connection to the same file, as `aepo datasets import --data-dir` would open.
+        let other = try AppDatabase.open(directory: env.directory)
+        try other.writer.write { db in
+            try db.execute(sql: "INSERT INTO reported_result (name, source_url, created_at) VALUES ('r', 'https://e', '')")
+        }
+        #expect(generation.current == before, "the observer sees only this process's writes")
+        try generation.checkForExternalWrites(in: env.services.database)
+        #expect(generation.current == before + 1)
+    }
 }

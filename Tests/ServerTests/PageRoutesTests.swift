@@ -147,7 +147,7 @@ struct PageRoutesTests {
     }
 
     @Test func runningEvaluationStreamsProgressAndWorksWithoutScript() async throws {
-        let model = FakeModelEndpoint(answers: EvaluationFixture.answers(), latency: .seconds(30))
+        let model = FakeModelEndpoint(answers: EvaluationFixture.answers(), latency: .seconds(5))
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in

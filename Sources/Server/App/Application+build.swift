@@ -78,8 +78,8 @@ func prepareServices(
         adminToken: adminToken, reported: ReportedResultStore(database: database), pages: PageStore(database: database),
         generation: generation,
         leaderboards: LeaderboardService(
-            store: LeaderboardStore(database: database), generation: generation, maxAge: config.pageCacheMaxAge),
-        renderer: renderer, pageCache: RenderCache(capacity: 512, maxAge: config.pageCacheMaxAge), logger: logger,
+            store: LeaderboardStore(database: database), generation: generation),
+        renderer: renderer, pageCache: RenderCache(capacity: 512), logger: logger,
         prewarm: prewarm)
 }
 
@@ -135,7 +135,8 @@ func buildApplication(
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
         services: [
             EvaluationService(
-                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger)
+                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger),
+            ExternalWriteWatcher(generation: services.generation, database: services.database, logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger

@@ -15,10 +15,6 @@ struct ServerConfig: Sendable {
     var maxCorpusBytes = 1 << 30
     /// A Python with `math_verify` for the math scorer's worker, if any.
     var python: URL?
-    /// The longest a cached ranking page is served. Writes through this
-    /// server invalidate pages at once; this bounds staleness after writes
-    /// by another process (`aepo datasets import --data-dir`).
-    var pageCacheMaxAge: Duration = .seconds(10)
     /// `AEPO_ADMIN_TOKEN`, when set.
     var adminToken: String?
 

@@ -102,23 +102,24 @@ struct Leaderboard: Sendable {
     }
 
     /// Sorts rows and assigns ranks. Missing values go last in either order;
-    /// ties are broken by name, then by checkpoint id.
+    /// ties are broken by name (case-insensitively), then by checkpoint id.
     static func sorted(_ rows: [Row], by sort: LeaderboardSort) -> [Row] {
         let descending = sort.order == .desc
-        func nameOrder(_ a: Row, _ b: Row) -> Bool {
-            let comparison = a.name.localizedStandardCompare(b.name)
-            if comparison != .orderedSame { return comparison == .orderedAscending }
-            return a.checkpointID < b.checkpointID
+        let keyed = rows.map { (row: $0, name: $0.name.lowercased(), value: value(of: $0, for: sort)) }
+        func nameOrder(_ a: (row: Row, name: String, value: Double?), _ b: (row: Row, name: String, value: Double?)) -> Bool {
+            if a.name != b.name { return a.name < b.name }
+            if a.row.name != b.row.name { return a.row.name < b.row.name }
+            return a.row.checkpointID < b.row.checkpointID
         }
-        var sorted = rows.sorted { a, b in
+        var sorted = keyed.sorted { a, b in
             if sort.field == .name { return descending ? nameOrder(b, a) : nameOrder(a, b) }
-            switch (value(of: a, for: sort), value(of: b, for: sort)) {
+            switch (a.value, b.value) {
             case let (x?, y?) where x != y: return descending ? x > y : x < y
             case (.some, .none): return true
             case (.none, .some): return false
             default: return nameOrder(a, b)
             }
-        }
+        }.map(\.row)
         var previous: Double?
         for index in sorted.indices {
             if sort.field == .name {

@@ -7,10 +7,10 @@ struct LeaderboardService: Sendable {
     let generation: DataGeneration
     let dataCache: RenderCache<LeaderboardData>
 
-    init(store: LeaderboardStore, generation: DataGeneration, maxAge: Duration = .seconds(10)) {
+    init(store: LeaderboardStore, generation: DataGeneration) {
         self.store = store
         self.generation = generation
-        self.dataCache = RenderCache(capacity: 8, maxAge: maxAge)
+        self.dataCache = RenderCache(capacity: 8)
     }
 
     /// A ranking request: `?data=`, `?sort=`, `?order=` (and `?page=` for pages).

@@ -50,15 +50,19 @@ struct BenchmarkPage: Sendable {
     var sortTitle: String
     var rows: [Row]
     var isEmpty: Bool
+    var pager: Pager
     var reported: [Reported]
     var hasReported: Bool
+
+    static let perPage = 100
 
     /// - Parameters:
     ///   - spec: the benchmark.
     ///   - data: the ranking data of the chosen source.
     ///   - version: the version ranked (nil when the source has none).
     ///   - metric: the ranking metric.
-    init(spec: BenchmarkSpec, data: LeaderboardData, version: DatasetVersionInfo?, metric: ScoreMetric) {
+    ///   - page: the page of the ranking, 1-based, ``perPage`` rows each.
+    init(spec: BenchmarkSpec, data: LeaderboardData, version: DatasetVersionInfo?, metric: ScoreMetric, page: Int) throws {
         let path = "/benchmarks/\(spec.name)"
         name = spec.name
         group = AverageScope.group(spec.group).title
@@ -89,8 +93,19 @@ struct BenchmarkPage: Sendable {
         }
         sortTitle = metric.title
         let latest = version.map { data.latestResults(on: $0) } ?? [:]
-        rows = Self.rank(Array(latest.values), by: metric)
+        let ranked = Self.rank(Array(latest.values), by: metric)
+        let pageCount = LeaderboardPage.pageCount(rows: ranked.count)
+        guard page <= pageCount else {
+            throw APIError.notFound("this ranking has \(pageCount) page\(pageCount == 1 ? "" : "s")")
+        }
+        let start = (page - 1) * Self.perPage
+        rows = Array(ranked[start..<min(start + Self.perPage, ranked.count)])
         isEmpty = rows.isEmpty
+        pager = Pager(page: page, perPage: Self.perPage, total: ranked.count) { number in
+            PageURL.make(path, [
+                ("data", data.source.rawValue), ("dataset", version?.sha256), ("sort", metric.rawValue), ("page", String(number)),
+            ])
+        }
         reported = data.reported.compactMap { entry in
             guard let scores = entry.scoresByBenchmark[spec.name] else { return nil }
             return Reported(

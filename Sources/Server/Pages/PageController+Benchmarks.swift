@@ -12,8 +12,10 @@ extension PageController {
         guard let metric = sort.isEmpty ? .passAt1 : ScoreMetric(rawValue: sort) else {
             throw APIError.badRequest("invalid_parameter", "sort must be pass_at_1 or pass_at_5, not \"\(sort)\"")
         }
+        let page = try LeaderboardService.Query.page(request.uri.queryParameters["page"].map(String.init))
         let key = PageURL.make(
-            "/benchmarks/\(spec.name)", [("data", source?.rawValue), ("dataset", dataset), ("sort", metric.rawValue)])
+            "/benchmarks/\(spec.name)",
+            [("data", source?.rawValue), ("dataset", dataset), ("sort", metric.rawValue), ("page", String(page))])
         return try await cached(key) { [leaderboards, renderer] in
             let data = try await leaderboards.data(source: source)
             let version: DatasetVersionInfo?
@@ -25,7 +27,7 @@ extension PageController {
             } else {
                 version = data.rankedVersion(of: spec.name)
             }
-            let model = BenchmarkPage(spec: spec, data: data, version: version, metric: metric)
+            let model = try BenchmarkPage(spec: spec, data: data, version: version, metric: metric, page: page)
             let chrome = renderer.chrome(title: "\(spec.name) · \(data.source.title)", section: "benchmarks")
             return try renderer.render("benchmark", chrome: chrome, page: model)
         }

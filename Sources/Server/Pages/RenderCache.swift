@@ -1,15 +1,16 @@
 import Synchronization
 
-/// Values (rendered pages, ranking data) cached by key until the data
-/// generation they were computed at is superseded, or they reach `maxAge`.
+/// Values (rendered pages, ranking data) cached by key and the data
+/// generation they were computed at.
 ///
-/// Concurrent misses on one key share one computation: the first starts it,
-/// the others await the same task. The cache holds at most `capacity`
-/// entries; when full, entries of older generations go first, then all.
+/// An entry of an older generation is never served: the request waits for a
+/// fresh value, so a client always sees its own writes. Concurrent misses on
+/// one key share one computation: the first starts it, the others await the
+/// same task. The cache holds at most `capacity` entries; when full, entries
+/// of older generations go first, then all.
 final class RenderCache<Value: Sendable>: Sendable {
     private struct Entry {
         var generation: UInt64
-        var created: ContinuousClock.Instant
         var value: Value
     }
 
@@ -32,24 +33,17 @@ final class RenderCache<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
     let capacity: Int
-    let maxAge: Duration
 
-    /// - Parameters:
-    ///   - capacity: the most entries kept.
-    ///   - maxAge: how long an entry is served at most, whatever the
-    ///     generation says (bounds staleness after writes by other processes).
-    init(capacity: Int = 512, maxAge: Duration = .seconds(10)) {
+    init(capacity: Int = 512) {
         self.capacity = capacity
-        self.maxAge = maxAge
     }
 
     /// The value for `key` at `generation`, computed by `compute` on a miss.
     func value(
         for key: String, generation: UInt64, compute: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let now = ContinuousClock.now
         let lookup: Lookup = state.withLock { state in
-            if let entry = state.entries[key], entry.generation >= generation, now - entry.created < maxAge {
+            if let entry = state.entries[key], entry.generation >= generation {
                 state.hits += 1
                 return .hit(entry.value)
             }
@@ -65,7 +59,7 @@ final class RenderCache<Value: Sendable>: Sendable {
         case .wait(let task):
             do {
                 let value = try await task.value
-                store(value, for: key, generation: generation, created: now)
+                store(value, for: key, generation: generation)
                 return value
             } catch {
                 state.withLock { state in
@@ -76,15 +70,10 @@ final class RenderCache<Value: Sendable>: Sendable {
         }
     }
 
-    /// (hits, misses) so far, for tests and metrics.
+    /// (hits, misses) so far, for tests.
     var counts: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
 
-    /// Drops every entry.
-    func removeAll() {
-        state.withLock { $0.entries.removeAll() }
-    }
-
-    private func store(_ value: Value, for key: String, generation: UInt64, created: ContinuousClock.Instant) {
+    private func store(_ value: Value, for key: String, generation: UInt64) {
         state.withLock { state in
             if state.inFlight[key]?.generation == generation { state.inFlight[key] = nil }
             if let existing = state.entries[key], existing.generation > generation { return }
@@ -92,7 +81,7 @@ final class RenderCache<Value: Sendable>: Sendable {
                 state.entries = state.entries.filter { $0.value.generation >= generation }
                 if state.entries.count >= capacity { state.entries.removeAll() }
             }
-            state.entries[key] = Entry(generation: generation, created: created, value: value)
+            state.entries[key] = Entry(generation: generation, value: value)
         }
     }
 }

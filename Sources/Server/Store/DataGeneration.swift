@@ -9,7 +9,9 @@ import Synchronization
 /// sample landing changes no ranking until its evaluation finishes, which
 /// writes `evaluation` and `evaluation_result`). Writes made by another
 /// process (`aepo datasets import --data-dir` next to a running server) are
-/// not seen: the page cache's maximum age bounds how stale that leaves a page.
+/// caught by ``checkForExternalWrites(in:)``, which a running server calls
+/// every second: SQLite's `data_version` on the writer connection changes
+/// only when another connection commits.
 final class DataGeneration: TransactionObserver, Sendable {
     /// The tables whose changes may change a cached page.
     static let observedTables: Set<String> = [
@@ -20,6 +22,8 @@ final class DataGeneration: TransactionObserver, Sendable {
     private let counter = Atomic<UInt64>(1)
     /// Whether the open transaction changed an observed table.
     private let dirty = Atomic<Bool>(false)
+    /// The writer connection's `PRAGMA data_version` when last checked.
+    private let externalVersion = Mutex<Int?>(nil)
 
     /// The current generation; it only grows.
     var current: UInt64 { counter.load(ordering: .acquiring) }
@@ -32,6 +36,19 @@ final class DataGeneration: TransactionObserver, Sendable {
     /// Bumps the generation by hand (tests, writes the observer cannot see).
     func bump() {
         counter.add(1, ordering: .releasing)
+    }
+
+    /// Bumps the generation when another process committed to the database
+    /// since the last call (the first call only records the version).
+    func checkForExternalWrites(in database: AppDatabase) throws {
+        let version = try database.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        }
+        let changed = externalVersion.withLock { last in
+            defer { last = version }
+            return last != nil && last != version
+        }
+        if changed { bump() }
     }
 
     func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {

@@ -65,9 +65,7 @@ struct PageStore: Sendable {
         try database.writer.read { db in
             try Row.fetchAll(
                 db, sql: """
-                    SELECT r.evaluation_id, r.benchmark, r.dataset_sha256, r.items, r.samples, r.pass_at_1, r.pass_at_5,
-                        r.ci_low, r.ci_high, r.metric, e.checkpoint_id, e.finished_at, c.name AS checkpoint_name,
-                        v.source, v.item_count
+                    SELECT \(LeaderboardStore.resultColumns), v.source, v.item_count
                     FROM evaluation_result r
                     JOIN evaluation e ON e.id = r.evaluation_id AND e.status = 'finished'
                     JOIN checkpoint c ON c.id = e.checkpoint_id
@@ -78,7 +76,7 @@ struct PageStore: Sendable {
             ).map { row in
                 CheckpointResult(
                     result: LeaderboardStore.result(from: row),
-                    source: (row["source"] as String?).flatMap(DataSource.init(rawValue:)), datasetItems: row["item_count"])
+                    source: (row[13] as String?).flatMap(DataSource.init(rawValue:)), datasetItems: row[14])
             }
         }
     }
