@@ -17,6 +17,14 @@ struct AppServices: Sendable {
     let hub: JobEventHub
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
+    let reported: ReportedResultStore
+    let pages: PageStore
+    /// Bumped by every write the pages show; keys the page caches.
+    let generation: DataGeneration
+    let leaderboards: LeaderboardService
+    let renderer: PageRenderer
+    /// Rendered ranking pages and JSON, by URL and data generation.
+    let pageCache: RenderCache<ByteBuffer>
     let logger: Logger
     /// Work to do once the server runs (starting the math-verify worker).
     let prewarm: @Sendable () async -> Void
@@ -39,6 +47,8 @@ func prepareServices(
         try? fileManager.removeItem(at: config.temporaryDirectory.appendingPathComponent(name))
     }
     let database = try AppDatabase.open(directory: config.dataDirectory)
+    let generation = DataGeneration()
+    generation.observe(database)
     let checkpoints = CheckpointStore(database: database, directory: config.checkpointsDirectory)
     let swept = try checkpoints.sweepUnreferencedFiles()
     if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
@@ -48,6 +58,11 @@ func prepareServices(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)
     let evaluations = EvaluationStore(database: database)
+    let backfilled = try evaluations.backfillResults()
+    if backfilled > 0 { logger.info("wrote results of finished evaluations", metadata: ["evaluations": "\(backfilled)"]) }
+    let renderer = try PageRenderer.load(
+        directory: Assets.publicDirectory.appendingPathComponent("templates", isDirectory: true),
+        version: AepoVersion.current, schemaVersion: try database.schemaVersion())
     let factory: ExecutorFactory
     let prewarm: @Sendable () async -> Void
     if let makeExecutor {
@@ -73,7 +88,12 @@ func prepareServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
         evaluations: evaluations, scheduler: scheduler, training: training, trainingManager: trainingManager, hub: hub,
         metrics: ServerMetrics(),
-        adminToken: adminToken, logger: logger, prewarm: prewarm)
+        adminToken: adminToken, reported: ReportedResultStore(database: database), pages: PageStore(database: database),
+        generation: generation,
+        leaderboards: LeaderboardService(
+            store: LeaderboardStore(database: database), generation: generation),
+        renderer: renderer, pageCache: RenderCache(capacity: 512), logger: logger,
+        prewarm: prewarm)
 }
 
 /// The router with every route and middleware; tests drive it directly.
@@ -93,7 +113,16 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let trainingJobs = TrainingJobController(
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)
+    StaticFiles(directory: Assets.publicDirectory.appendingPathComponent("static", isDirectory: true))
+        .addRoutes(to: router)
+    PageController(
+        renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
+        checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages
+    ).addRoutes(to: router)
+    let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
     let api = router.group("api/v1")
+    LeaderboardController(leaderboards: services.leaderboards, cache: services.pageCache).addRoutes(to: api)
+    reported.addReadRoutes(to: api)
     trainingJobs.addReadRoutes(to: api)
     checkpoints.addReadRoutes(to: api)
     benchmarks.addReadRoutes(to: api)
@@ -105,6 +134,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     corpus.addWriteRoutes(to: writes)
     evaluations.addWriteRoutes(to: writes)
     trainingJobs.addWriteRoutes(to: writes)
+    let admin = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .admin))
+    reported.addAdminRoutes(to: admin)
     return router
 }
 
@@ -124,6 +155,7 @@ func buildApplication(
             EvaluationService(
                 store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger),
             TrainingService(store: services.training, manager: services.trainingManager, logger: logger),
+            ExternalWriteWatcher(generation: services.generation, database: services.database, logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger
