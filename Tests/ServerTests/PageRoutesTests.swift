@@ -165,4 +165,20 @@ struct PageRoutesTests {
             _ = try await client.execute(uri: "/api/v1/evaluations/\(id)/cancel", method: .post, headers: env.adminHeaders)
         }
     }
+
+    @Test func staticFilesAreServedByExactNameWithAContentVersion() async throws {
+        try await env.application().test(.router) { client in
+            let fingerprint = env.services.staticFiles.fingerprint
+            #expect(fingerprint.count == 12)
+            let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(page.contains(#"<link rel="stylesheet" href="/static/style.css?v=\#(fingerprint)">"#))
+            let css = try await client.execute(uri: "/static/style.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(String(buffer: css.body).contains(".table-scroll { overflow-x: auto;"))
+            for missing in ["/static/nope.css", "/static/..%2Fopenapi.yaml", "/static/..%2Ftemplates%2Flayout.mustache"] {
+                #expect(try await client.execute(uri: missing, method: .get).status == .notFound, "\(missing)")
+            }
+        }
+    }
 }
