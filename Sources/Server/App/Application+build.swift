@@ -89,7 +89,7 @@ func prepareServices(
 func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: services.metrics))
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(pages: services.renderer))
     MetaController(database: services.database, metrics: services.metrics, publicDirectory: Assets.publicDirectory)
         .addRoutes(to: router)
     let checkpoints = CheckpointController(
