@@ -50,7 +50,7 @@ let package = Package(
             name: "Assets",
             path: ".",
             exclude: [
-                "Package.swift", "README.md", "scripts", "docs", "Tests", "Sources/Benchmarks",
+                "Package.swift", "README.md", "scripts", "docs", "Tests", "test-artifacts", "Sources/Benchmarks",
                 "Sources/Trainer", "Sources/Server", "Sources/CBLAS",
             ],
             sources: ["Sources/Assets"],

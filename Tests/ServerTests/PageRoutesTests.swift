@@ -165,4 +165,27 @@ struct PageRoutesTests {
             _ = try await client.execute(uri: "/api/v1/evaluations/\(id)/cancel", method: .post, headers: env.adminHeaders)
         }
     }
+
+    @Test func staticFilesAreServedByExactNameWithAContentVersion() async throws {
+        try await env.application().test(.router) { client in
+            let fingerprint = env.services.staticFiles.fingerprint
+            #expect(fingerprint.count == 12)
+            let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(page.contains(#"<link rel="stylesheet" href="/static/style.css?v=\#(fingerprint)">"#))
+            let css = try await client.execute(uri: "/static/style.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            #expect(String(buffer: css.body).contains(".table-scroll { overflow-x: auto;"))
+            let browser = try await client.execute(uri: "/nope", method: .get, headers: [.accept: "text/html,*/*;q=0.8"])
+            #expect(browser.status == .notFound)
+            #expect(String(buffer: browser.body).hasPrefix("<!DOCTYPE html>"))
+            let script = try await client.execute(uri: "/nope", method: .get)
+            #expect(script.body.errorCode == "not_found", "without Accept: text/html the error stays JSON")
+            let api = try await client.execute(uri: "/api/v1/nope", method: .get, headers: [.accept: "text/html"])
+            #expect(api.body.errorCode == "not_found", "the API always answers JSON")
+            for missing in ["/static/nope.css", "/static/..%2Fopenapi.yaml", "/static/..%2Ftemplates%2Flayout.mustache"] {
+                #expect(try await client.execute(uri: missing, method: .get).status == .notFound, "\(missing)")
+            }
+        }
+    }
 }

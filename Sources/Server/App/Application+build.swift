@@ -23,6 +23,7 @@ struct AppServices: Sendable {
     let generation: DataGeneration
     let leaderboards: LeaderboardService
     let renderer: PageRenderer
+    let staticFiles: StaticFiles
     /// Rendered ranking pages and JSON, by URL and data generation.
     let pageCache: RenderCache<ByteBuffer>
     let logger: Logger
@@ -60,9 +61,10 @@ func prepareServices(
     let evaluations = EvaluationStore(database: database)
     let backfilled = try evaluations.backfillResults()
     if backfilled > 0 { logger.info("wrote results of finished evaluations", metadata: ["evaluations": "\(backfilled)"]) }
+    let staticFiles = StaticFiles(directory: Assets.publicDirectory.appendingPathComponent("static", isDirectory: true))
     let renderer = try PageRenderer.load(
         directory: Assets.publicDirectory.appendingPathComponent("templates", isDirectory: true),
-        version: AepoVersion.current, schemaVersion: try database.schemaVersion())
+        version: AepoVersion.current, schemaVersion: try database.schemaVersion(), assetVersion: staticFiles.fingerprint)
     let factory: ExecutorFactory
     let prewarm: @Sendable () async -> Void
     if let makeExecutor {
@@ -92,7 +94,7 @@ func prepareServices(
         generation: generation,
         leaderboards: LeaderboardService(
             store: LeaderboardStore(database: database), generation: generation),
-        renderer: renderer, pageCache: RenderCache(capacity: 512), logger: logger,
+        renderer: renderer, staticFiles: staticFiles, pageCache: RenderCache(capacity: 512), logger: logger,
         prewarm: prewarm)
 }
 
@@ -100,7 +102,7 @@ func prepareServices(
 func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: services.metrics))
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(pages: services.renderer))
     MetaController(database: services.database, metrics: services.metrics, publicDirectory: Assets.publicDirectory)
         .addRoutes(to: router)
     let checkpoints = CheckpointController(
@@ -113,8 +115,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let trainingJobs = TrainingJobController(
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)
-    StaticFiles(directory: Assets.publicDirectory.appendingPathComponent("static", isDirectory: true))
-        .addRoutes(to: router)
+    services.staticFiles.addRoutes(to: router)
     PageController(
         renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
         checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages

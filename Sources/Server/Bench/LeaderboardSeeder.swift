@@ -103,15 +103,15 @@ struct LeaderboardSeeder {
         }
     }
 
-    /// Plausible, distinct checkpoint names: `family/size-algorithm-step-N`.
+    /// Distinct names that say they are synthetic: `demo/family-size-algorithm-step-S-rN`.
     static func name(_ number: Int) -> String {
-        let families = ["qwen3", "qwen2.5", "llama3.1", "deepseek-r1-distill"]
+        let families = ["qwen3", "qwen2.5", "llama3.1", "r1-distill"]
         let sizes = ["7b", "8b", "14b", "32b"]
         let algorithms = ["aepo", "arpo", "grpo", "dapo", "gspo"]
         let family = families[number % families.count]
         let size = sizes[(number / families.count) % sizes.count]
-        let algorithm = algorithms[(number / 16) % algorithms.count]
-        return "\(family)-\(size)-\(algorithm)/step-\(100 * (1 + number / 80))-run\(number)"
+        let algorithm = algorithms[(number / 3) % algorithms.count]
+        return "demo/\(family)-\(size)-\(algorithm)-step-\(100 * (1 + number % 8))-r\(number)"
     }
 }
 

@@ -52,10 +52,16 @@ struct PageErrorMiddleware: RouterMiddleware {
                 context.logger.error("page failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
                 apiError = APIError(.internalServerError, "internal", "the server failed to render this page")
             }
-            let page = ErrorPage(status: Int(apiError.status.code), reason: apiError.status.reasonPhrase, message: apiError.message)
-            let chrome = renderer.chrome(title: "\(page.status) \(page.reason)")
-            guard let body = try? renderer.render("error", chrome: chrome, page: page) else { throw apiError }
-            return HTMLResponse.make(body, status: apiError.status)
+            guard let page = Self.page(for: apiError, renderer: renderer) else { throw apiError }
+            return page
         }
+    }
+
+    /// `error` as an HTML page with its status, or nil if rendering fails.
+    static func page(for error: APIError, renderer: PageRenderer) -> Response? {
+        let page = ErrorPage(status: Int(error.status.code), reason: error.status.reasonPhrase, message: error.message)
+        let chrome = renderer.chrome(title: "\(page.status) \(page.reason)")
+        guard let body = try? renderer.render("error", chrome: chrome, page: page) else { return nil }
+        return HTMLResponse.make(body, status: error.status)
     }
 }

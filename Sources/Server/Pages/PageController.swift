@@ -38,7 +38,7 @@ struct PageController: Sendable {
             }
             let model = LeaderboardPage(
                 board, page: query.page, hasImported: data.hasImported, reportedCount: data.reported.count)
-            let chrome = renderer.chrome(title: "Leaderboard · \(board.source.title)", section: "leaderboard")
+            let chrome = renderer.chrome(title: "Leaderboard · \(board.source.title)", section: "leaderboard", wide: true)
             return try renderer.render("leaderboard", chrome: chrome, page: model)
         }
     }

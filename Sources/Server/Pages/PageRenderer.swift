@@ -21,9 +21,13 @@ struct PageChrome: Sendable {
     var title: String
     var version: String
     var schemaVersion: Int
+    /// `?v=` of the stylesheet and script URLs: changes with their content.
+    var assetVersion: String
     /// Which navigation entry is current.
     var isLeaderboard: Bool
     var isBenchmarks: Bool
+    /// The page uses the whole window width (the wide ranking table).
+    var wide: Bool
     /// A script from `/static` the page loads (progressive enhancement only).
     var script: String?
     /// With JavaScript off, reload every this many seconds (running jobs).
@@ -43,10 +47,13 @@ struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let version: String
     let schemaVersion: Int
+    let assetVersion: String
 
     /// Loads every `*.mustache` file of `directory`, each registered under
     /// its file name without the extension.
-    static func load(directory: URL, version: String, schemaVersion: Int) throws(PageError) -> PageRenderer {
+    static func load(
+        directory: URL, version: String, schemaVersion: Int, assetVersion: String
+    ) throws(PageError) -> PageRenderer {
         var library = MustacheLibrary()
         do {
             let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -57,14 +64,16 @@ struct PageRenderer: Sendable {
         } catch {
             throw .templatesUnreadable("\(directory.path): \(error)")
         }
-        return PageRenderer(library: library, version: version, schemaVersion: schemaVersion)
+        return PageRenderer(library: library, version: version, schemaVersion: schemaVersion, assetVersion: assetVersion)
     }
 
     /// Chrome for a page titled `title` in navigation `section`.
-    func chrome(title: String, section: String = "", script: String? = nil, refreshSeconds: Int? = nil) -> PageChrome {
+    func chrome(
+        title: String, section: String = "", wide: Bool = false, script: String? = nil, refreshSeconds: Int? = nil
+    ) -> PageChrome {
         PageChrome(
-            title: title, version: version, schemaVersion: schemaVersion, isLeaderboard: section == "leaderboard",
-            isBenchmarks: section == "benchmarks", script: script, refreshSeconds: refreshSeconds)
+            title: title, version: version, schemaVersion: schemaVersion, assetVersion: assetVersion, isLeaderboard: section == "leaderboard",
+            isBenchmarks: section == "benchmarks", wide: wide, script: script, refreshSeconds: refreshSeconds)
     }
 
     /// Renders template `name` with `page` inside `chrome`.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,17 +8,24 @@ import NIOCore
 /// once at start-up. Only files of that folder are served, by exact name.
 struct StaticFiles: Sendable {
     private let files: [String: (contentType: String, body: ByteBuffer)]
+    /// A digest of every file, for `?v=` in asset URLs: browsers may keep
+    /// the files an hour, and a changed file gets a new URL.
+    let fingerprint: String
 
     init(directory: URL) {
         var files: [String: (String, ByteBuffer)] = [:]
+        var hasher = SHA256()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        for name in names {
+        for name in names.sorted() {
             guard let type = Self.contentType(of: name),
                 let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
             else { continue }
             files[name] = (type, ByteBuffer(bytes: data))
+            hasher.update(data: Data(name.utf8))
+            hasher.update(data: data)
         }
         self.files = files
+        fingerprint = String(hasher.finalize().hexString.prefix(12))
     }
 
     static func contentType(of name: String) -> String? {
