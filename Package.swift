@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure library: datasets, adapters, agent loop, tools, scorers, model clients.
@@ -49,7 +50,7 @@ let package = Package(
             name: "Assets",
             path: ".",
             exclude: [
-                "Package.swift", "README.md", "scripts", "docs", "Tests", "Sources/Benchmarks",
+                "Package.swift", "README.md", "scripts", "docs", "Tests", "test-artifacts", "Sources/Benchmarks",
                 "Sources/Trainer", "Sources/Server", "Sources/CBLAS",
             ],
             sources: ["Sources/Assets"],
@@ -69,6 +70,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .testTarget(
@@ -79,10 +81,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Assets",
+                "Server", "Assets", "Trainer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

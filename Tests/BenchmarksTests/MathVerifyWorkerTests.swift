@@ -62,7 +62,8 @@ struct MathVerifyWorkerTests {
         let worker = worker(timeout: .milliseconds(500), script: script)
         let start = ContinuousClock.now
         #expect(try await worker.verify(gold: "hang", prediction: "x") == .undecided)
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Far below the 600 s hang: the timeout fired (loose, so a loaded machine passes).
+        #expect(ContinuousClock.now - start < .seconds(120))
         #expect(await worker.restarts == 1)
         #expect(try await worker.verify(gold: "a", prediction: "a") == .equal)
         #expect(try await worker.verify(gold: "a", prediction: "b") == .notEqual)

@@ -52,6 +52,9 @@ struct OpenAPIContractTests {
         var requiredFields: [Int: [String]]
     }
 
+    /// Values sent for path parameters.
+    static let pathExamples = ["id": "1", "name": "gsm8k", "benchmark": "gsm8k", "file": "style.css"]
+
     private var documentedGets: [DocumentedGet] {
         let paths = document["paths"] as? [String: Any] ?? [:]
         return paths.compactMap { path, value in
@@ -62,7 +65,9 @@ struct OpenAPIContractTests {
                 guard let code = Int(status) else { continue }
                 fields[code] = requiredFields(of: response) ?? []
             }
-            return DocumentedGet(uri: path.replacingOccurrences(of: "{id}", with: "1"), requiredFields: fields)
+            var uri = path
+            for (parameter, value) in Self.pathExamples { uri = uri.replacingOccurrences(of: "{\(parameter)}", with: value) }
+            return DocumentedGet(uri: uri, requiredFields: fields)
         }
     }
 

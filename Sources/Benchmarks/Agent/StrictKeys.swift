@@ -1,16 +1,28 @@
 /// A coding key for any string, used to list the keys a JSON object holds.
-struct AnyCodingKey: CodingKey, Hashable {
-    let stringValue: String
-    let intValue: Int?
+public struct AnyCodingKey: CodingKey, Hashable, Sendable {
+    public let stringValue: String
+    public let intValue: Int?
 
-    init(stringValue: String) {
-        self.stringValue = stringValue
+    public init(_ string: String) {
+        self.stringValue = string
         self.intValue = nil
     }
 
-    init(intValue: Int) {
+    public init(stringValue: String) {
+        self.init(stringValue)
+    }
+
+    public init(intValue: Int) {
         self.stringValue = String(intValue)
         self.intValue = intValue
+    }
+
+    /// The keys of the object `decoder` is positioned at that are not in
+    /// `known`, sorted: what strict decoders in every module refuse.
+    public static func unknownKeys(in decoder: any Decoder, known: some Sequence<String>) throws -> [String] {
+        let valid = Set(known)
+        return try decoder.container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
+            .filter { !valid.contains($0) }.sorted()
     }
 }
 
@@ -25,8 +37,7 @@ enum StrictKeys {
     /// - Throws: `DecodingError.dataCorrupted` naming the unknown keys and
     ///   the valid ones.
     static func reject(_ decoder: any Decoder, allowing known: Set<String>) throws {
-        let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        let unknown = container.allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
+        let unknown = try AnyCodingKey.unknownKeys(in: decoder, known: known)
         guard unknown.isEmpty else {
             throw DecodingError.dataCorrupted(
                 DecodingError.Context(

@@ -70,6 +70,16 @@ extension APIError {
             switch error {
             case .notFound(let id): self = .notFound("no evaluation with id \(id)")
             }
+        case let error as TrainingStoreError:
+            switch error {
+            case .notFound(let id): self = .notFound("no training job with id \(id)")
+            }
+        case let error as ReportedResultStoreError:
+            switch error {
+            case .notFound(let id): self = .notFound("no reported result with id \(id)")
+            }
+        case let error as LeaderboardQueryError:
+            self = .badRequest("invalid_parameter", error.description)
         case let error as CorpusError:
             self = .badRequest("invalid_corpus", error.description)
         case let error as DatasetError:

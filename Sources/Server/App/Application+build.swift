@@ -12,8 +12,20 @@ struct AppServices: Sendable {
     let corpus: CorpusStore
     let evaluations: EvaluationStore
     let scheduler: EvaluationScheduler
+    let training: TrainingStore
+    let trainingManager: TrainingManager
+    let hub: JobEventHub
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
+    let reported: ReportedResultStore
+    let pages: PageStore
+    /// Bumped by every write the pages show; keys the page caches.
+    let generation: DataGeneration
+    let leaderboards: LeaderboardService
+    let renderer: PageRenderer
+    let staticFiles: StaticFiles
+    /// Rendered ranking pages and JSON, by URL and data generation.
+    let pageCache: RenderCache<ByteBuffer>
     let logger: Logger
     /// Work to do once the server runs (starting the math-verify worker).
     let prewarm: @Sendable () async -> Void
@@ -36,6 +48,8 @@ func prepareServices(
         try? fileManager.removeItem(at: config.temporaryDirectory.appendingPathComponent(name))
     }
     let database = try AppDatabase.open(directory: config.dataDirectory)
+    let generation = DataGeneration()
+    generation.observe(database)
     let checkpoints = CheckpointStore(database: database, directory: config.checkpointsDirectory)
     let swept = try checkpoints.sweepUnreferencedFiles()
     if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
@@ -45,6 +59,12 @@ func prepareServices(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)
     let evaluations = EvaluationStore(database: database)
+    let backfilled = try evaluations.backfillResults()
+    if backfilled > 0 { logger.info("wrote results of finished evaluations", metadata: ["evaluations": "\(backfilled)"]) }
+    let staticFiles = StaticFiles(directory: Assets.publicDirectory.appendingPathComponent("static", isDirectory: true))
+    let renderer = try PageRenderer.load(
+        directory: Assets.publicDirectory.appendingPathComponent("templates", isDirectory: true),
+        version: AepoVersion.current, schemaVersion: try database.schemaVersion(), assetVersion: staticFiles.fingerprint)
     let factory: ExecutorFactory
     let prewarm: @Sendable () async -> Void
     if let makeExecutor {
@@ -54,20 +74,35 @@ func prepareServices(
         let agents = AgentExecutorFactory(
             config: config, checkpoints: checkpoints, corpus: corpus, database: database, logger: logger)
         factory = agents.make
-        prewarm = { _ = await agents.math.scorer() }
+        prewarm = { await agents.math.prewarm() }
     }
     let runner = EvaluationRunner(store: evaluations, datasets: datasets, logger: logger, makeExecutor: factory)
+    let scheduler = EvaluationScheduler(runner: runner)
+    let submitter = EvaluationSubmitter(
+        evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler)
+    let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
+    let training = TrainingStore(database: database)
+    let hub = JobEventHub()
+    let trainingManager = TrainingManager(store: training, hub: hub, logger: logger, grace: config.cancelGrace) { launch in
+        try await results.register(launch)
+    }
     return AppServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
-        evaluations: evaluations, scheduler: EvaluationScheduler(runner: runner), metrics: ServerMetrics(),
-        adminToken: adminToken, logger: logger, prewarm: prewarm)
+        evaluations: evaluations, scheduler: scheduler, training: training, trainingManager: trainingManager, hub: hub,
+        metrics: ServerMetrics(),
+        adminToken: adminToken, reported: ReportedResultStore(database: database), pages: PageStore(database: database),
+        generation: generation,
+        leaderboards: LeaderboardService(
+            store: LeaderboardStore(database: database), generation: generation),
+        renderer: renderer, staticFiles: staticFiles, pageCache: RenderCache(capacity: 512), logger: logger,
+        prewarm: prewarm)
 }
 
 /// The router with every route and middleware; tests drive it directly.
 func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: services.metrics))
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(pages: services.renderer))
     MetaController(database: services.database, metrics: services.metrics, publicDirectory: Assets.publicDirectory)
         .addRoutes(to: router)
     let checkpoints = CheckpointController(
@@ -77,7 +112,19 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
         scheduler: services.scheduler, maxJSONBytes: services.config.maxJSONBytes)
+    let trainingJobs = TrainingJobController(
+        store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
+        config: services.config)
+    services.staticFiles.addRoutes(to: router)
+    PageController(
+        renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
+        checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages
+    ).addRoutes(to: router)
+    let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
     let api = router.group("api/v1")
+    LeaderboardController(leaderboards: services.leaderboards, cache: services.pageCache).addRoutes(to: api)
+    reported.addReadRoutes(to: api)
+    trainingJobs.addReadRoutes(to: api)
     checkpoints.addReadRoutes(to: api)
     benchmarks.addReadRoutes(to: api)
     corpus.addReadRoutes(to: api)
@@ -87,6 +134,9 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     benchmarks.addWriteRoutes(to: writes)
     corpus.addWriteRoutes(to: writes)
     evaluations.addWriteRoutes(to: writes)
+    trainingJobs.addWriteRoutes(to: writes)
+    let admin = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .admin))
+    reported.addAdminRoutes(to: admin)
     return router
 }
 
@@ -104,7 +154,9 @@ func buildApplication(
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
         services: [
             EvaluationService(
-                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger)
+                store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger),
+            TrainingService(store: services.training, manager: services.trainingManager, logger: logger),
+            ExternalWriteWatcher(generation: services.generation, database: services.database, logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger

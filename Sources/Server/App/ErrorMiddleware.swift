@@ -3,9 +3,13 @@ import Logging
 
 /// Turns every error a handler throws into the API's JSON error body: client
 /// errors keep their 4xx status, anything else is logged and becomes a 500
-/// that reveals nothing internal.
+/// that reveals nothing internal. A browser (`Accept: text/html`) asking for
+/// a path outside `/api/` that matches no route gets the same error as an
+/// HTML page when `pages` is set.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+
+    var pages: PageRenderer?
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -13,15 +17,27 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            if let apiError = APIError(mapping: error) { throw apiError }
-            if let httpError = error as? HTTPError {
-                throw APIError(
+            let apiError: APIError
+            if let mapped = APIError(mapping: error) {
+                apiError = mapped
+            } else if let httpError = error as? HTTPError {
+                apiError = APIError(
                     httpError.status, Self.code(for: httpError.status),
                     httpError.body ?? httpError.status.reasonPhrase, headers: httpError.headers)
+            } else {
+                context.logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+                apiError = APIError(.internalServerError, "internal", "the server failed to handle this request")
             }
-            context.logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
-            throw APIError(.internalServerError, "internal", "the server failed to handle this request")
+            if let pages, Self.wantsHTML(request), let page = PageErrorMiddleware.page(for: apiError, renderer: pages) {
+                return page
+            }
+            throw apiError
         }
+    }
+
+    /// A browser's request for a page: outside the API, HTML accepted.
+    static func wantsHTML(_ request: Request) -> Bool {
+        !request.uri.path.hasPrefix("/api/") && (request.headers[.accept]?.contains("text/html") ?? false)
     }
 
     static func code(for status: HTTPResponse.Status) -> String {

@@ -15,12 +15,22 @@ struct ServerConfig: Sendable {
     var maxCorpusBytes = 1 << 30
     /// A Python with `math_verify` for the math scorer's worker, if any.
     var python: URL?
+    /// How the server runs `aepo train` for built-in jobs: this binary by default.
+    var trainerCommand: [String] = [ServerConfig.ownExecutable]
+    /// How long a cancelled training process gets between SIGTERM and SIGKILL.
+    var cancelGrace: Duration = .seconds(10)
     /// `AEPO_ADMIN_TOKEN`, when set.
     var adminToken: String?
 
     var checkpointsDirectory: URL { dataDirectory.appendingPathComponent("checkpoints", isDirectory: true) }
     /// Where uploads are written before they are complete and hashed.
     var temporaryDirectory: URL { dataDirectory.appendingPathComponent("tmp", isDirectory: true) }
+
+    /// The absolute path of the running binary.
+    static var ownExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
 
     /// The Python for math-verify: `--python`, else `AEPO_PYTHON`, else
     /// `./.venv/bin/python` when it exists (the quick start makes it).

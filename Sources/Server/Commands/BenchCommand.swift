@@ -6,7 +6,7 @@ import Synchronization
 /// `aepo bench`: helpers for the benchmark scripts in scripts/.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmark helpers (see scripts/bench-*).", subcommands: [StandIn.self])
+        commandName: "bench", abstract: "Benchmark helpers (see scripts/bench-*).", subcommands: [StandIn.self, BenchTrainerCommand.self, SeedLeaderboard.self])
 
     /// A stand-in OpenAI-compatible model with a fixed latency per call. Each
     /// sample searches once and then answers `\boxed{42}`, so every sample
@@ -42,6 +42,30 @@ struct BenchCommand: AsyncParsableCommand {
                 })
             try await app.runService()
             FileHandle.standardOutput.write(Data("calls \(calls.withLock { $0 })\n".utf8))
+        }
+    }
+
+    /// Seeds a synthetic leaderboard into a data directory (hidden: for
+    /// `scripts/bench-leaderboard` and screenshots, never for real data).
+    struct SeedLeaderboard: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed-leaderboard", abstract: "Write a synthetic leaderboard into a data directory.",
+            shouldDisplay: false)
+
+        @Option(help: "Data directory to write (created and migrated if needed).") var dataDir: String
+        @Option(help: "Checkpoints to add, one finished evaluation each.") var checkpoints = 1000
+        @Option(help: "Chance in [0, 1) that a checkpoint lacks a benchmark's result.") var missingRate = 0.0
+        @Flag(help: "Compute 95% bootstrap intervals (slow for many checkpoints).") var intervals = false
+        @Option(help: "Seed of the synthetic scores.") var seed: UInt64 = 1
+
+        func run() throws {
+            let directory = URL(fileURLWithPath: dataDir).standardizedFileURL
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let database = try AppDatabase.open(directory: directory)
+            try DatasetStore(database: database).installSampleSets()
+            let seeder = LeaderboardSeeder(checkpoints: checkpoints, missingRate: missingRate, intervals: intervals, seed: seed)
+            let rows = try seeder.seed(database)
+            print("seeded \(checkpoints) checkpoints, \(rows) results into \(directory.path)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Benchmarks
 import Foundation
 import Logging
+import Trainer
 
 /// Builds the real sample executor of an evaluation: the checkpoint's model
 /// client (one concurrency limiter per endpoint, shared by all evaluations),
@@ -12,6 +13,7 @@ struct AgentExecutorFactory: Sendable {
     let database: AppDatabase
     let logger: Logger
     let limiters = EndpointLimiters()
+    let builtinModels = BuiltinModels()
     let python: BubblewrapPython
     let math: MathScorerProvider
 
@@ -28,13 +30,16 @@ struct AgentExecutorFactory: Sendable {
 
     @Sendable func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
         let checkpoint = try checkpoints.checkpoint(id: job.checkpointID)
-        guard let served = checkpoint.endpoint else {
+        let model: any CompletionModel
+        if let served = checkpoint.endpoint {
+            let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
+            let limiter = await limiters.limiter(for: endpoint)
+            model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+        } else {
             _ = try EvaluationController.evaluability(of: checkpoint)
-            throw APIError.badRequest("not_evaluable", "checkpoint \(checkpoint.id) has no endpoint")
+            let file = config.checkpointsDirectory.appendingPathComponent(checkpoint.sha256 ?? "")
+            model = try await builtinModels.model(for: checkpoint.id, file: file)
         }
-        let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
-        let limiter = await limiters.limiter(for: endpoint)
-        let model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
         let tools = ToolBox(search: try searchBackend(job.config.search), python: python, topK: job.config.search.topK)
         let loop = AgentLoop(
             model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
@@ -42,7 +47,7 @@ struct AgentExecutorFactory: Sendable {
         let judge = job.config.judge.map { settings in
             LLMJudge(client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)))
         }
-        return AgentSampleExecutor(loop: loop, scorer: Scorer(math: await math.scorer(), judge: judge))
+        return AgentSampleExecutor(loop: loop, scorer: Scorer(math: await math.scorer(), judge: judge), math: math)
     }
 
     private func searchBackend(_ settings: SearchSettings) throws -> any SearchBackend {
@@ -63,6 +68,19 @@ struct AgentExecutorFactory: Sendable {
     }
 }
 
+/// Built-in checkpoints loaded into the built-in engine, one per checkpoint,
+/// shared by every evaluation of it.
+actor BuiltinModels {
+    private var loaded: [Int64: BuiltinModel] = [:]
+
+    func model(for checkpoint: Int64, file: URL) throws -> BuiltinModel {
+        if let model = loaded[checkpoint] { return model }
+        let model = try BuiltinModel(contentsOf: file)
+        loaded[checkpoint] = model
+        return model
+    }
+}
+
 /// One concurrency limiter per endpoint (url + model), shared by every
 /// evaluation of it, so `max_concurrency` holds across evaluations.
 actor EndpointLimiters {
@@ -77,37 +95,40 @@ actor EndpointLimiters {
     }
 }
 
-/// The math scorer with one long-lived math-verify worker, started once
-/// (the server prewarms it at start); without a Python that has
-/// `math_verify`, the Swift rules decide alone, and the log says so once.
+/// The math scorer with one long-lived math-verify worker. Evaluations never
+/// wait for the worker: it starts in the background at server start (or on
+/// the first answer the Swift rules cannot decide); if it cannot start, the
+/// rules decide alone and the log says so once.
 actor MathScorerProvider {
-    private let python: URL?
+    private let worker: MathVerifyWorker?
     private let logger: Logger
-    private var startup: Task<MathScorer, Never>?
+    private var unavailable = false
 
     init(python: URL?, logger: Logger) {
-        self.python = python
+        self.worker = python.map { MathVerifyWorker(configuration: .init(python: $0)) }
         self.logger = logger
     }
 
-    /// The scorer, waiting for the worker's start the first time.
-    func scorer() async -> MathScorer {
-        if let startup { return await startup.value }
-        let python = self.python
-        let logger = self.logger
-        let task = Task<MathScorer, Never> {
-            guard let python else { return MathScorer() }
-            let worker = MathVerifyWorker(configuration: .init(python: python))
-            do {
-                try await worker.start()
-                return MathScorer(worker: worker)
-            } catch {
-                logger.warning("math-verify unavailable; math answers are judged by the Swift rules only",
-                               metadata: ["error": "\(error)"])
-                return MathScorer()
-            }
+    /// The scorer to use now.
+    func scorer() -> MathScorer {
+        guard let worker, !unavailable else { return MathScorer() }
+        return MathScorer(worker: worker)
+    }
+
+    /// Starts the worker ahead of need.
+    func prewarm() async {
+        guard let worker else { return }
+        do {
+            try await worker.start()
+        } catch {
+            markUnavailable(error)
         }
-        startup = task
-        return await task.value
+    }
+
+    /// Called when the worker failed: from now on the rules decide alone.
+    func markUnavailable(_ error: any Error) {
+        guard !unavailable else { return }
+        unavailable = true
+        logger.warning("math-verify unavailable; math answers are judged by the Swift rules only", metadata: ["error": "\(error)"])
     }
 }

@@ -85,16 +85,8 @@ struct EvaluationConfig: Codable, Sendable, Hashable {
 
 /// Refusing unknown fields in request bodies, naming them.
 enum RequestKeys {
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     static func reject(_ decoder: any Decoder, allowing allowed: [String], in object: String) throws {
-        let container = try decoder.container(keyedBy: AnyKey.self)
-        let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
+        let unknown = try AnyCodingKey.unknownKeys(in: decoder, known: allowed)
         guard unknown.isEmpty else {
             throw APIError.badRequest(
                 "unknown_field",

@@ -26,6 +26,13 @@ struct EvaluationRequest: Decodable, Sendable {
         case promptTemplate = "prompt_template"
     }
 
+    /// A request with every optional setting at its default.
+    init(checkpoint: CheckpointReference, benchmarks: [String], samples: Int? = nil) {
+        self.checkpoint = checkpoint
+        self.benchmarks = benchmarks
+        self.samples = samples
+    }
+
     init(from decoder: any Decoder) throws {
         try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "the evaluation")
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -19,8 +19,10 @@ struct EvaluationService: Service {
             _ = try store.setStatus(id, .pending)
             await scheduler.start(id)
         }
-        await prewarm()
+        // Start the math-verify worker alongside, not before: evaluations never wait for it.
+        async let warmed: Void = prewarm()
         try? await gracefulShutdown()
+        await warmed
         await scheduler.shutdown()
     }
 }

@@ -11,6 +11,10 @@ struct EvaluationController: Sendable {
     let scheduler: EvaluationScheduler
     let maxJSONBytes: Int
 
+    var submitter: EvaluationSubmitter {
+        EvaluationSubmitter(evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler)
+    }
+
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("evaluations", use: list)
         group.get("evaluations/{id}", use: show)
@@ -25,23 +29,8 @@ struct EvaluationController: Sendable {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(EvaluationRequest.self, limit: maxJSONBytes)
-        let checkpoint = try resolve(body.checkpoint)
-        let (template, defaultConcurrency) = try Self.evaluability(of: checkpoint)
-        let active = try datasets.activeVersions()
-        let config = try body.normalised(activeDatasets: active, defaultTemplate: template)
-        var itemCounts: [String: Int] = [:]
-        for name in config.benchmarks {
-            let items = active[name]?.items ?? 0
-            itemCounts[name] = config.limit.map { min($0, items) } ?? items
-        }
-        let outcome = try evaluations.findOrCreate(
-            checkpointID: checkpoint.id, config: config, concurrency: body.concurrency ?? defaultConcurrency,
-            itemCounts: itemCounts)
-        if outcome.created || outcome.requeued {
-            await scheduler.start(outcome.id)
-            return try JSONResponse.make(try evaluations.view(outcome.id), status: .accepted)
-        }
-        return try JSONResponse.make(try evaluations.view(outcome.id))
+        let outcome = try await submitter.submit(body)
+        return try JSONResponse.make(try evaluations.view(outcome.id), status: outcome.queued ? .accepted : .ok)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -85,25 +74,17 @@ struct EvaluationController: Sendable {
         return EvaluationEvents(store: evaluations, id: id).response(lastEventID: lastEventID)
     }
 
-    private func resolve(_ reference: EvaluationRequest.CheckpointReference) throws -> CheckpointView {
-        switch reference {
-        case .id(let id):
-            return try checkpoints.checkpoint(id: id)
-        case .name(let name):
-            guard let id = try checkpoints.checkpointID(named: name) else {
-                throw APIError.notFound("no checkpoint named \"\(name)\"")
-            }
-            return try checkpoints.checkpoint(id: id)
-        }
-    }
-
     /// The prompt template and default concurrency for a checkpoint, or a
     /// 400 saying why it cannot be evaluated.
     static func evaluability(of checkpoint: CheckpointView) throws -> (PromptTemplate, Int) {
         if let endpoint = checkpoint.endpoint { return (.chatml, endpoint.maxConcurrency) }
+        // A built-in checkpoint is served by the built-in engine, which batches
+        // up to 16 sequences; small models read the plain template.
+        if checkpoint.kind == .file, checkpoint.metadata["format"] == "aepo-gpt" { return (.plain, 16) }
         throw APIError.badRequest(
             "not_evaluable",
-            "checkpoint \(checkpoint.id) is a \(checkpoint.format ?? "file") file; evaluations need a model endpoint "
+            "checkpoint \(checkpoint.id) is a \(checkpoint.format ?? "file") file that is not a built-in (aepo-gpt) "
+                + "checkpoint; evaluations need one of those or a model endpoint "
                 + "(register one with POST /api/v1/checkpoints {\"name\",\"endpoint\":{\"url\",\"model\"}})")
     }
 }

@@ -1,3 +1,4 @@
+import Benchmarks
 import Foundation
 import Hummingbird
 import NIOCore
@@ -44,17 +45,9 @@ struct ListPage<Item: Encodable>: Encodable {
         self.next = next.map(String.init)
     }
 
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(items, forKey: Key(key))
-        try container.encode(next, forKey: Key("next"))  // null on the last page, as the contract says
+        var container = encoder.container(keyedBy: AnyCodingKey.self)
+        try container.encode(items, forKey: AnyCodingKey(key))
+        try container.encode(next, forKey: AnyCodingKey("next"))  // null on the last page, as the contract says
     }
 }

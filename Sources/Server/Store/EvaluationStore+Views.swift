@@ -82,20 +82,11 @@ extension EvaluationStore {
             arguments: [id])
         return try benchmarks.map { benchmark in
             let name: String = benchmark["benchmark"]
-            let counts = try Row.fetchAll(
-                db, sql: """
-                    SELECT COUNT(*) AS n, SUM(correct) AS c FROM sample WHERE evaluation_id = ? AND benchmark = ?
-                    GROUP BY item_id HAVING COUNT(*) >= ?
-                    """, arguments: [id, name, n]
-            ).map { (n: $0["n"] as Int, c: $0["c"] as Int) }
-            let metric = try String.fetchOne(
-                db, sql: "SELECT metric FROM sample WHERE evaluation_id = ? AND benchmark = ? GROUP BY metric ORDER BY COUNT(*) DESC LIMIT 1",
-                arguments: [id, name]) ?? ((try? BenchmarkCatalog.spec(named: name))?.scoring.rawValue ?? "")
+            let scores = try Self.scores(evaluation: id, benchmark: name, samples: n, withInterval: false, in: db)
             return EvaluationView.BenchmarkResult(
-                benchmark: name, items: benchmark["items"], itemsDone: counts.count, samples: n,
-                passAt1: counts.isEmpty ? nil : try? PassAtK.mean(counts, k: 1),
-                passAt5: counts.isEmpty || n < 5 ? nil : try? PassAtK.mean(counts, k: 5),
-                metric: metric, datasetSHA256: benchmark["dataset_sha256"])
+                benchmark: name, items: benchmark["items"], itemsDone: scores.items, samples: n,
+                passAt1: scores.passAt1, passAt5: scores.passAt5, metric: scores.metric,
+                datasetSHA256: benchmark["dataset_sha256"])
         }
     }
 }

@@ -73,8 +73,9 @@ struct EvaluationStore: Sendable {
         }
     }
 
-    /// Moves an evaluation to `status`, stamping start and end times. A
-    /// terminal status is never left except by ``findOrCreate``.
+    /// Moves an evaluation to `status`, stamping start and end times; moving
+    /// to `finished` also writes its `evaluation_result` rows. A terminal
+    /// status is never left except by ``findOrCreate``.
     @discardableResult
     func setStatus(_ id: Int64, _ status: JobStatus, error: String? = nil) throws -> Bool {
         try database.writer.write { db in
@@ -90,6 +91,11 @@ struct EvaluationStore: Sendable {
                 try db.execute(
                     sql: "UPDATE evaluation SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('pending', 'running')",
                     arguments: [status.rawValue, error, now, id])
+                // The leaderboard's rows are written in the same transaction.
+                if status == .finished, db.changesCount > 0 {
+                    try Self.writeResults(evaluation: id, in: db)
+                    return true
+                }
             }
             return db.changesCount > 0
         }

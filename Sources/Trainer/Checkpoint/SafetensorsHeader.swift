@@ -1,3 +1,4 @@
+import Benchmarks
 import Foundation
 
 /// A parsed and fully validated safetensors header: the layout is

@@ -1,3 +1,5 @@
+import Benchmarks
+
 /// Why a configuration (`GPTConfig`, `AdamWConfig`, `LRSchedule`,
 /// `GenerationConfig`) was refused.
 public enum ConfigError: Error, Equatable, CustomStringConvertible {
@@ -22,21 +24,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     ///   - valid: the accepted keys.
     ///   - type: a name for the message, e.g. "GPT config".
     static func rejectUnknownKeys(in decoder: any Decoder, valid: [String], type: String) throws {
-        let keys = try decoder.container(keyedBy: AnyCodingKey.self).allKeys.map(\.stringValue)
-        let known = Set(valid)
-        if let unknown = keys.filter({ !known.contains($0) }).sorted().first {
+        if let unknown = try AnyCodingKey.unknownKeys(in: decoder, known: valid).first {
             throw ConfigError.unknownKey(unknown, type: type, valid: valid.sorted())
         }
-    }
-}
-
-/// A coding key accepting any string, used to list the keys present in JSON.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) {
-        self.stringValue = String(intValue)
-        self.intValue = intValue
     }
 }

@@ -13,6 +13,10 @@ final class FakeModelEndpoint: Sendable {
     /// seed -> answer the model gives for that sample.
     let answers: [UInt64: String]
     let latency: Duration
+    /// What the model thinks before its search (page tests put markup here).
+    let thinking: String
+    /// The answer for a seed missing from `answers`.
+    let fallbackAnswer: String
     private let counters = Mutex(Counters())
 
     struct Counters {
@@ -22,9 +26,14 @@ final class FakeModelEndpoint: Sendable {
         var firstCallSeeds: [UInt64] = []
     }
 
-    init(answers: [UInt64: String], latency: Duration = .zero) {
+    init(
+        answers: [UInt64: String], latency: Duration = .zero, thinking: String = "I should look this up.",
+        fallbackAnswer: String = "unknown"
+    ) {
         self.answers = answers
         self.latency = latency
+        self.thinking = thinking
+        self.fallbackAnswer = fallbackAnswer
     }
 
     var calls: Int { counters.withLock { $0.calls } }
@@ -71,11 +80,11 @@ final class FakeModelEndpoint: Sendable {
         let text: String
         let stop: String
         if firstCall {
-            text = "<think>I should look this up.</think>\n<search> lookup \(seed) "
+            text = "<think>\(thinking)</think>\n<search> lookup \(seed) "
             stop = "</search>"
         } else {
             // The agent loop seeds model call k of a sample with seed + k.
-            text = "<think>Found it.</think>\n<answer>The answer is \\boxed{\(answers[seed &- 1] ?? "unknown")}"
+            text = "<think>Found it.</think>\n<answer>The answer is \\boxed{\(answers[seed &- 1] ?? fallbackAnswer)}"
             stop = "</answer>"
         }
         let json: [String: Any] = [

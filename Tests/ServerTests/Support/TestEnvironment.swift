@@ -13,9 +13,17 @@ struct TestEnvironment {
     /// The admin token of this environment.
     let adminToken = "test-admin-token"
 
+    /// The stand-in trainer and verl scripts of Tests/ServerTests/Fixtures.
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/\(name)").path
+    }
+
     init(maxUploadBytes: Int64 = 64 << 30) throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
+        config.trainerCommand = ["/usr/bin/env", "python3", Self.fixture("stand_in_trainer.py")]
+        config.cancelGrace = .seconds(1)
         config.dataDirectory = directory
         config.maxUploadBytes = maxUploadBytes
         config.adminToken = adminToken

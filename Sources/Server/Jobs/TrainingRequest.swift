@@ -1,0 +1,99 @@
+import Foundation
+import Trainer
+
+/// The body of `POST /api/v1/training-jobs`: a built-in run
+/// (`algorithm`, `task`, ...) or an admin-defined template (`template`,
+/// `parameters`). Unknown fields are refused by name.
+struct TrainingRequest: Decodable, Sendable {
+    /// What the job evaluates when training finishes.
+    struct Evaluate: Codable, Sendable, Equatable {
+        var benchmarks: [String]
+        var samples: Int?
+    }
+
+    var algorithm: String?
+    var task: String?
+    var steps: Int?
+    var seed: Int?
+    var initCheckpoint: EvaluationRequest.CheckpointReference?
+    var hyperparameters: [String: JSONScalar]?
+    var evaluate: Evaluate?
+    var template: String?
+    var parameters: [String: String]?
+
+    static let builtInAlgorithms = ["sft"] + PolicyAlgorithm.allCases.map(\.rawValue)
+    static let builtInTasks = ["synth-arith", "synth-hop"]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case algorithm, task, steps, seed, hyperparameters, evaluate, template, parameters
+        case initCheckpoint = "init"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "the training job")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        algorithm = try container.decodeIfPresent(String.self, forKey: .algorithm)
+        task = try container.decodeIfPresent(String.self, forKey: .task)
+        steps = try container.decodeIfPresent(Int.self, forKey: .steps)
+        seed = try container.decodeIfPresent(Int.self, forKey: .seed)
+        if container.contains(.initCheckpoint) {
+            if let id = try? container.decode(Int64.self, forKey: .initCheckpoint) {
+                initCheckpoint = .id(id)
+            } else {
+                initCheckpoint = .name(try container.decode(String.self, forKey: .initCheckpoint))
+            }
+        }
+        hyperparameters = try container.decodeIfPresent([String: JSONScalar].self, forKey: .hyperparameters)
+        evaluate = try container.decodeIfPresent(Evaluate.self, forKey: .evaluate)
+        template = try container.decodeIfPresent(String.self, forKey: .template)
+        parameters = try container.decodeIfPresent([String: String].self, forKey: .parameters)
+    }
+
+    /// Validates a built-in run, naming what is wrong.
+    func validateBuiltIn() throws -> (algorithm: String, task: String, steps: Int, seed: Int) {
+        guard template == nil, parameters == nil else {
+            throw APIError.badRequest("invalid_training_job", "give either a template or an algorithm and task, not both")
+        }
+        guard let algorithm, Self.builtInAlgorithms.contains(algorithm.lowercased()) else {
+            throw APIError.badRequest(
+                "unknown_algorithm",
+                "algorithm \"\(algorithm ?? "")\" is not one of: \(Self.builtInAlgorithms.joined(separator: ", "))")
+        }
+        guard let task, Self.builtInTasks.contains(task) else {
+            throw APIError.badRequest(
+                "unknown_task", "task \"\(task ?? "")\" is not one of: \(Self.builtInTasks.joined(separator: ", "))")
+        }
+        let steps = steps ?? 200
+        guard (1...1_000_000).contains(steps) else {
+            throw APIError.badRequest("invalid_training_job", "steps must be between 1 and 1000000")
+        }
+        return (algorithm.lowercased(), task, steps, seed ?? 0)
+    }
+}
+
+/// A JSON number, string or boolean: the values a hyperparameter may take.
+enum JSONScalar: Codable, Sendable, Equatable {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let bool = try? container.decode(Bool.self) {
+            self = .bool(bool)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
+    }
+
+    func encode(to encoder: any Swift.Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Hummingbird
+
+extension PageController {
+    /// `/checkpoints/{id}`: not cached (it shows running evaluations' progress).
+    @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        let checkpoint = try checkpoints.checkpoint(id: id)
+        let results = try pages.results(checkpoint: id)
+        let ids = try evaluations.list(checkpointID: id, limit: 50, before: nil).ids
+        let views = try ids.map { try evaluations.view($0) }
+        let model = CheckpointPage(checkpoint: checkpoint, results: results, evaluations: views)
+        let chrome = renderer.chrome(title: checkpoint.name)
+        return HTMLResponse.make(try renderer.render("checkpoint", chrome: chrome, page: model))
+    }
+
+    /// `/evaluations/{id}[?benchmark=&verdict=&page=]`: not cached (live progress).
+    @Sendable func evaluation(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        let view = try evaluations.view(id)
+        let parameters = request.uri.queryParameters
+        var filter = PageStore.SampleFilter()
+        if let benchmark = parameters["benchmark"].map(String.init), !benchmark.isEmpty {
+            guard view.config.benchmarks.contains(benchmark) else {
+                throw APIError.badRequest("invalid_parameter", "evaluation \(id) has no benchmark \"\(benchmark)\"")
+            }
+            filter.benchmark = benchmark
+        }
+        if let verdict = parameters["verdict"].map(String.init), !verdict.isEmpty {
+            guard ["correct", "incorrect", "no_answer"].contains(verdict) else {
+                throw APIError.badRequest("invalid_parameter", "verdict must be correct, incorrect or no_answer")
+            }
+            filter.verdict = verdict
+        }
+        let page = try LeaderboardService.Query.page(parameters["page"].map(String.init))
+        let perPage = EvaluationPage.perPage
+        let (samples, total) = try pages.samples(
+            evaluation: id, filter: filter, limit: perPage, offset: (page - 1) * perPage)
+        guard page == 1 || !samples.isEmpty else {
+            throw APIError.notFound("there are \(total) matching samples; page \(page) is past the last")
+        }
+        let intervals = try evaluations.storedResults(id).compactMapValues(\.interval)
+        let model = EvaluationPage(
+            view: view, sources: try pages.sources(evaluation: id), intervals: intervals, samples: samples,
+            totalSamples: total, filter: filter, page: page)
+        let chrome = renderer.chrome(
+            title: "Evaluation \(id) · \(view.checkpoint.name)", script: model.isLive ? "evaluation.js" : nil,
+            refreshSeconds: model.isLive ? 5 : nil)
+        return HTMLResponse.make(try renderer.render("evaluation", chrome: chrome, page: model))
+    }
+}

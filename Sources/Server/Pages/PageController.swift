@@ -1,0 +1,45 @@
+import Hummingbird
+import NIOCore
+
+/// The HTML pages: `/`, `/benchmarks`, `/benchmarks/{name}`,
+/// `/checkpoints/{id}` and `/evaluations/{id}`, rendered on the server and
+/// complete without JavaScript. Ranking pages are cached per data
+/// generation; checkpoint and evaluation pages show live state and are not.
+struct PageController: Sendable {
+    let renderer: PageRenderer
+    let leaderboards: LeaderboardService
+    let pageCache: RenderCache<ByteBuffer>
+    let checkpoints: CheckpointStore
+    let evaluations: EvaluationStore
+    let pages: PageStore
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let group = router.group().add(middleware: PageErrorMiddleware(renderer: renderer))
+        group.get("/", use: leaderboard)
+        group.get("benchmarks", use: benchmarkIndex)
+        group.get("benchmarks/{name}", use: benchmark)
+        group.get("checkpoints/{id}", use: checkpoint)
+        group.get("evaluations/{id}", use: evaluation)
+    }
+
+    /// The page at `key` for the current data generation, rendered on a miss.
+    func cached(_ key: String, render: @escaping @Sendable () async throws -> ByteBuffer) async throws -> Response {
+        let body = try await pageCache.value(for: key, generation: leaderboards.generation.current, compute: render)
+        return HTMLResponse.make(body)
+    }
+
+    @Sendable func leaderboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = try LeaderboardService.query(request)
+        return try await cached("/?" + query.key) { [leaderboards, renderer] in
+            let (board, data) = try await leaderboards.leaderboard(for: query)
+            let pageCount = LeaderboardPage.pageCount(rows: board.rows.count)
+            guard query.page <= pageCount else {
+                throw APIError.notFound("this ranking has \(pageCount) page\(pageCount == 1 ? "" : "s")")
+            }
+            let model = LeaderboardPage(
+                board, page: query.page, hasImported: data.hasImported, reportedCount: data.reported.count)
+            let chrome = renderer.chrome(title: "Leaderboard · \(board.source.title)", section: "leaderboard", wide: true)
+            return try renderer.render("leaderboard", chrome: chrome, page: model)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Benchmarks
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/api/v1/training-jobs`: launch, watch and stop training.
+struct TrainingJobController: Sendable {
+    let store: TrainingStore
+    let manager: TrainingManager
+    let hub: JobEventHub
+    let submitter: EvaluationSubmitter
+    let config: ServerConfig
+
+    /// A training job as the API shows it.
+    struct JobView: Encodable {
+        var id: Int64
+        var kind: String
+        var template: String?
+        var status: JobStatus
+        var error: String?
+        var config: JSONValue
+        var latest: JSONValue?
+        var checkpointID: Int64?
+        var evaluationID: Int64?
+        var createdAt: String
+        var startedAt: String?
+        var finishedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, kind, template, status, error, config, latest
+            case checkpointID = "checkpoint_id"
+            case evaluationID = "evaluation_id"
+            case createdAt = "created_at"
+            case startedAt = "started_at"
+            case finishedAt = "finished_at"
+        }
+
+        init(_ job: TrainingStore.Job) {
+            let decoder = JSONDecoder()
+            let stored = try? decoder.decode(StoredTrainingConfig.self, from: Data(job.config.utf8))
+            id = job.id
+            kind = job.kind
+            template = job.template
+            status = job.status
+            error = job.error
+            config = .object(stored?.request ?? [:])
+            latest = job.latest.flatMap { try? decoder.decode(JSONValue.self, from: Data($0.utf8)) }
+            checkpointID = job.checkpointID
+            evaluationID = job.evaluationID
+            createdAt = job.createdAt
+            startedAt = job.startedAt
+            finishedAt = job.finishedAt
+        }
+    }
+
+    func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("training-jobs", use: list)
+        group.get("training-jobs/{id}", use: show)
+        group.get("training-jobs/{id}/events", use: events)
+    }
+
+    func addWriteRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("training-jobs", use: create)
+        group.post("training-jobs/{id}/cancel", use: cancel)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: config.maxJSONBytes)
+        guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            throw APIError.unsupportedMediaType("this route takes a JSON body (Content-Type: application/json)")
+        }
+        let body = try JSONDecoder().decode(TrainingRequest.self, from: Data(buffer: buffer))
+        let verbatim = try JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: buffer))
+        let planner = TrainingPlanner(config: config, submitter: submitter)
+        let plan = try planner.validate(body)
+        let placeholder = StoredTrainingConfig(request: verbatim, launch: plan.launch(""))
+        let id = try store.create(
+            kind: plan.kind, template: body.template, config: String(decoding: try JSONEncoder().encode(placeholder), as: UTF8.self))
+        let workdir = config.dataDirectory.appendingPathComponent("jobs/\(id)").path
+        let stored = StoredTrainingConfig(request: verbatim, launch: plan.launch(workdir))
+        try store.updateConfig(id, String(decoding: try JSONEncoder().encode(stored), as: UTF8.self))
+        try store.append(job: id, kind: .status, data: #"{"status":"pending"}"#)
+        await manager.start(id, launch: stored.launch)
+        return try JSONResponse.make(JobView(try store.job(id)), status: .accepted)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let limit = try Query.integer(request, "limit", default: 50, range: 1...500)
+        let cursor = try Query.optionalInteger(request, "cursor")
+        let page = try store.list(limit: limit, before: cursor.map(Int64.init))
+        return try JSONResponse.make(ListPage("training_jobs", page.jobs.map(JobView.init), next: page.next))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.make(JobView(try store.job(try Query.pathID(context, "id"))))
+    }
+
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        let job = try store.job(id)
+        guard !job.status.isTerminal else { throw APIError.conflict("training job \(id) is already \(job.status.rawValue)") }
+        await manager.cancel(id)
+        return try JSONResponse.make(JobView(try store.job(id)))
+    }
+
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        _ = try store.job(id)
+        let after = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
+            .flatMap { Int64($0) } ?? 0
+        return JobEventStream(store: store, hub: hub, job: id).response(after: after)
+    }
+}
