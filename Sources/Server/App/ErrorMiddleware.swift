@@ -17,22 +17,25 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let apiError: APIError
-            if let mapped = APIError(mapping: error) {
-                apiError = mapped
-            } else if let httpError = error as? HTTPError {
-                apiError = APIError(
-                    httpError.status, Self.code(for: httpError.status),
-                    httpError.body ?? httpError.status.reasonPhrase, headers: httpError.headers)
-            } else {
-                context.logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
-                apiError = APIError(.internalServerError, "internal", "the server failed to handle this request")
-            }
+            let apiError = Self.classify(error, request: request, context: context, action: "handle this request")
             if let pages, Self.wantsHTML(request), let page = PageErrorMiddleware.page(for: apiError, renderer: pages) {
                 return page
             }
             throw apiError
         }
+    }
+
+    /// What the client sees for `error`: a mapped client error, Hummingbird's
+    /// own HTTP errors in the API's shape, or a logged 500 that reveals nothing.
+    static func classify(_ error: any Error, request: Request, context: Context, action: String) -> APIError {
+        if let mapped = APIError(mapping: error) { return mapped }
+        if let httpError = error as? HTTPError {
+            return APIError(
+                httpError.status, code(for: httpError.status), httpError.body ?? httpError.status.reasonPhrase,
+                headers: httpError.headers)
+        }
+        context.logger.error("request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+        return APIError(.internalServerError, "internal", "the server failed to \(action)")
     }
 
     /// A browser's request for a page: outside the API, HTML accepted.

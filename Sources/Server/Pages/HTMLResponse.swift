@@ -42,16 +42,7 @@ struct PageErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let apiError: APIError
-            if let mapped = APIError(mapping: error) {
-                apiError = mapped
-            } else if let httpError = error as? HTTPError {
-                apiError = APIError(
-                    httpError.status, ErrorMiddleware.code(for: httpError.status), httpError.body ?? httpError.status.reasonPhrase)
-            } else {
-                context.logger.error("page failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
-                apiError = APIError(.internalServerError, "internal", "the server failed to render this page")
-            }
+            let apiError = ErrorMiddleware.classify(error, request: request, context: context, action: "render this page")
             guard let page = Self.page(for: apiError, renderer: renderer) else { throw apiError }
             return page
         }
