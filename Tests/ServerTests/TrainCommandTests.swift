@@ -10,7 +10,7 @@ struct TrainCommandTests {
     @Test("unknown algorithms and tasks are refused, listing the valid ones")
     func refusals() {
         let common = ["--steps", "1", "--out", "/tmp/x.safetensors"]
-        #expect(refusal(["--algorithm", "ppo", "--task", "synth-arith"] + common).contains("valid algorithms: sft"))
+        #expect(refusal(["--algorithm", "ppo", "--task", "synth-arith"] + common).contains("valid algorithms: sft, grpo, dapo, gspo, reinforce++, gppo, cispo, arpo, aepo"))
         #expect(refusal(["--algorithm", "sft", "--task", "synth-x"] + common).contains("valid tasks: synth-arith, synth-hop"))
     }
 

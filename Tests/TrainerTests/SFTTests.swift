@@ -75,7 +75,8 @@ struct SFTTests {
         #expect(changed.model.contextLength == base.model.contextLength && changed.maxLR == base.maxLR)
         #expect(throws: ConfigError.self) { try SFTConfig.decode(Data(#"{"batch":8}"#.utf8), over: base) }
         #expect(throws: ConfigError.self) { try SFTConfig.decode(Data(#"{"model":{"layers":2}}"#.utf8), over: base) }
-        #expect(throws: TrainingAlgorithmError.unknown(name: "ppo", valid: ["sft"])) { try TrainingAlgorithm.named("ppo") }
+        #expect(throws: TrainingAlgorithmError.unknown(name: "ppo", valid: TrainingAlgorithm.names)) { try TrainingAlgorithm.named("ppo") }
+        #expect(try TrainingAlgorithm.named("AEPO") == .rl(.aepo) && TrainingAlgorithm.names.count == 9)
     }
 
     @Test("metrics lines are verl file-logger JSON")

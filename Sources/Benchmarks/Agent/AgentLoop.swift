@@ -64,57 +64,96 @@ public struct AgentLoop: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + limits.sampleTimeout
-        let prefix = template.render(system: system, question: question)
-        var state = AgentLoopState()
-        var callSampling = sampling
-        callSampling.maxTokens = min(sampling.maxTokens, limits.maxTokensPerCall)
+        var path = AgentPath()
         while true {
             if Task.isCancelled { throw .cancelled }
-            if clock.now >= deadline { return state.finish(.timeout, since: start) }
-            if state.modelCalls >= limits.maxModelCalls { return state.finish(.callLimit, since: start) }
-            let request = CompletionRequest(
-                prompt: prefix + state.trajectory, stop: AgentTag.stopStrings, sampling: callSampling,
-                seed: seed &+ UInt64(state.modelCalls),
-                turns: .init(system: system, user: question, assistant: state.trajectory))
-            state.modelCalls += 1
+            if clock.now >= deadline { path.finishReason = .timeout }
+            guard !path.isFinished, let request = nextCall(&path, question: question, system: system, seed: seed) else {
+                return path.run(latency: start.duration(to: clock.now))
+            }
             let completion: Completion
             do {
                 let model = self.model
                 switch try await withDeadline(deadline, operation: { try await model.complete(request) }) {
-                case .expired: return state.finish(.timeout, since: start)
+                case .expired:
+                    path.finishReason = .timeout
+                    continue
                 case .finished(let value): completion = value
                 }
             } catch {
                 if Task.isCancelled { throw .cancelled }
-                throw .modelFailed(error: error, modelCalls: state.modelCalls, trajectory: state.trajectory)
+                throw .modelFailed(error: error, modelCalls: path.modelCalls, trajectory: path.trajectory)
             }
-            state.add(usage: completion.usage)
-            let (text, tag) = AgentTag.restore(completion)
-            state.trajectory += text
-            logger.debug(
-                "model call",
-                metadata: [
-                    "agent.call": "\(state.modelCalls)", "agent.finish": "\(completion.finishReason)",
-                    "agent.tag": "\(tag?.rawValue ?? "none")",
-                ])
-            switch tag {
-            case nil:
-                if completion.finishReason == .length { return state.finish(.length, since: start) }
-                let answered = AnswerExtraction.finalAnswer(from: state.trajectory) != nil
-                return state.finish(answered ? .answered : .noAnswer, since: start)
-            case .answer?:
-                return state.finish(.answered, since: start)
-            case let call?:
-                if state.modelCalls >= limits.maxModelCalls {
-                    // No call is left to read a result: count the call, do not run it.
-                    if call == .search { state.searchCalls += 1 } else { state.pythonCalls += 1 }
-                    return state.finish(.callLimit, since: start)
-                }
-                let content = call.content(in: text)
-                guard let result = try await toolResult(for: call, content: content, state: &state, deadline: deadline)
-                else { return state.finish(.timeout, since: start) }
-                state.trajectory += "\n<result>\n\(result)\n</result>\n"
+            try await advance(&path, with: completion, deadline: deadline)
+        }
+    }
+
+    /// Starts the next model call of `path`: the request to send (the call
+    /// is counted as made), or nil when the path has used up its model calls
+    /// (it is then finished with `.callLimit`).
+    /// - Parameters:
+    ///   - path: the sample so far.
+    ///   - question: the user's question.
+    ///   - system: the system prompt.
+    ///   - seed: the sample's seed (call `k` uses `seed &+ k`).
+    public func nextCall(_ path: inout AgentPath, question: String, system: String, seed: UInt64) -> CompletionRequest? {
+        guard path.modelCalls < limits.maxModelCalls else {
+            path.finishReason = .callLimit
+            return nil
+        }
+        var callSampling = sampling
+        callSampling.maxTokens = min(sampling.maxTokens, limits.maxTokensPerCall)
+        let request = CompletionRequest(
+            prompt: template.render(system: system, question: question) + path.trajectory,
+            stop: AgentTag.stopStrings, sampling: callSampling, seed: seed &+ UInt64(path.modelCalls),
+            turns: .init(system: system, user: question, assistant: path.trajectory))
+        path.state.modelCalls += 1
+        return request
+    }
+
+    /// Applies the model's answer to `path`: restores the closing tag, and
+    /// for a tool call runs the tool and appends its `<result>` block; or
+    /// finishes the path (answer, end of text, length, call limit, deadline).
+    /// - Parameters:
+    ///   - path: the sample; its last call was started with `nextCall`.
+    ///   - completion: what the model returned for that call.
+    ///   - deadline: when the sample's wall-clock budget ends.
+    /// - Throws: `AgentError.cancelled` when the task is cancelled while a tool runs.
+    public func advance(
+        _ path: inout AgentPath, with completion: Completion, deadline: ContinuousClock.Instant
+    ) async throws(AgentError) {
+        path.state.add(usage: completion.usage)
+        let (text, tag) = AgentTag.restore(completion)
+        path.append(text, source: .model, statistics: completion.statistics)
+        logger.debug(
+            "model call",
+            metadata: [
+                "agent.call": "\(path.modelCalls)", "agent.finish": "\(completion.finishReason)",
+                "agent.tag": "\(tag?.rawValue ?? "none")",
+            ])
+        switch tag {
+        case nil:
+            if completion.finishReason == .length {
+                path.finishReason = .length
+            } else {
+                path.finishReason = AnswerExtraction.finalAnswer(from: path.trajectory) != nil ? .answered : .noAnswer
             }
+        case .answer?:
+            path.finishReason = .answered
+        case let call?:
+            if path.modelCalls >= limits.maxModelCalls {
+                // No call is left to read a result: count the call, do not run it.
+                if call == .search { path.state.searchCalls += 1 } else { path.state.pythonCalls += 1 }
+                path.finishReason = .callLimit
+                return
+            }
+            guard let result = try await toolResult(
+                for: call, content: call.content(in: text), state: &path.state, deadline: deadline)
+            else {
+                path.finishReason = .timeout
+                return
+            }
+            path.append("\n<result>\n\(result)\n</result>\n", source: .tool)
         }
     }
 }

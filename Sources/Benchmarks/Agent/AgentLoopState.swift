@@ -32,16 +32,4 @@ struct AgentLoopState: Sendable {
     static func normalizedQuery(_ query: String) -> String {
         query.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
-
-    /// The run record for a stop now.
-    /// - Parameters:
-    ///   - reason: why the loop stopped.
-    ///   - start: when the sample started.
-    func finish(_ reason: AgentRun.FinishReason, since start: ContinuousClock.Instant) -> AgentRun {
-        AgentRun(
-            trajectory: trajectory, prediction: AnswerExtraction.finalAnswer(from: trajectory),
-            searchCalls: searchCalls, pythonCalls: pythonCalls, modelCalls: modelCalls,
-            finishReason: reason, latency: ContinuousClock.now - start, toolErrors: toolErrors,
-            completionTokens: completionTokens)
-    }
 }

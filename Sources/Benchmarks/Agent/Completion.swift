@@ -51,15 +51,19 @@ public struct Completion: Sendable, Hashable {
     public var finishReason: FinishReason
     /// Token counts, when reported.
     public var usage: Usage?
+    /// Per-token log-probabilities and entropies, from models that report
+    /// them (the built-in engine); training rollouts need them.
+    public var statistics: TokenStatistics?
 
     /// Creates a completion.
     public init(
         text: String, matchedStop: String? = nil, finishReason: FinishReason = .stop,
-        usage: Usage? = nil
+        usage: Usage? = nil, statistics: TokenStatistics? = nil
     ) {
         self.text = text
         self.matchedStop = matchedStop
         self.finishReason = finishReason
         self.usage = usage
+        self.statistics = statistics
     }
 }

@@ -3,8 +3,9 @@ import Benchmarks
 import Foundation
 import Trainer
 
-/// `aepo train`: train the built-in model on a synthetic suite and save an
-/// aepo-gpt checkpoint. `--events FILE|-` writes one verl file-logger line
+/// `aepo train`: train the built-in model on a synthetic suite (SFT, or RL
+/// with one of the eight policy algorithms from `--init` or after an SFT
+/// warm start) and save an aepo-gpt checkpoint. `--events FILE|-` writes one verl file-logger line
 /// per step (`-` is stdout); a progress line is drawn on stderr. With
 /// `--eval-samples K` the test split is evaluated afterwards through the
 /// built-in engine and the agent loop (Pass@1 and Pass@K, also as a final
@@ -19,7 +20,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Seed of the weights and the batch order.") var seed: UInt64 = 0
     @Option(help: "Where to write the checkpoint (.safetensors).") var out: String
     @Option(help: "Write per-step metrics as JSON lines to this file, or - for stdout.") var events: String?
-    @Option(help: "JSON object (or @file) overriding the task's default config.") var configJson: String?
+    @Option(help: "JSON object (or @file) overriding the default SFTConfig (sft) or RLConfig (RL algorithms).") var configJson: String?
     @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same width, depth, heads, vocabulary).")
     var initFrom: String?
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).") var threads: Int?
@@ -43,16 +44,69 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let task = try SynthTask.named(task)
-        _ = try TrainingAlgorithm.named(algorithm)
+        let algorithm = try TrainingAlgorithm.named(algorithm)
         if let threads { BLAS.threads = threads }
-        let config = try loadConfig(task: task)
         let sink = try EventSink(path: events)
-        let suite = try SynthSuite(task: task, config: config.data)
+        switch algorithm {
+        case .sft:
+            let config = try loadConfig(SFTConfig.defaults(for: task), decode: SFTConfig.decode)
+            let suite = try SynthSuite(task: task, config: config.data)
+            let trainer = try await warmStart(config: config, suite: suite, steps: steps, sink: sink, asPhase: false)
+            try await finish(model: trainer.model, suite: suite, step: trainer.step, sink: sink)
+        case .rl(let policyAlgorithm):
+            let config = try loadConfig(RLConfig.defaults(for: task), decode: RLConfig.decode)
+            let suite = try SynthSuite(task: task, config: config.data)
+            let model: GPT
+            var offset = 0
+            if let initFrom {
+                model = try Checkpoint.load(from: URL(fileURLWithPath: initFrom)).model
+                status("starting from the weights of \(initFrom)")
+            } else {
+                var warmConfig = config.warmStart
+                warmConfig.data = config.data
+                status("no --init: warm start (SFT) for \(config.warmStartSteps) steps first")
+                model = try await warmStart(
+                    config: warmConfig, suite: suite, steps: config.warmStartSteps, sink: sink, asPhase: true
+                ).model
+                offset = config.warmStartSteps
+            }
+            let trainer = try RLTrainer(
+                config: config, algorithm: policyAlgorithm, model: model, suite: suite, python: BubblewrapPython(),
+                seed: seed)
+            status(
+                "\(policyAlgorithm.rawValue) on \(task.rawValue): \(config.promptsPerStep) prompts x "
+                    + "\(config.rollout.groupSize) rollouts per step (\(policyAlgorithm.rolloutMode.rawValue) rollout), "
+                    + "\(steps) steps, \(BLAS.threads) BLAS thread(s)\n")
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<steps {
+                var line = try await trainer.trainStep()
+                line.step += offset
+                sink.write(line)
+                drawProgress(
+                    step: trainer.step,
+                    detail: String(
+                        format: "reward %.3f  acc %.2f  entropy %.3f  clip %.3f  %.1fs/step",
+                        line.data["critic/score/mean"] ?? .nan, line.data["critic/accuracy"] ?? .nan,
+                        line.data["actor/entropy"] ?? .nan, line.data["actor/pg_clipfrac"] ?? .nan,
+                        line.data["timing_s/step"] ?? .nan),
+                    elapsed: start.duration(to: clock.now))
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+            try await finish(model: model, suite: suite, step: offset + trainer.step, sink: sink)
+        }
+    }
+
+    /// Supervised training for `steps` steps; as the warm-start phase of an
+    /// RL run, its lines carry `phase/warm_start: 1`.
+    private func warmStart(
+        config: SFTConfig, suite: SynthSuite, steps: Int, sink: EventSink, asPhase: Bool
+    ) async throws -> SFTTrainer {
         let tokenizer = try ByteTokenizer(vocabSize: config.model.vocabSize)
-        status("building \(suite.train.count) expert trajectories for \(task.rawValue)")
+        status("building \(suite.train.count) expert trajectories for \(suite.task.rawValue)")
         let sequences = try await SFTSequence.experts(of: suite, tokenizer: tokenizer)
         let trainer = try SFTTrainer(config: config, sequences: sequences, steps: steps, seed: seed)
-        if let initFrom {
+        if let initFrom, !asPhase {
             try trainer.model.copyWeights(from: try Checkpoint.load(from: URL(fileURLWithPath: initFrom)).model)
             status("starting from the weights of \(initFrom)")
         }
@@ -61,27 +115,37 @@ struct TrainCommand: AsyncParsableCommand {
                 + "\(steps) steps, \(BLAS.threads) BLAS thread(s)\n")
         let clock = ContinuousClock()
         let start = clock.now
-        var last = MetricsLine(step: 0, data: [:])
         for _ in 0..<steps {
-            last = try trainer.trainStep()
-            sink.write(last)
-            drawProgress(last, elapsed: start.duration(to: clock.now))
+            var line = try trainer.trainStep()
+            if asPhase { line.data["phase/warm_start"] = 1 }
+            sink.write(line)
+            drawProgress(
+                step: line.step, total: steps,
+                detail: String(
+                    format: "loss %.4f  lr %.2e  %.0f tok/s", line.data["train/loss"] ?? .nan,
+                    line.data["actor/lr"] ?? .nan, line.data["perf/throughput"] ?? .nan),
+                elapsed: start.duration(to: clock.now))
         }
         FileHandle.standardError.write(Data("\n".utf8))
+        return trainer
+    }
+
+    /// Saves the checkpoint and, when asked, evaluates it.
+    private func finish(model: GPT, suite: SynthSuite, step: Int, sink: EventSink) async throws {
+        let tokenizer = try ByteTokenizer(vocabSize: model.config.vocabSize)
         let url = URL(fileURLWithPath: out)
         try Checkpoint.save(
-            trainer.model, tokenizer: tokenizer,
-            metadata: CheckpointMetadata(algorithm: algorithm, task: task.rawValue, step: trainer.step, seed: seed),
+            model, tokenizer: tokenizer,
+            metadata: CheckpointMetadata(algorithm: algorithm.lowercased(), task: suite.task.rawValue, step: step, seed: seed),
             to: url)
-        status("saved \(out) (step \(trainer.step), loss \(String(format: "%.4f", last.data["train/loss"] ?? .nan)))\n")
+        status("saved \(out) (step \(step))\n")
         if evalSamples > 0 {
-            try await evaluate(suite: suite, checkpoint: url, sink: sink, step: trainer.step)
+            try await evaluate(suite: suite, checkpoint: url, sink: sink, step: step)
         }
     }
 
-    /// The task's defaults, changed by `--config-json` (inline JSON or `@file`).
-    private func loadConfig(task: SynthTask) throws -> SFTConfig {
-        let base = SFTConfig.defaults(for: task)
+    /// The defaults, changed by `--config-json` (inline JSON or `@file`).
+    private func loadConfig<Config>(_ base: Config, decode: (Data, Config) throws -> Config) throws -> Config {
         guard let configJson else { return base }
         let data: Data
         if configJson.hasPrefix("@") {
@@ -93,7 +157,7 @@ struct TrainCommand: AsyncParsableCommand {
             data = Data(configJson.utf8)
         }
         do {
-            return try SFTConfig.decode(data, over: base)
+            return try decode(data, base)
         } catch {
             throw ValidationError("--config-json: \(error)")
         }
@@ -128,15 +192,13 @@ struct TrainCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
-    private func drawProgress(_ line: MetricsLine, elapsed: Duration) {
-        let fraction = Double(line.step) / Double(steps)
+    private func drawProgress(step: Int, total: Int? = nil, detail: String, elapsed: Duration) {
+        let total = total ?? steps
+        let fraction = Double(step) / Double(max(1, total))
         let filled = Int(fraction * 30)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let text = String(
-            format: "\rtrain [%@] %3d%% %d/%d  loss %.4f  lr %.2e  %.0f tok/s  %.0fs",
-            bar, Int(fraction * 100), line.step, steps, line.data["train/loss"] ?? .nan, line.data["actor/lr"] ?? .nan,
-            line.data["perf/throughput"] ?? .nan, seconds)
+            format: "\rtrain [%@] %3d%% %d/%d  %@  %.0fs", bar, Int(fraction * 100), step, total, detail, elapsed.seconds)
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

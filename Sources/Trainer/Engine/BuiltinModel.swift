@@ -73,6 +73,9 @@ extension Completion {
         self.init(
             text: output.text, matchedStop: output.matchedStop,
             finishReason: output.finishReason == .length ? .length : .stop,
-            usage: .init(promptTokens: output.promptTokens, completionTokens: output.tokens.count))
+            usage: .init(promptTokens: output.promptTokens, completionTokens: output.tokens.count),
+            statistics: TokenStatistics(
+                tokenIDs: output.tokens.map(Int.init), logProbs: output.logProbs.map(Double.init),
+                entropies: output.entropies.map(Double.init)))
     }
 }

@@ -116,23 +116,6 @@ extension SFTConfig {
     ///   - base: the configuration it modifies (e.g. `defaults(for:)`).
     /// - Throws: `ConfigError` for unknown keys or bad values, `DecodingError` for malformed JSON.
     public static func decode(_ json: Data, over base: SFTConfig) throws -> SFTConfig {
-        let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base))
-        guard let changes = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
-            throw ConfigError.invalid("the SFT config must be a JSON object")
-        }
-        let merged = merge(baseObject as? [String: Any] ?? [:], changes)
-        return try JSONDecoder().decode(SFTConfig.self, from: JSONSerialization.data(withJSONObject: merged))
-    }
-
-    private static func merge(_ base: [String: Any], _ changes: [String: Any]) -> [String: Any] {
-        var result = base
-        for (key, value) in changes {
-            if let nested = value as? [String: Any], let original = base[key] as? [String: Any] {
-                result[key] = merge(original, nested)
-            } else {
-                result[key] = value
-            }
-        }
-        return result
+        try ConfigOverlay.decode(json, over: base, type: "SFT config")
     }
 }

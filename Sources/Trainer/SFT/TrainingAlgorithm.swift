@@ -1,17 +1,28 @@
-/// The training algorithms `aepo train` knows, chosen by name through one
-/// closed enum (the RL algorithms join it when they land).
-public enum TrainingAlgorithm: String, Sendable, CaseIterable, Codable {
+/// What `aepo train --algorithm NAME` runs: the supervised warm start, or
+/// one of the policy-optimisation algorithms.
+public enum TrainingAlgorithm: Sendable, Equatable {
     /// Supervised training on expert trajectories (the warm start).
     case sft
+    /// Reinforcement learning with a policy-optimisation algorithm.
+    case rl(PolicyAlgorithm)
 
-    /// The algorithm names, for messages.
-    public static var names: [String] { allCases.map(\.rawValue) }
+    /// Every valid name: `sft`, then the RL algorithms.
+    public static var names: [String] { ["sft"] + PolicyAlgorithm.allCases.map(\.rawValue) }
 
-    /// Looks an algorithm up by name.
+    /// The name, as `names` lists it.
+    public var name: String {
+        switch self {
+        case .sft: "sft"
+        case .rl(let algorithm): algorithm.rawValue
+        }
+    }
+
+    /// Looks an algorithm up by name (case-insensitive).
     /// - Throws: `TrainingAlgorithmError.unknown` listing the valid names.
     public static func named(_ name: String) throws(TrainingAlgorithmError) -> TrainingAlgorithm {
-        guard let algorithm = TrainingAlgorithm(rawValue: name) else { throw .unknown(name: name, valid: names) }
-        return algorithm
+        if name.lowercased() == "sft" { return .sft }
+        guard let algorithm = PolicyAlgorithm(rawValue: name.lowercased()) else { throw .unknown(name: name, valid: names) }
+        return .rl(algorithm)
     }
 }
 
