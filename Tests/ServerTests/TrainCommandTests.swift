@@ -49,3 +49,73 @@ struct TrainCommandTests {
         #expect(loaded.model.config.contextLength == 576 && loaded.model.config.modelDimension == 16)
     }
 }
+
+@Suite("aepo train with RL algorithms")
+struct TrainCommandRLTests {
+    private static let tinyRL = #"""
+        {"prompts_per_step":2,"rollout":{"group_size":2,"arpo_global_samples":1},"max_tokens_per_call":8,
+         "mini_batches":1,"data":{"train_items":20,"test_items":2},"warm_start_steps":2,
+         "warm_start":{"model":{"d_model":16,"n_layer":1,"n_head":2,"context_length":192},"batch_size":2}}
+        """#
+
+    private func lines(_ path: String) throws -> [MetricsLine] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(MetricsLine.self, from: Data($0.utf8))
+        }
+    }
+
+    @Test("without --init the run begins with the SFT warm start as its own phase, then logs every RL key")
+    func warmStartThenRL() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("aepo.safetensors").path
+        let events = directory.appendingPathComponent("events.jsonl").path
+        var command = try TrainCommand.parse([
+            "--algorithm", "aepo", "--task", "synth-arith", "--steps", "2", "--seed", "4", "--out", out,
+            "--events", events, "--config-json", Self.tinyRL,
+        ])
+        try await command.run()
+        let written = try lines(events)
+        #expect(written.map(\.step) == [1, 2, 3, 4])
+        #expect(written.prefix(2).allSatisfy { $0.data["phase/warm_start"] == 1 && $0.data["train/loss"] != nil })
+        for line in written.suffix(2) {
+            #expect(line.data["phase/warm_start"] == nil && line.nonFiniteKeys.isEmpty)
+            for key in ["critic/score/mean", "actor/pg_clipfrac", "rollout/global_samples", "rollout/h_tool_avg"] {
+                #expect(line.data[key] != nil, "\(key)")
+            }
+        }
+        let loaded = try Checkpoint.load(from: URL(fileURLWithPath: out))
+        #expect(loaded.metadata == CheckpointMetadata(algorithm: "aepo", task: "synth-arith", step: 4, seed: 4))
+    }
+
+    @Test("--init starts RL from a checkpoint; the same seed gives the same metrics")
+    func fromInitDeterministic() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let initPath = directory.appendingPathComponent("init.safetensors").path
+        let model = try GPT(
+            config: GPTConfig(vocabSize: 512, contextLength: 128, layerCount: 1, headCount: 2, modelDimension: 16), seed: 2)
+        try Checkpoint.save(
+            model, tokenizer: try ByteTokenizer(vocabSize: 512),
+            metadata: CheckpointMetadata(algorithm: "sft", task: "synth-arith", step: 0, seed: 2),
+            to: URL(fileURLWithPath: initPath))
+        var runs: [[MetricsLine]] = []
+        for run in 0..<2 {
+            let events = directory.appendingPathComponent("events\(run).jsonl").path
+            var command = try TrainCommand.parse([
+                "--algorithm", "grpo", "--task", "synth-arith", "--steps", "2", "--seed", "7", "--init", initPath,
+                "--out", directory.appendingPathComponent("out\(run).safetensors").path, "--events", events,
+                "--config-json", Self.tinyRL,
+            ])
+            try await command.run()
+            runs.append(try lines(events))
+        }
+        let stable = { (lines: [MetricsLine]) in
+            lines.map { $0.data.filter { !$0.key.hasPrefix("timing_s/") && $0.key != "perf/throughput" } }
+        }
+        #expect(runs[0].map(\.step) == [1, 2])
+        #expect(stable(runs[0]) == stable(runs[1]))
+    }
+}
