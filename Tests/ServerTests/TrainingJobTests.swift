@@ -122,6 +122,8 @@ struct TrainingJobTests {
                 (#"{"algorithm":"aepo","task":"synth-arith","steps":0}"#, "invalid_training_job", "steps"),
                 (#"{"algorithm":"aepo","task":"synth-arith","evaluate":{"benchmarks":["mmlu"]}}"#, "unknown_benchmark", "mmlu"),
                 (#"{"algorithm":"aepo","task":"synth-arith","init":"nope"}"#, "not_found", "nope"),
+                (#"{"algorithm":"aepo","task":"synth-arith","hyperparameters":{"rollout":{"beam":2}}}"#, "invalid_hyperparameters", "beam"),
+                (#"{"algorithm":"sft","task":"synth-hop","hyperparameters":{"max_lr":-1}}"#, "invalid_hyperparameters", "max_lr"),
                 (#"{"template":"verl-aepo"}"#, "unknown_template", "none"),
             ]
             for (body, code, mention) in cases {

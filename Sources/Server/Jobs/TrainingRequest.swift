@@ -1,3 +1,4 @@
+import Benchmarks
 import Foundation
 import Trainer
 
@@ -16,7 +17,8 @@ struct TrainingRequest: Decodable, Sendable {
     var steps: Int?
     var seed: Int?
     var initCheckpoint: EvaluationRequest.CheckpointReference?
-    var hyperparameters: [String: JSONScalar]?
+    /// Changes to the trainer's config (`SFTConfig` for sft, `RLConfig` otherwise), nested objects included.
+    var hyperparameters: [String: JSONValue]?
     var evaluate: Evaluate?
     var template: String?
     var parameters: [String: String]?
@@ -43,7 +45,7 @@ struct TrainingRequest: Decodable, Sendable {
                 initCheckpoint = .name(try container.decode(String.self, forKey: .initCheckpoint))
             }
         }
-        hyperparameters = try container.decodeIfPresent([String: JSONScalar].self, forKey: .hyperparameters)
+        hyperparameters = try container.decodeIfPresent([String: JSONValue].self, forKey: .hyperparameters)
         evaluate = try container.decodeIfPresent(Evaluate.self, forKey: .evaluate)
         template = try container.decodeIfPresent(String.self, forKey: .template)
         parameters = try container.decodeIfPresent([String: String].self, forKey: .parameters)
@@ -67,33 +69,23 @@ struct TrainingRequest: Decodable, Sendable {
         guard (1...1_000_000).contains(steps) else {
             throw APIError.badRequest("invalid_training_job", "steps must be between 1 and 1000000")
         }
+        try validateHyperparameters(algorithm: algorithm.lowercased(), task: task)
         return (algorithm.lowercased(), task, steps, seed ?? 0)
     }
-}
 
-/// A JSON number, string or boolean: the values a hyperparameter may take.
-enum JSONScalar: Codable, Sendable, Equatable {
-    case number(Double)
-    case string(String)
-    case bool(Bool)
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else {
-            self = .string(try container.decode(String.self))
-        }
-    }
-
-    func encode(to encoder: any Swift.Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
+    /// Decodes the hyperparameters over the trainer's defaults, as the
+    /// child will, so a bad key or value is a 400 now rather than a failed job.
+    private func validateHyperparameters(algorithm: String, task: String) throws {
+        guard let hyperparameters, !hyperparameters.isEmpty, let synthTask = try? SynthTask.named(task) else { return }
+        do {
+            let json = try JSONEncoder().encode(hyperparameters)
+            if algorithm == "sft" {
+                _ = try SFTConfig.decode(json, over: .defaults(for: synthTask))
+            } else {
+                _ = try RLConfig.decode(json, over: .defaults(for: synthTask))
+            }
+        } catch {
+            throw APIError.badRequest("invalid_hyperparameters", "hyperparameters: \(error)")
         }
     }
 }
