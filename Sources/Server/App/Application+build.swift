@@ -55,6 +55,8 @@ func prepareServices(
     if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
     let datasets = DatasetStore(database: database)
     try datasets.installSampleSets()
+    let suites = try BuiltinSuites.published()
+    try datasets.installBuiltinSuites(suites)
     let adminToken = try AdminToken.ensure(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)

@@ -61,14 +61,14 @@ struct EvaluationRequest: Decodable, Sendable {
         var names: [String] = []
         for name in benchmarks where !names.contains(name) {
             do {
-                _ = try BenchmarkCatalog.spec(named: name)
+                _ = try BenchmarkDirectory.spec(named: name)
             } catch {
                 throw APIError.badRequest("unknown_benchmark", error.description)
             }
             names.append(name)
         }
         // Catalogue order, so ["gsm8k","aime24"] and ["aime24","gsm8k"] are one evaluation.
-        names.sort { (BenchmarkCatalog.names.firstIndex(of: $0) ?? 0) < (BenchmarkCatalog.names.firstIndex(of: $1) ?? 0) }
+        names.sort { BenchmarkDirectory.order(of: $0) < BenchmarkDirectory.order(of: $1) }
         let samples = samples ?? 5
         guard (1...100).contains(samples) else {
             throw APIError.badRequest("invalid_evaluation", "samples must be between 1 and 100")
