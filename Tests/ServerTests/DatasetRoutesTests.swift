@@ -38,7 +38,7 @@ struct DatasetRoutesTests {
             let benchmarks = try await listing(client).benchmarks
             #expect(benchmarks.map(\.name) == [
                 "aime24", "aime25", "math500", "gsm8k", "math", "hotpotqa", "2wiki", "musique", "bamboogle",
-                "webwalker", "gaia", "hle", "xbench", "simpleqa",
+                "webwalker", "gaia", "hle", "xbench", "simpleqa", "synth-arith", "synth-hop",
             ])
             for benchmark in benchmarks {
                 #expect(benchmark.dataset?.source == .sample, "\(benchmark.name)")

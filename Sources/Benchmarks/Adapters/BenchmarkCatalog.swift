@@ -24,6 +24,12 @@ public enum BenchmarkCatalog {
     /// The adapter names, in leaderboard order.
     public static var names: [String] { all.map(\.name) }
 
+    /// The groups the adapters fall in, in leaderboard order (math,
+    /// knowledge, deep-search): the groups rankings average over.
+    public static var groups: [BenchmarkSpec.Group] {
+        BenchmarkSpec.Group.allCases.filter { group in all.contains { $0.group == group } }
+    }
+
     /// Looks an adapter up by its exact name.
     /// - Parameter name: an adapter name such as `"gsm8k"`.
     /// - Returns: the adapter's spec.

@@ -2,11 +2,15 @@
 /// how it is scored, the prompt language and how its published file is laid
 /// out.
 public struct BenchmarkSpec: Sendable, Hashable, Codable {
-    /// The benchmark's group on the leaderboard.
+    /// The benchmark's group: one of the leaderboard's three for the
+    /// adapters, `synthetic` for the built-in suites.
     public enum Group: String, Sendable, Hashable, Codable, CaseIterable {
         case math
         case knowledge
         case deepSearch = "deep-search"
+        /// The built-in synthetic suites (synth-arith, synth-hop): listed and
+        /// evaluated beside the adapters, never ranked or averaged with them.
+        case synthetic
     }
 
     /// The family of correctness rules the benchmark uses (see BENCHMARKS.md).
@@ -43,7 +47,7 @@ public struct BenchmarkSpec: Sendable, Hashable, Codable {
 
     /// The adapter name, e.g. `"aime24"`.
     public let name: String
-    /// The leaderboard group.
+    /// The group (the leaderboard's, or `synthetic`).
     public let group: Group
     /// The correctness rules.
     public let scoring: ScoringFamily

@@ -35,9 +35,15 @@ struct AppServices: Sendable {
 typealias ExecutorFactory = @Sendable (EvaluationJob) async throws -> any SampleExecutor
 
 /// Prepares the data directory: creates it, opens and migrates the
-/// database, sweeps what a killed server left behind, ensures an admin token.
+/// database, sweeps what a killed server left behind, ensures an admin token,
+/// installs the sample sets and the built-in suites' test splits.
+/// - Parameters:
+///   - makeExecutor: replaces the agent executor altogether (tests).
+///   - loadBuiltinModel: replaces how built-in checkpoints are loaded,
+///     keeping the rest of the agent executor (tests).
 func prepareServices(
-    _ config: ServerConfig, logger: Logger, makeExecutor: ExecutorFactory? = nil
+    _ config: ServerConfig, logger: Logger, makeExecutor: ExecutorFactory? = nil,
+    loadBuiltinModel: BuiltinModelLoader? = nil
 ) throws -> AppServices {
     let fileManager = FileManager.default
     for directory in [config.dataDirectory, config.checkpointsDirectory, config.temporaryDirectory] {
@@ -55,6 +61,8 @@ func prepareServices(
     if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
     let datasets = DatasetStore(database: database)
     try datasets.installSampleSets()
+    let suites = try BuiltinSuites.published()
+    try datasets.installBuiltinSuites(suites)
     let adminToken = try AdminToken.ensure(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)
@@ -72,7 +80,8 @@ func prepareServices(
         prewarm = {}
     } else {
         let agents = AgentExecutorFactory(
-            config: config, checkpoints: checkpoints, corpus: corpus, database: database, logger: logger)
+            config: config, checkpoints: checkpoints, corpus: corpus, database: database, suites: suites, logger: logger,
+            loadBuiltinModel: loadBuiltinModel)
         factory = agents.make
         prewarm = { await agents.math.prewarm() }
     }

@@ -17,6 +17,9 @@ struct DatasetsCommand: AsyncParsableCommand {
         @OptionGroup var target: TargetOptions
 
         func run() async throws {
+            guard !BenchmarkDirectory.isBuiltIn(benchmark) else {
+                throw ValidationError("\(benchmark) is a built-in suite: the server generates its test split and takes no dataset")
+            }
             let spec = try BenchmarkCatalog.spec(named: benchmark)
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw ValidationError("cannot read \(file)")

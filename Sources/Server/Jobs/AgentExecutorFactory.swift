@@ -3,26 +3,43 @@ import Foundation
 import Logging
 import Trainer
 
+/// Loads a built-in checkpoint's model: (checkpoint id, file) -> model.
+/// The server's loader keeps one `BuiltinModel` per checkpoint; tests may
+/// put a scripted model in its place.
+typealias BuiltinModelLoader = @Sendable (_ checkpoint: Int64, _ file: URL) async throws -> any CompletionModel
+
 /// Builds the real sample executor of an evaluation: the checkpoint's model
-/// client (one concurrency limiter per endpoint, shared by all evaluations),
-/// the configured search backend, the sandboxed python tool and the scorer.
+/// (an endpoint client with one concurrency limiter per endpoint, shared by
+/// all evaluations, or the built-in engine), the checkpoint's agent setup,
+/// each benchmark's tools (the configured search backend, or a built-in
+/// suite's own knowledge base; the sandboxed python tool) and the scorer.
 struct AgentExecutorFactory: Sendable {
     let config: ServerConfig
     let checkpoints: CheckpointStore
     let corpus: CorpusStore
     let database: AppDatabase
+    let suites: BuiltinSuites
     let logger: Logger
     let limiters = EndpointLimiters()
-    let builtinModels = BuiltinModels()
+    let loadBuiltinModel: BuiltinModelLoader
     let python: BubblewrapPython
     let math: MathScorerProvider
 
-    init(config: ServerConfig, checkpoints: CheckpointStore, corpus: CorpusStore, database: AppDatabase, logger: Logger) {
+    /// - Parameters:
+    ///   - loadBuiltinModel: how built-in checkpoints are loaded; nil: into
+    ///     the built-in engine, once per checkpoint.
+    init(
+        config: ServerConfig, checkpoints: CheckpointStore, corpus: CorpusStore, database: AppDatabase,
+        suites: BuiltinSuites, logger: Logger, loadBuiltinModel: BuiltinModelLoader? = nil
+    ) {
         self.config = config
         self.checkpoints = checkpoints
         self.corpus = corpus
         self.database = database
+        self.suites = suites
         self.logger = logger
+        let models = BuiltinModels()
+        self.loadBuiltinModel = loadBuiltinModel ?? { id, file in try await models.model(for: id, file: file) }
         self.math = MathScorerProvider(python: config.python, logger: logger)
         // Model code must not read the data directory (tokens, checkpoints).
         self.python = BubblewrapPython(configuration: .init(hiddenPaths: [config.dataDirectory.path]))
@@ -30,24 +47,45 @@ struct AgentExecutorFactory: Sendable {
 
     @Sendable func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
         let checkpoint = try checkpoints.checkpoint(id: job.checkpointID)
+        let (setup, _) = try EvaluationController.evaluability(of: checkpoint)
         let model: any CompletionModel
         if let served = checkpoint.endpoint {
             let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
             let limiter = await limiters.limiter(for: endpoint)
             model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
         } else {
-            _ = try EvaluationController.evaluability(of: checkpoint)
             let file = config.checkpointsDirectory.appendingPathComponent(checkpoint.sha256 ?? "")
-            model = try await builtinModels.model(for: checkpoint.id, file: file)
+            model = try await loadBuiltinModel(checkpoint.id, file)
         }
-        let tools = ToolBox(search: try searchBackend(job.config.search), python: python, topK: job.config.search.topK)
-        let loop = AgentLoop(
-            model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
-            template: job.config.promptTemplate, logger: logger)
+        var loops: [String: AgentLoop] = [:]
+        var configured: ToolBox?
+        for benchmark in job.config.benchmarks {
+            let tools: ToolBox
+            if let suite = suites.suite(named: benchmark) {
+                tools = suiteTools(suite, topK: job.config.search.topK)
+            } else if let configured {
+                tools = configured
+            } else {
+                tools = ToolBox(search: try searchBackend(job.config.search), python: python, topK: job.config.search.topK)
+                configured = tools
+            }
+            loops[benchmark] = AgentLoop(
+                model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
+                template: job.config.promptTemplate, logger: logger)
+        }
         let judge = job.config.judge.map { settings in
             LLMJudge(client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)))
         }
-        return AgentSampleExecutor(loop: loop, scorer: Scorer(math: await math.scorer(), judge: judge), math: math)
+        return AgentSampleExecutor(
+            loops: loops, setup: setup, math: math, mathScorer: await math.scorer(), judge: judge)
+    }
+
+    /// A built-in suite's tools (synth-hop: search over its knowledge base;
+    /// python), with the evaluation's hits per query.
+    private func suiteTools(_ suite: SynthSuite, topK: Int) -> ToolBox {
+        var tools = suite.toolBox(python: python)
+        tools.topK = topK
+        return tools
     }
 
     private func searchBackend(_ settings: SearchSettings) throws -> any SearchBackend {
@@ -65,70 +103,5 @@ struct AgentExecutorFactory: Sendable {
             let api = settings.url.map { WebSearchAPI(apiKey: key, url: $0) } ?? WebSearchAPI(apiKey: key)
             return CachedSearch(backend: api, cache: cache, key: "web:\(api.url)")
         }
-    }
-}
-
-/// Built-in checkpoints loaded into the built-in engine, one per checkpoint,
-/// shared by every evaluation of it.
-actor BuiltinModels {
-    private var loaded: [Int64: BuiltinModel] = [:]
-
-    func model(for checkpoint: Int64, file: URL) throws -> BuiltinModel {
-        if let model = loaded[checkpoint] { return model }
-        let model = try BuiltinModel(contentsOf: file)
-        loaded[checkpoint] = model
-        return model
-    }
-}
-
-/// One concurrency limiter per endpoint (url + model), shared by every
-/// evaluation of it, so `max_concurrency` holds across evaluations.
-actor EndpointLimiters {
-    private var limiters: [String: ConcurrencyLimiter] = [:]
-
-    func limiter(for endpoint: OpenAIEndpoint) -> ConcurrencyLimiter {
-        let key = endpoint.baseURL + "\u{1F}" + endpoint.model
-        if let existing = limiters[key] { return existing }
-        let limiter = ConcurrencyLimiter(limit: endpoint.maxConcurrency)
-        limiters[key] = limiter
-        return limiter
-    }
-}
-
-/// The math scorer with one long-lived math-verify worker. Evaluations never
-/// wait for the worker: it starts in the background at server start (or on
-/// the first answer the Swift rules cannot decide); if it cannot start, the
-/// rules decide alone and the log says so once.
-actor MathScorerProvider {
-    private let worker: MathVerifyWorker?
-    private let logger: Logger
-    private var unavailable = false
-
-    init(python: URL?, logger: Logger) {
-        self.worker = python.map { MathVerifyWorker(configuration: .init(python: $0)) }
-        self.logger = logger
-    }
-
-    /// The scorer to use now.
-    func scorer() -> MathScorer {
-        guard let worker, !unavailable else { return MathScorer() }
-        return MathScorer(worker: worker)
-    }
-
-    /// Starts the worker ahead of need.
-    func prewarm() async {
-        guard let worker else { return }
-        do {
-            try await worker.start()
-        } catch {
-            markUnavailable(error)
-        }
-    }
-
-    /// Called when the worker failed: from now on the rules decide alone.
-    func markUnavailable(_ error: any Error) {
-        guard !unavailable else { return }
-        unavailable = true
-        logger.warning("math-verify unavailable; math answers are judged by the Swift rules only", metadata: ["error": "\(error)"])
     }
 }

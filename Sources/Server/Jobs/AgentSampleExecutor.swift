@@ -1,25 +1,48 @@
 import Benchmarks
 
-/// Runs a sample with the paper's agent loop and scores its final answer.
+/// Runs a sample with the agent loop of its benchmark and the checkpoint's
+/// setup, and scores its final answer: the adapters with the evaluation's
+/// scorer (an LLM judge when one is configured), the built-in suites with
+/// the rules of their spec alone, as `aepo train --eval-samples` does.
 struct AgentSampleExecutor: SampleExecutor {
-    let loop: AgentLoop
-    let scorer: Scorer
+    /// Per benchmark of the evaluation, its loop (model, tools, template, sampling).
+    let loops: [String: AgentLoop]
+    /// The system prompt policy of the checkpoint.
+    let setup: AgentSetup
     let math: MathScorerProvider
+    /// The math scorer at the start of the evaluation.
+    let mathScorer: MathScorer
+    /// The LLM judge, if the evaluation configured one.
+    let judge: (any Judge)?
 
     func run(spec: BenchmarkSpec, item: DatasetItem, seed: UInt64) async throws -> SampleOutcome {
-        let run = try await loop.run(item: item, spec: spec, seed: seed)
+        guard let loop = loops[spec.name] else { throw SampleExecutorError.notPlanned(benchmark: spec.name) }
+        let run = try await loop.run(question: item.question, system: setup.systemPrompt(for: spec), seed: seed)
+        let judge = BenchmarkDirectory.isBuiltIn(spec.name) ? nil : self.judge
         let result: ScoreResult
         do {
-            result = try await scorer.score(spec: spec, item: item, prediction: run.prediction)
+            result = try await Scorer(math: mathScorer, judge: judge).score(spec: spec, item: item, prediction: run.prediction)
         } catch let error where spec.scoring == .mathEqual {
             // math-verify could not run: the Swift rules decide this sample.
             await math.markUnavailable(error)
-            result = try await Scorer(math: MathScorer(), judge: scorer.judge).score(spec: spec, item: item, prediction: run.prediction)
+            result = try await Scorer(math: MathScorer(), judge: judge).score(spec: spec, item: item, prediction: run.prediction)
         }
         return SampleOutcome(
             trajectory: run.trajectory, prediction: run.prediction, correct: result.correct, score: result.score,
             metric: result.metric.rawValue, finishReason: run.finishReason.rawValue, searchCalls: run.searchCalls,
             pythonCalls: run.pythonCalls, modelCalls: run.modelCalls,
             latencyMilliseconds: Int(run.latencySeconds * 1000))
+    }
+}
+
+/// Why an executor could not run a sample.
+enum SampleExecutorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The sample's benchmark is not one of the evaluation's (a planning bug).
+    case notPlanned(benchmark: String)
+
+    var description: String {
+        switch self {
+        case .notPlanned(let benchmark): "no agent loop was set up for \(benchmark)"
+        }
     }
 }

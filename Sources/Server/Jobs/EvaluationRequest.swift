@@ -19,6 +19,8 @@ struct EvaluationRequest: Decodable, Sendable {
     var limits: AgentLimits?
     var promptTemplate: PromptTemplate?
     var search: SearchSettings?
+    /// Whether `search` sets `top_k` (else the checkpoint's setup chooses it).
+    var searchSetsTopK = false
     var judge: JudgeSettings?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -50,25 +52,33 @@ struct EvaluationRequest: Decodable, Sendable {
         limits = try container.decodeIfPresent(AgentLimits.self, forKey: .limits)
         promptTemplate = try container.decodeIfPresent(PromptTemplate.self, forKey: .promptTemplate)
         search = try container.decodeIfPresent(SearchSettings.self, forKey: .search)
+        if search != nil {
+            searchSetsTopK = (try? container.nestedContainer(keyedBy: SearchSettings.CodingKeys.self, forKey: .search))?
+                .contains(.topK) ?? false
+        }
         judge = try container.decodeIfPresent(JudgeSettings.self, forKey: .judge)
     }
 
     /// Fills in defaults and validates, pinning each benchmark's active dataset.
+    /// - Parameters:
+    ///   - activeDatasets: the active dataset version of each benchmark.
+    ///   - setup: the checkpoint's setup, which gives the prompt template and
+    ///     search hits per query when the request does not.
     func normalised(
-        activeDatasets: [String: DatasetView], defaultTemplate: PromptTemplate
+        activeDatasets: [String: DatasetView], setup: AgentSetup
     ) throws -> EvaluationConfig {
         guard !benchmarks.isEmpty else { throw APIError.badRequest("invalid_evaluation", "benchmarks must not be empty") }
         var names: [String] = []
         for name in benchmarks where !names.contains(name) {
             do {
-                _ = try BenchmarkCatalog.spec(named: name)
+                _ = try BenchmarkDirectory.spec(named: name)
             } catch {
                 throw APIError.badRequest("unknown_benchmark", error.description)
             }
             names.append(name)
         }
         // Catalogue order, so ["gsm8k","aime24"] and ["aime24","gsm8k"] are one evaluation.
-        names.sort { (BenchmarkCatalog.names.firstIndex(of: $0) ?? 0) < (BenchmarkCatalog.names.firstIndex(of: $1) ?? 0) }
+        names.sort { BenchmarkDirectory.order(of: $0) < BenchmarkDirectory.order(of: $1) }
         let samples = samples ?? 5
         guard (1...100).contains(samples) else {
             throw APIError.badRequest("invalid_evaluation", "samples must be between 1 and 100")
@@ -77,7 +87,8 @@ struct EvaluationRequest: Decodable, Sendable {
         if let concurrency, !(1...1024).contains(concurrency) {
             throw APIError.badRequest("invalid_evaluation", "concurrency must be between 1 and 1024")
         }
-        let search = search ?? SearchSettings()
+        var search = search ?? SearchSettings()
+        if !searchSetsTopK { search.topK = setup.defaultSearchTopK }
         guard (1...50).contains(search.topK) else {
             throw APIError.badRequest("invalid_evaluation", "search.top_k must be between 1 and 50")
         }
@@ -95,7 +106,7 @@ struct EvaluationRequest: Decodable, Sendable {
         }
         return EvaluationConfig(
             benchmarks: names, samples: samples, limit: limit, seed: seed ?? 0, sampling: sampling ?? SamplingParameters(),
-            limits: limits ?? AgentLimits(), promptTemplate: promptTemplate ?? defaultTemplate, search: search,
+            limits: limits ?? AgentLimits(), promptTemplate: promptTemplate ?? setup.defaultTemplate, search: search,
             judge: judge, datasets: datasets)
     }
 }

@@ -57,7 +57,7 @@ struct EvaluationRunner: Sendable {
         let done = try store.doneKeys(job.id)
         var work: [PlannedSample] = []
         for benchmark in job.config.benchmarks {
-            let spec = try BenchmarkCatalog.spec(named: benchmark)
+            let spec = try BenchmarkDirectory.spec(named: benchmark)
             let sha = job.config.datasets[benchmark] ?? ""
             var items = try datasets.items(benchmark: benchmark, sha256: sha)
             if let limit = job.config.limit { items = Array(items.prefix(limit)) }

@@ -9,9 +9,9 @@ struct EvaluationSubmitter: Sendable {
     /// Returns the evaluation's id and whether it was (re)queued.
     func submit(_ body: EvaluationRequest) async throws -> (id: Int64, queued: Bool) {
         let checkpoint = try resolve(body.checkpoint)
-        let (template, defaultConcurrency) = try EvaluationController.evaluability(of: checkpoint)
+        let (setup, defaultConcurrency) = try EvaluationController.evaluability(of: checkpoint)
         let active = try datasets.activeVersions()
-        let config = try body.normalised(activeDatasets: active, defaultTemplate: template)
+        let config = try body.normalised(activeDatasets: active, setup: setup)
         var itemCounts: [String: Int] = [:]
         for name in config.benchmarks {
             let items = active[name]?.items ?? 0

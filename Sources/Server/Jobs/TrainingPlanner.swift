@@ -19,7 +19,7 @@ struct TrainingPlanner: Sendable {
                 throw APIError.badRequest("invalid_training_job", "evaluate.benchmarks must not be empty")
             }
             for name in evaluate.benchmarks {
-                do { _ = try BenchmarkCatalog.spec(named: name) } catch {
+                do { _ = try BenchmarkDirectory.spec(named: name) } catch {
                     throw APIError.badRequest("unknown_benchmark", error.description)
                 }
             }

@@ -66,7 +66,7 @@ struct Leaderboard: Sendable {
         for metric in ScoreMetric.allCases {
             let present = columns.map(\.spec).filter { spec in cells.contains { $0[spec.name]?.scores[metric] != nil } }
             var byScope: [AverageScope: [String]] = [.overall: present.map(\.name)]
-            for group in BenchmarkSpec.Group.allCases {
+            for group in BenchmarkCatalog.groups {
                 byScope[.group(group)] = present.filter { $0.group == group }.map(\.name)
             }
             averaged[metric] = byScope

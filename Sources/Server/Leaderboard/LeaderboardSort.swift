@@ -5,7 +5,8 @@ enum AverageScope: Hashable, Sendable {
     case group(BenchmarkSpec.Group)
     case overall
 
-    static let all: [AverageScope] = [.overall] + BenchmarkSpec.Group.allCases.map { .group($0) }
+    /// Overall, then the adapters' groups (the synthetic suites are never averaged).
+    static let all: [AverageScope] = [.overall] + BenchmarkCatalog.groups.map { .group($0) }
 
     /// `math`, `knowledge`, `deep-search` or `overall`: the key in URLs and JSON.
     var key: String {
@@ -20,6 +21,7 @@ enum AverageScope: Hashable, Sendable {
         case .group(.math): "Math"
         case .group(.knowledge): "Knowledge"
         case .group(.deepSearch): "Deep search"
+        case .group(.synthetic): "Synthetic"
         case .overall: "Overall"
         }
     }

@@ -5,7 +5,7 @@ import NIOCore
 extension PageController {
     /// `/benchmarks/{name}[?data=&dataset=&sort=pass_at_1|pass_at_5]`.
     @Sendable func benchmark(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let spec = try BenchmarkCatalog.spec(named: context.parameters.get("name") ?? "")
+        let spec = try BenchmarkDirectory.spec(named: context.parameters.get("name") ?? "")
         let source = try LeaderboardService.source(request)
         let dataset = request.uri.queryParameters["dataset"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let sort = request.uri.queryParameters["sort"].map(String.init) ?? ""
@@ -33,7 +33,7 @@ extension PageController {
         }
     }
 
-    /// `/benchmarks`: the 14 benchmarks, their groups, scoring and data.
+    /// `/benchmarks`: the 14 benchmarks and the built-in suites, their groups, scoring and data.
     @Sendable func benchmarkIndex(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await cached("/benchmarks") { [leaderboards, renderer] in
             let imported = try await leaderboards.data(source: .imported)
@@ -53,6 +53,8 @@ struct BenchmarkIndexPage: Sendable {
         var scoring: String
         var language: String
         var authorsItems: String?
+        /// A built-in synthetic suite (its data is generated, never imported).
+        var builtIn: Bool
         var importedItems: String?
         var importedSHA: String?
         var importedCheckpoints: Int
@@ -63,13 +65,13 @@ struct BenchmarkIndexPage: Sendable {
     var entries: [Entry]
 
     init(imported: LeaderboardData, sample: LeaderboardData) {
-        entries = BenchmarkCatalog.all.map { spec in
+        entries = BenchmarkDirectory.all.map { spec in
             let importedVersion = imported.rankedVersion(of: spec.name)
             let sampleVersion = sample.rankedVersion(of: spec.name)
             return Entry(
                 name: spec.name, href: "/benchmarks/\(spec.name)", group: AverageScope.group(spec.group).title,
                 scoring: spec.scoring.rawValue, language: spec.language == .zh ? "Chinese" : "English",
-                authorsItems: spec.authorsItemCount.map(Format.count),
+                authorsItems: spec.authorsItemCount.map(Format.count), builtIn: BenchmarkDirectory.isBuiltIn(spec.name),
                 importedItems: importedVersion.map { Format.count($0.items) },
                 importedSHA: importedVersion.map { Format.shortSHA($0.sha256) },
                 importedCheckpoints: importedVersion.map { imported.latestResults(on: $0).count } ?? 0,

@@ -8,7 +8,7 @@ struct TableLayout: Sendable {
     let averaged: [ScoreMetric: [AverageScope: [String]]]
 
     var groups: [(group: BenchmarkSpec.Group, specs: [BenchmarkSpec])] {
-        BenchmarkSpec.Group.allCases.map { group in (group, columns.map(\.spec).filter { $0.group == group }) }
+        BenchmarkCatalog.groups.map { group in (group, columns.map(\.spec).filter { $0.group == group }) }
     }
 
     /// Columns in all: rank, name, then two per average and per benchmark.

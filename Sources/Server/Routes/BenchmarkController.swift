@@ -13,6 +13,8 @@ struct BenchmarkController: Sendable {
         "application/x-ndjson", "application/jsonl", "application/json", "text/plain", "application/octet-stream",
     ]
 
+    /// One entry of the listing; `built_in` marks the synthetic suites,
+    /// whose dataset is generated (never uploaded).
     struct BenchmarkView: Encodable {
         var name: String
         var group: String
@@ -37,16 +39,22 @@ struct BenchmarkController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let active = try datasets.activeVersions()
-        let views = BenchmarkCatalog.all.map { spec in
+        let views = BenchmarkDirectory.all.map { spec in
             BenchmarkView(
                 name: spec.name, group: spec.group.rawValue, metric: spec.scoring.rawValue,
-                language: spec.language.rawValue, builtIn: false, dataset: active[spec.name])
+                language: spec.language.rawValue, builtIn: BenchmarkDirectory.isBuiltIn(spec.name),
+                dataset: active[spec.name])
         }
         return try JSONResponse.make(ListPage("benchmarks", views, next: nil))
     }
 
     @Sendable func importDataset(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = context.parameters.get("benchmark") ?? ""
+        guard !BenchmarkDirectory.isBuiltIn(name) else {
+            throw APIError.badRequest(
+                "built_in_benchmark",
+                "\(name) is a built-in suite: the server generates its test split and takes no dataset upload")
+        }
         let spec = try BenchmarkCatalog.spec(named: name)
         let contentType = request.headers[.contentType]?.split(separator: ";").first
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "application/octet-stream"

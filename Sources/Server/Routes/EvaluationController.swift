@@ -74,13 +74,13 @@ struct EvaluationController: Sendable {
         return EvaluationEvents(store: evaluations, id: id).response(lastEventID: lastEventID)
     }
 
-    /// The prompt template and default concurrency for a checkpoint, or a
-    /// 400 saying why it cannot be evaluated.
-    static func evaluability(of checkpoint: CheckpointView) throws -> (PromptTemplate, Int) {
-        if let endpoint = checkpoint.endpoint { return (.chatml, endpoint.maxConcurrency) }
+    /// The agent setup and default concurrency for a checkpoint, or a 400
+    /// saying why it cannot be evaluated.
+    static func evaluability(of checkpoint: CheckpointView) throws -> (AgentSetup, Int) {
+        if let endpoint = checkpoint.endpoint { return (.codeSearch, endpoint.maxConcurrency) }
         // A built-in checkpoint is served by the built-in engine, which batches
-        // up to 16 sequences; small models read the plain template.
-        if checkpoint.kind == .file, checkpoint.metadata["format"] == "aepo-gpt" { return (.plain, 16) }
+        // up to 16 sequences, with the setup it was trained with.
+        if checkpoint.kind == .file, checkpoint.metadata["format"] == "aepo-gpt" { return (.builtin, 16) }
         throw APIError.badRequest(
             "not_evaluable",
             "checkpoint \(checkpoint.id) is a \(checkpoint.format ?? "file") file that is not a built-in (aepo-gpt) "

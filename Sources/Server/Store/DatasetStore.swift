@@ -18,8 +18,9 @@ struct DatasetView: Codable, Sendable, Equatable {
     }
 }
 
-/// Benchmark data in SQLite: the shipped sample sets and imported full sets,
-/// every version kept, one active per benchmark.
+/// Benchmark data in SQLite: the shipped sample sets, the built-in suites'
+/// generated test splits and imported full sets, every version kept, one
+/// active per benchmark.
 struct DatasetStore: Sendable {
     let database: AppDatabase
 
@@ -27,13 +28,24 @@ struct DatasetStore: Sendable {
     /// the benchmark has no data yet or still runs on an older sample set.
     func installSampleSets(_ specs: [BenchmarkSpec] = BenchmarkCatalog.all) throws {
         for spec in specs {
-            let dataset = try SampleDatasets.load(spec)
-            try database.writer.write { db in
-                try insertVersion(dataset, fileName: "\(spec.name).jsonl (sample)", in: db)
-                let active = try activeVersion(of: spec.name, in: db)
-                if active == nil || (active?.source == .sample && active?.sha256 != dataset.sha256) {
-                    try activate(benchmark: spec.name, sha256: dataset.sha256, in: db)
-                }
+            try installSample(try SampleDatasets.load(spec), fileName: "\(spec.name).jsonl (sample)")
+        }
+    }
+
+    /// Records the test split of every built-in suite, activated like a
+    /// shipped sample set (a changed generator activates its new split).
+    func installBuiltinSuites(_ suites: BuiltinSuites) throws {
+        for dataset in try suites.datasets() {
+            try installSample(dataset, fileName: suites.fileName(of: dataset.benchmark))
+        }
+    }
+
+    private func installSample(_ dataset: Dataset, fileName: String) throws {
+        try database.writer.write { db in
+            try insertVersion(dataset, fileName: fileName, in: db)
+            let active = try activeVersion(of: dataset.benchmark, in: db)
+            if active == nil || (active?.source == .sample && active?.sha256 != dataset.sha256) {
+                try activate(benchmark: dataset.benchmark, sha256: dataset.sha256, in: db)
             }
         }
     }

@@ -28,7 +28,7 @@ extension EvaluationStore {
     static func metric(evaluation id: Int64, benchmark: String, in db: Database) throws -> String {
         try String.fetchOne(
             db, sql: "SELECT metric FROM sample WHERE evaluation_id = ? AND benchmark = ? GROUP BY metric ORDER BY COUNT(*) DESC LIMIT 1",
-            arguments: [id, benchmark]) ?? ((try? BenchmarkCatalog.spec(named: benchmark))?.scoring.rawValue ?? "")
+            arguments: [id, benchmark]) ?? ((try? BenchmarkDirectory.spec(named: benchmark))?.scoring.rawValue ?? "")
     }
 
     /// Pass@1, Pass@5 (when n >= 5) and a 95% bootstrap interval for Pass@1.

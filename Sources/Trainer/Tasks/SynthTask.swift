@@ -18,15 +18,16 @@ public enum SynthTask: String, Sendable, CaseIterable, Codable {
         return task
     }
 
-    /// How the suite is scored and grouped: synth-arith as math (math-equal),
-    /// synth-hop as knowledge QA (exact match, token F1 as the score).
+    /// How the suite is scored and grouped: both in the `synthetic` group,
+    /// synth-arith scored as math (math-equal), synth-hop as knowledge QA
+    /// (exact match, token F1 as the score).
     public var spec: BenchmarkSpec {
         switch self {
         case .arith:
             BenchmarkSpec(
-                name: rawValue, group: .math, scoring: .mathEqual, answerFormat: .latex, authorsItemCount: nil)
+                name: rawValue, group: .synthetic, scoring: .mathEqual, answerFormat: .latex, authorsItemCount: nil)
         case .hop:
-            BenchmarkSpec(name: rawValue, group: .knowledge, scoring: .qa, authorsItemCount: nil)
+            BenchmarkSpec(name: rawValue, group: .synthetic, scoring: .qa, authorsItemCount: nil)
         }
     }
 

@@ -19,7 +19,10 @@ struct TestEnvironment {
             .appendingPathComponent("Fixtures/\(name)").path
     }
 
-    init(maxUploadBytes: Int64 = 64 << 30) throws {
+    /// - Parameters:
+    ///   - maxUploadBytes: the upload limit.
+    ///   - loadBuiltinModel: the model served for built-in checkpoints (default: the built-in engine).
+    init(maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil) throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
         config.trainerCommand = ["/usr/bin/env", "python3", Self.fixture("stand_in_trainer.py")]
@@ -27,7 +30,7 @@ struct TestEnvironment {
         config.dataDirectory = directory
         config.maxUploadBytes = maxUploadBytes
         config.adminToken = adminToken
-        services = try prepareServices(config, logger: Logger(label: "test"))
+        services = try prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
     }
 
     /// An application on the router, for `app.test(.router)`.
