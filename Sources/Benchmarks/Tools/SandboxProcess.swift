@@ -68,7 +68,7 @@ enum SandboxProcess {
                     _ = await exit.wait()
                     return false
                 }
-                group.addTask { (try? await Task.sleep(for: timeout)) != nil }
+                group.addTask { await watchdog(exit: exit, timeout: timeout, kill: killGroup) }
                 let expired = await group.next() ?? false
                 if expired { killGroup() }
                 group.cancelAll()
@@ -86,6 +86,29 @@ enum SandboxProcess {
         return Outcome(
             output: output, truncated: truncated, status: status, timedOut: timedOut, duration: duration)
     }
+}
+
+/// Waits for the wall timeout, polling every 50 ms, without letting
+/// cancellation end the wait: a cancelled caller has already asked for the
+/// kill (`onCancel`), and this loop repeats that kill each second while the
+/// child lives (a SIGKILL racing the child's start can miss its sandbox),
+/// so neither path depends on a single signal landing.
+/// - Returns: true when the timeout expired with the child still running.
+private func watchdog(exit: ExitWaiter, timeout: Duration, kill: @Sendable () -> Void) async -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    var lastKill: ContinuousClock.Instant?
+    while clock.now < deadline {
+        if exit.hasExited { return false }
+        if Task.isCancelled, lastKill.map({ clock.now - $0 >= .seconds(1) }) ?? true {
+            kill()
+            lastKill = clock.now
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { continuation.resume() }
+        }
+    }
+    return !exit.hasExited
 }
 
 /// The exit status of a child, awaited by any number of tasks.
