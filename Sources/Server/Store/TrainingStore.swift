@@ -127,7 +127,7 @@ struct TrainingStore: Sendable {
         }
     }
 
-    private static func job(from row: Row) -> Job {
+    static func job(from row: Row) -> Job {
         Job(
             id: row["id"], kind: row["kind"], template: row["template"], config: row["config"],
             status: JobStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pid: row["pid"],
