@@ -149,12 +149,12 @@
     function py(v) { return coordinate(position(ya, v, bottom, top)); }
     while (plot.firstChild) plot.removeChild(plot.firstChild);
     var grid = node("g", { "class": "grid", stroke: "#dde1e6", "stroke-width": "1" });
-    var yAxis = node("g", { "class": "axis axis-y", "font-size": "12", fill: "currentColor", "text-anchor": "end" });
+    var yAxis = node("g", { "class": "axis axis-y", "font-size": "13", fill: "currentColor", "text-anchor": "end" });
     ya.ticks.forEach(function (t) {
       grid.appendChild(node("line", { x1: coordinate(left), y1: py(t), x2: coordinate(right), y2: py(t) }));
       yAxis.appendChild(node("text", { x: coordinate(left - 6), y: coordinate(position(ya, t, bottom, top) + 4) }, label(ya, t)));
     });
-    var xAxis = node("g", { "class": "axis axis-x", "font-size": "12", fill: "currentColor", "text-anchor": "middle" });
+    var xAxis = node("g", { "class": "axis axis-x", "font-size": "13", fill: "currentColor", "text-anchor": "middle" });
     xAxis.appendChild(node("line", { x1: coordinate(left), y1: coordinate(bottom), x2: coordinate(right), y2: coordinate(bottom), stroke: "currentColor" }));
     xa.ticks.forEach(function (t) {
       xAxis.appendChild(node("line", { x1: px(t), y1: coordinate(bottom), x2: px(t), y2: coordinate(bottom + 5), stroke: "currentColor" }));

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(FoundationXML)
@@ -26,9 +27,13 @@ struct LineChartTests {
         }
     }
 
+    /// libxml2, behind FoundationXML on Linux, is not thread-safe and Swift
+    /// Testing runs tests in parallel: one parse at a time.
+    private static let xmlLock = Mutex(())
+
     /// Whether `svg` is well-formed XML (what an SVG file must be).
     static func isWellFormed(_ svg: String) -> Bool {
-        XMLParser(data: Data(svg.utf8)).parse()
+        xmlLock.withLock { _ in XMLParser(data: Data(svg.utf8)).parse() }
     }
 
     @Test func ticksAreNiceNumbersCoveringTheData() {

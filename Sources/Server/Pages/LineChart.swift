@@ -31,10 +31,11 @@ struct LineChart: Sendable {
 
     /// The SVG canvas and the plot area inside it, in user units.
     struct Frame: Sendable, Equatable {
-        var width = 640.0
-        var height = 300.0
+        // Narrow enough that text stays legible when a phone scales it down.
+        var width = 480.0
+        var height = 270.0
         var left = 64.0
-        var right = 20.0
+        var right = 16.0
         var top = 56.0
         var bottom = 48.0
 
@@ -99,7 +100,7 @@ struct LineChart: Sendable {
         out += #" role="img" aria-labelledby="\#(e(id))-title \#(e(id))-desc">"#
         out += #"<title id="\#(e(id))-title">\#(e(title))</title>"#
         out += #"<desc id="\#(e(id))-desc">\#(e(description))</desc>"#
-        out += #"<text class="chart-title" x="\#(Self.number(f.left))" y="20" font-size="15" font-weight="600" fill="currentColor">\#(e(title))</text>"#
+        out += #"<text class="chart-title" x="\#(Self.number(f.left))" y="20" font-size="16" font-weight="600" fill="currentColor">\#(e(title))</text>"#
         out += legend()
         let keys = series.map(\.key).joined(separator: " ")
         out += #"<g class="plot" data-series="\#(e(keys))" data-plot="\#(Self.number(f.left)) \#(Self.number(f.top)) \#(Self.number(f.plotWidth)) \#(Self.number(f.plotHeight))">"#
@@ -138,12 +139,12 @@ struct LineChart: Sendable {
             out += #"<line x1="\#(Self.number(f.left))" y1="\#(Self.number(py(tick)))" x2="\#(Self.number(right))" y2="\#(Self.number(py(tick)))"/>"#
         }
         out += "</g>"
-        out += #"<g class="axis axis-y" font-size="12" fill="currentColor" text-anchor="end">"#
+        out += #"<g class="axis axis-y" font-size="13" fill="currentColor" text-anchor="end">"#
         for tick in y.ticks {
             out += #"<text x="\#(Self.number(f.left - 6))" y="\#(Self.number(py(tick) + 4))">\#(Self.escape(y.label(tick)))</text>"#
         }
         out += "</g>"
-        out += #"<g class="axis axis-x" font-size="12" fill="currentColor" text-anchor="middle">"#
+        out += #"<g class="axis axis-x" font-size="13" fill="currentColor" text-anchor="middle">"#
         out += #"<line x1="\#(Self.number(f.left))" y1="\#(Self.number(bottom))" x2="\#(Self.number(right))" y2="\#(Self.number(bottom))" stroke="currentColor"/>"#
         for tick in x.ticks {
             out += #"<line x1="\#(Self.number(px(tick)))" y1="\#(Self.number(bottom))" x2="\#(Self.number(px(tick)))" y2="\#(Self.number(bottom + 5))" stroke="currentColor"/>"#
