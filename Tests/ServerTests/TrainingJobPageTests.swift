@@ -109,6 +109,8 @@ struct TrainingJobPageTests {
             #expect(LineChartTests.drawn(trained, key: "critic/score/mean").count == 3)
             #expect(LineChartTests.drawn(trained, key: "actor/entropy").count == 3)
             #expect(trained.contains("Not logged by this job: train/loss; actor/pg_clipfrac, actor/pg_clipfrac_lower; response_length/mean"))
+            let checkpointPage = try await page(client, "/checkpoints/\(checkpoint)")
+            #expect(checkpointPage.contains(#"<dt>Training job</dt><dd><a href="/training-jobs/\#(builtin)">Training job \#(builtin): aepo on synth-arith</a></dd>"#))
         }
     }
 
