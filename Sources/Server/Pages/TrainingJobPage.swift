@@ -1,5 +1,3 @@
-import Mustache
-
 /// The model of `/training-jobs/{id}`: status, facts, the metric charts as
 /// server-rendered SVG, the latest metrics and the request. While the job
 /// runs, `/static/training-job.js` follows its events from ``lastSeq`` on
@@ -93,18 +91,4 @@ struct TrainingJobPage: Sendable {
         config = summary.configText
         apiHref = "/api/v1/training-jobs/\(job.id)"
     }
-}
-
-/// Markup built by an escaping renderer (``LineChart``), and the only kind
-/// of value templates render unescaped (`{{{svg}}}`).
-struct ChartMarkup: Sendable, MustacheCustomRenderable {
-    private let markup: String
-
-    /// - Parameter markup: SVG whose text and attribute values are escaped.
-    init(_ markup: String) {
-        self.markup = markup
-    }
-
-    var renderText: String { markup }
-    var isNull: Bool { false }
 }
