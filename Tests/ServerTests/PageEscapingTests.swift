@@ -14,12 +14,19 @@ struct PageEscapingTests {
 
     init() throws { env = try TestEnvironment() }
 
+    /// The one exception: `{{{svg}}}` on the training job page, a
+    /// ``ChartMarkup`` that only ``LineChart`` (which escapes every text
+    /// and attribute itself, see LineChartTests) produces.
     @Test func templatesNeverUseTheUnescapedForms() throws {
         let directory = Assets.publicDirectory.appendingPathComponent("templates")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
         #expect(names.count >= 6)
         for name in names {
-            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            var text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            if name == "training-job.mustache" {
+                #expect(text.components(separatedBy: "{{{svg}}}").count == 2, "one chart slot")
+                text = text.replacingOccurrences(of: "{{{svg}}}", with: "")
+            }
             #expect(!text.contains("{{{") && !text.contains("{{&"), "\(name) renders a value unescaped")
         }
     }

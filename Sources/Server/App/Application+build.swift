@@ -127,7 +127,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     services.staticFiles.addRoutes(to: router)
     PageController(
         renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
-        checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages
+        checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages,
+        training: services.training
     ).addRoutes(to: router)
     let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
     let api = router.group("api/v1")

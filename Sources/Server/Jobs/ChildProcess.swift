@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A child process whose stdout and stderr arrive as lines, and whose exit
 /// is awaited without blocking a thread.
@@ -61,33 +60,36 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Lines of a pipe; a progress bar's `\r` redraws keep only their last state.
+    ///
+    /// A blocking read loop on a thread of its own, not `readabilityHandler`:
+    /// on Linux, tearing down the dispatch read source behind that handler
+    /// races libdispatch's epoll bookkeeping and can crash the whole process
+    /// in `_dispatch_event_loop_drain` when a child ends
+    /// (swift-corelibs-libdispatch#949). A blocking read registers nothing
+    /// with libdispatch; end of file ends the thread.
     private static func lines(from handle: FileHandle) -> AsyncStream<String> {
-        AsyncStream { continuation in
-            let pending = Mutex(Data())
-            handle.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                    let rest = pending.withLock { buffer in
-                        defer { buffer.removeAll() }
-                        return buffer
-                    }
-                    if !rest.isEmpty { continuation.yield(lastRedraw(rest)) }
-                    continuation.finish()
-                    return
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        let reader = Thread {
+            var pending = Data()
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                // read(2) returns what the pipe holds now (FileHandle's
+                // read(upToCount:) would wait for the whole count).
+                let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                pending.append(contentsOf: buffer[0..<count])
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    continuation.yield(lastRedraw(pending[pending.startIndex..<newline]))
+                    pending.removeSubrange(pending.startIndex...newline)
                 }
-                let complete = pending.withLock { buffer -> [Data] in
-                    buffer.append(data)
-                    var lines: [Data] = []
-                    while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                        lines.append(buffer[buffer.startIndex..<newline])
-                        buffer.removeSubrange(buffer.startIndex...newline)
-                    }
-                    return lines
-                }
-                for line in complete { continuation.yield(lastRedraw(line)) }
             }
+            if !pending.isEmpty { continuation.yield(lastRedraw(pending)) }
+            continuation.finish()
         }
+        reader.name = "aepo.child-output"
+        reader.start()
+        return stream
     }
 
     private static func lastRedraw(_ line: Data) -> String {

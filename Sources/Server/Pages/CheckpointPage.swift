@@ -38,12 +38,22 @@ struct CheckpointPage: Sendable {
     var hasMetadata: Bool
     var aliases: String?
     var trainingJob: String
+    /// The training job of this server that produced the checkpoint.
+    var trainingJobHref: String?
     var results: [ResultRow]
     var hasResults: Bool
     var evaluations: [EvaluationRow]
     var hasEvaluations: Bool
 
-    init(checkpoint: CheckpointView, results: [CheckpointResult], evaluations: [EvaluationView]) {
+    /// - Parameters:
+    ///   - checkpoint: the checkpoint shown.
+    ///   - results: its finished results.
+    ///   - evaluations: its evaluations, newest first.
+    ///   - producedBy: the training job of this server whose final checkpoint it is, if any.
+    init(
+        checkpoint: CheckpointView, results: [CheckpointResult], evaluations: [EvaluationView],
+        producedBy job: TrainingStore.Job? = nil
+    ) {
         id = checkpoint.id
         name = checkpoint.name
         kind = checkpoint.kind == .file ? "Uploaded file" : "Model endpoint"
@@ -63,7 +73,13 @@ struct CheckpointPage: Sendable {
         metadata = checkpoint.metadata.sorted { $0.key < $1.key }.map { Fact(key: $0.key, value: $0.value) }
         hasMetadata = !metadata.isEmpty
         aliases = checkpoint.aliases.isEmpty ? nil : checkpoint.aliases.joined(separator: ", ")
-        trainingJob = Self.trainingJob(metadata: checkpoint.metadata)
+        if let job {
+            let summary = TrainingJobSummary(job)
+            trainingJob = "Training job \(job.id): \(summary.algorithm)" + (summary.task.map { " on \($0)" } ?? "")
+            trainingJobHref = "/training-jobs/\(job.id)"
+        } else {
+            trainingJob = Self.trainingJob(metadata: checkpoint.metadata)
+        }
         self.results = results.map { entry in
             let result = entry.result
             let total = entry.datasetItems ?? result.items
@@ -92,9 +108,9 @@ struct CheckpointPage: Sendable {
         hasEvaluations = !self.evaluations.isEmpty
     }
 
-    /// What is known of the run that produced the checkpoint. Training jobs
-    /// are not recorded by the server yet; a trainer checkpoint still names
-    /// its algorithm, task and step in its safetensors metadata.
+    /// What is known of the run that produced a checkpoint no training job
+    /// of this server produced: a trainer checkpoint still names its
+    /// algorithm, task and step in its safetensors metadata.
     static func trainingJob(metadata: [String: String]) -> String {
         guard let algorithm = metadata["algorithm"] else {
             return "None recorded: this checkpoint was not produced by a training job of this server."

@@ -8,7 +8,8 @@ extension PageController {
         let results = try pages.results(checkpoint: id)
         let ids = try evaluations.list(checkpointID: id, limit: 50, before: nil).ids
         let views = try ids.map { try evaluations.view($0) }
-        let model = CheckpointPage(checkpoint: checkpoint, results: results, evaluations: views)
+        let model = CheckpointPage(
+            checkpoint: checkpoint, results: results, evaluations: views, producedBy: try training.job(producing: id))
         let chrome = renderer.chrome(title: checkpoint.name)
         return HTMLResponse.make(try renderer.render("checkpoint", chrome: chrome, page: model))
     }

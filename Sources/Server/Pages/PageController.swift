@@ -2,9 +2,10 @@ import Hummingbird
 import NIOCore
 
 /// The HTML pages: `/`, `/benchmarks`, `/benchmarks/{name}`,
-/// `/checkpoints/{id}` and `/evaluations/{id}`, rendered on the server and
-/// complete without JavaScript. Ranking pages are cached per data
-/// generation; checkpoint and evaluation pages show live state and are not.
+/// `/checkpoints/{id}`, `/evaluations/{id}`, `/training-jobs` and
+/// `/training-jobs/{id}`, rendered on the server and complete without
+/// JavaScript. Ranking pages are cached per data generation; checkpoint,
+/// evaluation and training pages show live state and are not.
 struct PageController: Sendable {
     let renderer: PageRenderer
     let leaderboards: LeaderboardService
@@ -12,6 +13,7 @@ struct PageController: Sendable {
     let checkpoints: CheckpointStore
     let evaluations: EvaluationStore
     let pages: PageStore
+    let training: TrainingStore
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group().add(middleware: PageErrorMiddleware(renderer: renderer))
@@ -20,6 +22,8 @@ struct PageController: Sendable {
         group.get("benchmarks/{name}", use: benchmark)
         group.get("checkpoints/{id}", use: checkpoint)
         group.get("evaluations/{id}", use: evaluation)
+        group.get("training-jobs", use: trainingJobs)
+        group.get("training-jobs/{id}", use: trainingJob)
     }
 
     /// The page at `key` for the current data generation, rendered on a miss.

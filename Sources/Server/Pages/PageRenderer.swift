@@ -26,6 +26,7 @@ struct PageChrome: Sendable {
     /// Which navigation entry is current.
     var isLeaderboard: Bool
     var isBenchmarks: Bool
+    var isTraining: Bool
     /// The page uses the whole window width (the wide ranking table).
     var wide: Bool
     /// A script from `/static` the page loads (progressive enhancement only).
@@ -73,7 +74,7 @@ struct PageRenderer: Sendable {
     ) -> PageChrome {
         PageChrome(
             title: title, version: version, schemaVersion: schemaVersion, assetVersion: assetVersion, isLeaderboard: section == "leaderboard",
-            isBenchmarks: section == "benchmarks", wide: wide, script: script, refreshSeconds: refreshSeconds)
+            isBenchmarks: section == "benchmarks", isTraining: section == "training", wide: wide, script: script, refreshSeconds: refreshSeconds)
     }
 
     /// Renders template `name` with `page` inside `chrome`.

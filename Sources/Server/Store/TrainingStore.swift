@@ -127,7 +127,7 @@ struct TrainingStore: Sendable {
         }
     }
 
-    private static func job(from row: Row) -> Job {
+    static func job(from row: Row) -> Job {
         Job(
             id: row["id"], kind: row["kind"], template: row["template"], config: row["config"],
             status: JobStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pid: row["pid"],
@@ -137,6 +137,15 @@ struct TrainingStore: Sendable {
 }
 
 extension TrainingStore {
+    /// The latest job whose final checkpoint is `checkpoint`, if any.
+    func job(producing checkpoint: Int64) throws -> Job? {
+        try database.writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM training_job WHERE checkpoint_id = ? ORDER BY id DESC LIMIT 1", arguments: [checkpoint]
+            ).map(Self.job(from:))
+        }
+    }
+
     func updateConfig(_ id: Int64, _ config: String) throws {
         try database.writer.write { db in
             try db.execute(sql: "UPDATE training_job SET config = ? WHERE id = ?", arguments: [config, id])

@@ -29,8 +29,13 @@ enum Chromium {
     }()
 
     /// The serialized DOM of `url` once the page loaded and its scripts ran.
-    static func dumpDOM(_ url: String, windowSize: String = "1366,900") async throws -> String {
-        try await offThePool { try run(["--dump-dom", "--window-size=\(windowSize)", url]) }
+    /// With `virtualTimeBudget` (milliseconds) the browser also lets timers
+    /// and network events run that long in virtual time; virtual time stands
+    /// still while a request is open, so a page following an event stream
+    /// is dumped after the stream closes.
+    static func dumpDOM(_ url: String, windowSize: String = "1366,900", virtualTimeBudget: Int? = nil) async throws -> String {
+        let budget = virtualTimeBudget.map { ["--virtual-time-budget=\($0)"] } ?? []
+        return try await offThePool { try run(budget + ["--dump-dom", "--window-size=\(windowSize)", url]) }
     }
 
     /// Saves a PNG of `url` at `width` x `height` CSS pixels.

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import Synchronization
 
 @testable import Server
@@ -47,8 +49,21 @@ final class FakeModelEndpoint: Sendable {
         var stop: [String]?
     }
 
-    /// Serves until the returned task is cancelled; returns the bound port.
-    func start() async throws -> (port: Int, task: Task<Void, any Error>) {
+    /// A started endpoint. `cancel()` shuts it down gracefully: cancelling
+    /// the serving task instead can trap inside NIO when a connection is
+    /// being accepted at that moment ("Deinited NIOAsyncWriter without
+    /// calling finish()", apple/swift-nio#2637), which an evaluation still
+    /// winding down after its test can cause.
+    struct Running: Sendable {
+        let group: ServiceGroup
+
+        func cancel() {
+            Task { await group.triggerGracefulShutdown() }
+        }
+    }
+
+    /// Serves until `cancel()` is called on the result; returns the bound port.
+    func start() async throws -> (port: Int, task: Running) {
         let router = Router()
         router.post("v1/completions") { request, context -> Response in
             let body = try await request.decode(as: CompletionBody.self, context: context)
@@ -58,10 +73,13 @@ final class FakeModelEndpoint: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var logger = Logger(label: "fake-model")
+        logger.logLevel = .critical
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        Task { try await group.run() }
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return (port, task)
+        return (port, Running(group: group))
     }
 
     private func complete(_ body: CompletionBody) async throws -> Response {

@@ -42,7 +42,8 @@ enum HTMLChecks {
             guard let close = html[open...].firstIndex(of: ">") else { break }
             let tag = html[html.index(after: open)..<close]
             index = html.index(after: close)
-            if tag.hasPrefix("!") { continue }
+            // Comments and doctype; `<line ... />` closes itself (inline SVG).
+            if tag.hasPrefix("!") || tag.hasSuffix("/") { continue }
             let closing = tag.hasPrefix("/")
             let name = tag.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber }).lowercased()
             guard !name.isEmpty, !voidElements.contains(name) else { continue }

@@ -81,8 +81,33 @@ struct LiveSeed: Sendable {
         _ = try await run(auth + ["-X", "POST", "\(baseURL)/api/v1/evaluations/\(id)/cancel"])
     }
 
+    /// Launches a training job; returns its id at once.
+    func train(_ body: [String: Any]) async throws -> Int64 {
+        struct Created: Decodable { let id: Int64 }
+        let answer = try await post("/api/v1/training-jobs", body)
+        guard let created = try? JSONDecoder().decode(Created.self, from: Data(answer.utf8)) else {
+            throw LiveSeedError.unexpectedAnswer(answer)
+        }
+        return created.id
+    }
+
+    /// `GET path` as text.
+    func get(_ path: String) async throws -> String {
+        try await run(["\(baseURL)\(path)"])
+    }
+
     /// Enters a reported row.
     func report(_ row: [String: Any]) async throws {
         _ = try await post("/api/v1/reported-results", row)
+    }
+}
+
+enum LiveSeedError: Error, CustomStringConvertible {
+    case unexpectedAnswer(String)
+
+    var description: String {
+        switch self {
+        case .unexpectedAnswer(let body): "unexpected answer: \(body)"
+        }
     }
 }

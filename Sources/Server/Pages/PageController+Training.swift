@@ -1,0 +1,30 @@
+import Hummingbird
+
+extension PageController {
+    /// `/training-jobs[?cursor=]`: not cached (statuses and steps change).
+    @Sendable func trainingJobs(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let cursor = try Query.optionalInteger(request, "cursor")
+        if let cursor, cursor < 1 {
+            throw APIError.badRequest("invalid_parameter", "cursor must be a positive job id")
+        }
+        let page = try training.list(limit: TrainingJobListPage.perPage, before: cursor.map(Int64.init))
+        guard cursor == nil || !page.jobs.isEmpty else {
+            throw APIError.notFound("there are no training jobs older than \(cursor ?? 0)")
+        }
+        let model = TrainingJobListPage(jobs: page.jobs, next: page.next, cursor: cursor.map(Int64.init))
+        let chrome = renderer.chrome(title: "Training jobs", section: "training")
+        return HTMLResponse.make(try renderer.render("training-jobs", chrome: chrome, page: model))
+    }
+
+    /// `/training-jobs/{id}`: not cached; a running job's page follows its
+    /// events with `training-job.js` (or reloads itself without JavaScript).
+    @Sendable func trainingJob(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        let snapshot = try training.chartSnapshot(job: id, keys: TrainingCharts.keys, limit: LineChart.maxPoints)
+        let model = TrainingJobPage(snapshot: snapshot)
+        let chrome = renderer.chrome(
+            title: model.heading, section: "training", script: model.isLive ? "training-job.js" : nil,
+            refreshSeconds: model.isLive ? 5 : nil)
+        return HTMLResponse.make(try renderer.render("training-job", chrome: chrome, page: model))
+    }
+}
