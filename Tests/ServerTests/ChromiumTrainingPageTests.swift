@@ -18,7 +18,7 @@ extension ChromiumPageTests {
             {"templates": [{"name": "verl-aepo",
               "command": ["/usr/bin/env", "python3", "\(TestEnvironment.fixture("stand_in_aepo_run.py"))",
                           "{workdir}/metrics.jsonl", "8", "3", "{workdir}/go"],
-              "parameters": {}, "events_file": "{workdir}/metrics.jsonl"}]}
+              "events_file": "{workdir}/metrics.jsonl"}]}
             """
         try Data(templates.utf8).write(to: data.appendingPathComponent("job-templates.json"))
         let server = try LiveServer(dataDirectory: data)

@@ -33,6 +33,16 @@ struct JobTemplate: Codable, Sendable, Equatable {
         case workingDirectory = "working_directory"
     }
 
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        command = try container.decode([String].self, forKey: .command)
+        // A template without parameters takes none.
+        parameters = try container.decodeIfPresent([String: Parameter].self, forKey: .parameters) ?? [:]
+        eventsFile = try container.decodeIfPresent(String.self, forKey: .eventsFile)
+        workingDirectory = try container.decodeIfPresent(String.self, forKey: .workingDirectory)
+    }
+
     /// Values may only be plain tokens unless the template says otherwise.
     static let defaultPattern = "^[A-Za-z0-9._/:=+-]{1,200}$"
 
