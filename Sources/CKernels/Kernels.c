@@ -154,6 +154,33 @@ AEPO_VARIANTS(gelu, (float *out, const float *inp, long n), (out, inp, n))
 
 void aepo_gelu_forward(float *out, const float *inp, long n) { gelu(out, inp, n); }
 
+/// dinp += gelu'(x) dout for 16 lanes.
+AEPO_INLINE v16f gelu_backward16(v16f x, v16f dout, v16f dinp) {
+    const float scale = 0.7978845608028654f, cubic = 0.044715f;
+    v16f th = tanh16(scale * (x + cubic * x * x * x));
+    v16f sech2 = 1.0f - th * th;
+    v16f local = 0.5f * (1.0f + th) + x * 0.5f * sech2 * scale * (1.0f + 3.0f * cubic * x * x);
+    return dinp + local * dout;
+}
+
+AEPO_INLINE void gelu_backward_body(float *dinp, const float *inp, const float *dout, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) store16(dinp + i, gelu_backward16(load16(inp + i), load16(dout + i), load16(dinp + i)));
+    if (i < n) {
+        float x[16] = {0}, d[16] = {0}, g[16] = {0};
+        const size_t bytes = (size_t)(n - i) * sizeof(float);
+        memcpy(x, inp + i, bytes);
+        memcpy(d, dout + i, bytes);
+        memcpy(g, dinp + i, bytes);
+        v16f y = gelu_backward16(load16(x), load16(d), load16(g));
+        memcpy(dinp + i, &y, bytes);
+    }
+}
+
+AEPO_VARIANTS(gelu_backward, (float *dinp, const float *inp, const float *dout, long n), (dinp, inp, dout, n))
+
+void aepo_gelu_backward(float *dinp, const float *inp, const float *dout, long n) { gelu_backward(dinp, inp, dout, n); }
+
 // MARK: - Decode attention (one query row, one head)
 
 // Rows of K and V are prefetched this many positions ahead: the cache of a

@@ -151,13 +151,17 @@ import Testing
         }
     }
 
-    @Test func geluKernelMatchesGELU() {
+    @Test func geluKernelsMatchTheDoubleReference() {
         for n in [1, 15, 16, 33, 1000] {
-            let x = randomBuffer(n, seed: UInt64(n), scale: 6)
-            let fast = FloatBuffer(count: n), reference = FloatBuffer(count: n)
-            aepo_gelu_forward(fast.pointer, x.pointer, n)
-            GELU.forward(out: reference.pointer, inp: x.pointer, N: n)
-            for i in 0..<n { #expect(abs(fast[i] - reference[i]) < 1e-6) }
+            let x = randomBuffer(n, seed: UInt64(n), scale: 6), dout = randomBuffer(n, seed: UInt64(n) + 1)
+            let out = FloatBuffer(count: n), dinp = FloatBuffer(count: n)
+            dinp.pointer.update(repeating: 0.5, count: n)  // backward accumulates
+            GELU.forward(out: out.pointer, inp: x.pointer, N: n)
+            GELU.backward(dinp: dinp.pointer, inp: x.pointer, dout: dout.pointer, N: n)
+            for i in 0..<n {
+                #expect(abs(Double(out[i]) - GELU.forwardReference(x[i])) < 2e-6)
+                #expect(abs(Double(dinp[i]) - (0.5 + GELU.derivativeReference(x[i]) * Double(dout[i]))) < 2e-6)
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 #ifndef AEPO_CKERNELS_H
 #define AEPO_CKERNELS_H
 
-// Small SIMD kernels for the trainer's decoding path (see Kernels.c).
+// Small SIMD kernels for the trainer's decoding path and GELU (see Kernels.c).
 // Each function uses the widest instruction set the CPU supports, detected
 // once per process: AVX-512F, then AVX2 + FMA, then portable C. The
 // environment variable AEPO_KERNELS=0|1|2 caps the level.
@@ -46,6 +46,9 @@ void aepo_attend_row(float *out, long outStride, const float *q, long qStride,
 /// GELU (tanh approximation) elementwise: `out[i] = gelu(inp[i])`, the
 /// same arithmetic for every element (no separate tail path).
 void aepo_gelu_forward(float *out, const float *inp, long n);
+
+/// GELU backward, accumulated: `dinp[i] += gelu'(inp[i]) * dout[i]`.
+void aepo_gelu_backward(float *dinp, const float *inp, const float *dout, long n);
 
 #ifdef __cplusplus
 }
