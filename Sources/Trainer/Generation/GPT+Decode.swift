@@ -56,7 +56,7 @@ extension GPT {
             FeatureMajor.layerNorm(
                 outT: ws.ln, mean: ws.mean, rstd: ws.rstd, inpT: ws.x, weight: w.ln2Weight, bias: w.ln2Bias, R: R, C: C)
             FeatureMajor.linear(outT: ws.fch, inpT: ws.ln, weight: w.fcWeight, bias: w.fcBias, R: R, C: C, OC: 4 * C)
-            aepo_gelu_forward(ws.fchGelu, ws.fch, R * 4 * C)
+            GELU.forward(out: ws.fchGelu, inp: ws.fch, N: R * 4 * C)
             FeatureMajor.linear(
                 outT: ws.proj, inpT: ws.fchGelu, weight: w.fcProjWeight, bias: w.fcProjBias, R: R, C: 4 * C, OC: C)
             Residual.forward(out: ws.x, inp1: ws.x, inp2: ws.proj, N: R * C)
