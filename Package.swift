@@ -39,10 +39,12 @@ let package = Package(
             path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // SIMD kernels for decoding (AVX-512 / AVX2 chosen at run time).
+        .target(name: "CKernels", path: "Sources/CKernels"),
         // Tiny GPT, tokenizer, optimiser, safetensors, rollout engine.
         .target(
             name: "Trainer",
-            dependencies: ["Benchmarks", "CBLAS"]
+            dependencies: ["Benchmarks", "CBLAS", "CKernels"]
         ),
         // migrations/*.sql (the schema) and Public/ (assets, templates), bundled
         // beside the binary so it runs from any working directory.
@@ -51,7 +53,7 @@ let package = Package(
             path: ".",
             exclude: [
                 "Package.swift", "README.md", "scripts", "docs", "Tests", "test-artifacts", "Sources/Benchmarks",
-                "Sources/Trainer", "Sources/Server", "Sources/CBLAS",
+                "Sources/Trainer", "Sources/Server", "Sources/CBLAS", "Sources/CKernels",
             ],
             sources: ["Sources/Assets"],
             resources: [.copy("migrations"), .copy("Public")]
@@ -77,7 +79,7 @@ let package = Package(
             name: "BenchmarksTests",
             dependencies: ["Benchmarks", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

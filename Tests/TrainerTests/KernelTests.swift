@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Testing
 @testable import Trainer
@@ -96,6 +97,74 @@ import Testing
         for r in 0..<R { for c in 0..<C { #expect(abs(ln[r * C + c] - lnT[c * R + r]) < 1e-5) } }
     }
 
+    /// The decoding linear kernel: close to the naive product, the same bits
+    /// for a row whatever R (so batching never changes a sequence's samples),
+    /// and the same bits with AVX2 as with AVX-512.
+    @Test func featureMajorLinearIsBatchInvariant() {
+        let C = 37, OC = 19
+        let w = randomBuffer(OC * C, seed: 50), bias = randomBuffer(OC, seed: 51)
+        let column = randomBuffer(C, seed: 52, scale: 2)
+        let alone = FloatBuffer(count: OC)
+        FeatureMajor.linear(outT: alone.pointer, inpT: column.pointer, weight: w.pointer, bias: bias.pointer, R: 1, C: C, OC: OC)
+        for R in [1, 3, 16, 17, 40] {
+            // the test column sits at row R / 2 among random ones
+            let xT = randomBuffer(R * C, seed: UInt64(60 + R), scale: 2)
+            for c in 0..<C { xT[c * R + R / 2] = column[c] }
+            let yT = FloatBuffer(count: R * OC)
+            FeatureMajor.linear(outT: yT.pointer, inpT: xT.pointer, weight: w.pointer, bias: bias.pointer, R: R, C: C, OC: OC)
+            for o in 0..<OC {
+                for r in 0..<R {
+                    let naive = (0..<C).reduce(Double(bias[o])) { $0 + Double(w[o * C + $1]) * Double(xT[$1 * R + r]) }
+                    #expect(abs(Double(yT[o * R + r]) - naive) < 1e-4)
+                }
+            }
+            if aepo_kernels_level() >= 1 {
+                #expect((0..<OC).allSatisfy { yT[$0 * R + R / 2] == alone[$0] }, "R = \(R)")
+            }
+            if aepo_kernels_level() >= 2 {
+                let narrow = FloatBuffer(count: R * OC)
+                #expect(aepo_linear_fm_level(1, narrow.pointer, xT.pointer, w.pointer, bias.pointer, R, C, OC))
+                #expect(narrow.array == yT.array, "R = \(R)")
+            }
+        }
+    }
+
+    @Test func decodeAttentionMatchesNaive() {
+        for (hs, count) in [(8, 1), (8, 9), (20, 17), (64, 40)] {
+            let R = 3, r = 1
+            let keys = randomBuffer(count * hs, seed: 70, scale: 2), values = randomBuffer(count * hs, seed: 71)
+            let qT = randomBuffer(hs * R, seed: 72, scale: 2), outT = FloatBuffer(count: hs * R)
+            let scratch = FloatBuffer(count: count)
+            let scale = 1 / Float(hs).squareRoot()
+            aepo_attend_row(outT.pointer + r, R, qT.pointer + r, R, keys.pointer, values.pointer, count, hs, scale, scratch.pointer)
+            let scores = (0..<count).map { t in
+                (0..<hs).reduce(0.0) { $0 + Double(qT[$1 * R + r]) * Double(keys[t * hs + $1]) } * Double(scale)
+            }
+            let top = scores.max()!
+            let weights = scores.map { Foundation.exp($0 - top) }
+            let total = weights.reduce(0, +)
+            for i in 0..<hs {
+                let expected = (0..<count).reduce(0.0) { $0 + weights[$1] * Double(values[$1 * hs + i]) } / total
+                #expect(abs(Double(outT[i * R + r]) - expected) < 1e-5, "hs \(hs) count \(count) i \(i)")
+                #expect(outT[i * R] == 0 && outT[i * R + 2] == 0)  // other columns untouched
+            }
+        }
+    }
+
+    @Test func geluKernelsMatchTheDoubleReference() {
+        for n in [1, 15, 16, 33, 1000] {
+            let x = randomBuffer(n, seed: UInt64(n), scale: 6), dout = randomBuffer(n, seed: UInt64(n) + 1)
+            let out = FloatBuffer(count: n), dinp = FloatBuffer(count: n)
+            dinp.pointer.update(repeating: 0.5, count: n)  // backward accumulates
+            GELU.forward(out: out.pointer, inp: x.pointer, N: n)
+            GELU.backward(dinp: dinp.pointer, inp: x.pointer, dout: dout.pointer, N: n)
+            for i in 0..<n {
+                #expect(abs(Double(out[i]) - GELU.forwardReference(x[i])) < 2e-6)
+                #expect(abs(Double(dinp[i]) - (0.5 + GELU.derivativeReference(x[i]) * Double(dout[i]))) < 2e-6)
+            }
+        }
+    }
+
     @Test func benchmarkRunsOnATinyModel() throws {
         let config = GPTConfig(vocabSize: 300, contextLength: 8, layerCount: 1, headCount: 2, modelDimension: 8)
         let result = try TrainerBenchmark.run(
@@ -103,6 +172,7 @@ import Testing
             decodeBatchSize: 2, promptLength: 2, newTokens: 3)
         #expect(result.trainTokensPerSecond > 0 && result.decodeTokensPerSecond > 0)
         #expect(result.threads == 1 && !result.blasCore.isEmpty)
+        #expect(["avx512", "avx2", "portable"].contains(result.decodeKernels))
         #expect(throws: GPTError.self) {
             try TrainerBenchmark.run(threads: 1, config: config, trainSteps: 1)  // T = 256 > context 8
         }

@@ -32,6 +32,7 @@ struct BenchTrainerCommand: AsyncParsableCommand {
             ("decode_tokens_per_s", format(result.decodeTokensPerSecond, 1)),
             ("threads", String(threads)),
             ("blas_core", "\"\(result.blasCore)\""),
+            ("decode_kernels", "\"\(result.decodeKernels)\""),
             ("train_seconds_per_step", format(result.trainSecondsPerStep, 4)),
             ("decode_seconds", format(result.decodeSeconds, 4)),
             ("train_gflops", format(trainGFLOPS, 2)),

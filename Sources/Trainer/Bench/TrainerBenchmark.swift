@@ -4,6 +4,8 @@ public struct TrainerBenchmarkResult: Sendable, Codable, Equatable {
     public var threads: Int
     /// OpenBLAS kernel family in use (see `BLAS.coreName`).
     public var blasCore: String
+    /// Decoding's SIMD kernels (see `FeatureMajor.instructionSet`).
+    public var decodeKernels: String
     /// Model measured.
     public var config: GPTConfig
     /// Training batch (B, T) and the number of timed steps.
@@ -48,7 +50,7 @@ public enum TrainerBenchmark {
         let decodeSeconds = try measureDecoding(
             model: model, batchSize: decodeBatchSize, promptLength: promptLength, newTokens: newTokens)
         return TrainerBenchmarkResult(
-            threads: threads, blasCore: BLAS.coreName, config: config,
+            threads: threads, blasCore: BLAS.coreName, decodeKernels: FeatureMajor.instructionSet, config: config,
             trainBatchSize: trainBatchSize, trainSequenceLength: trainSequenceLength, trainSteps: trainSteps,
             trainSecondsPerStep: trainSeconds,
             trainTokensPerSecond: Double(trainBatchSize * trainSequenceLength) / trainSeconds,

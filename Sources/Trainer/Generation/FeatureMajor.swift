@@ -1,12 +1,31 @@
 import CBLAS
+import CKernels
 
 /// Kernels on feature-major activations, `X^T` of shape (C, R): feature c of
 /// row r is at `c * R + r`. Decoding keeps its few rows (R = number of
-/// sequences) in this layout because `Y^T = W X^T` lets OpenBLAS pack the
-/// small activation block instead of the large weight, which for R ~ 16
-/// makes the linear layers about 1.3-1.5x faster than `Y = X W^T`.
+/// sequences) in this layout: a 16-row block of `X^T` is one AVX-512 register
+/// per input feature, so `Y^T = W X^T` is a stream of broadcast FMAs over the
+/// weight read in place (`aepo_linear_fm` in CKernels). OpenBLAS sgemm would
+/// pack the whole weight on every call, which at R = 16 costs as much as the
+/// product itself.
 public enum FeatureMajor {
+    /// The SIMD kernels decoding uses on this CPU: "avx512", "avx2" (with FMA)
+    /// or "portable" (then linear layers go through OpenBLAS sgemm).
+    /// `AEPO_KERNELS=1` (or 0) in the environment caps it, for comparisons.
+    public static var instructionSet: String {
+        switch aepo_kernels_level() {
+        case 2: "avx512"
+        case 1: "avx2"
+        default: "portable"
+        }
+    }
+
     /// `Y^T = W X^T + bias` (overwrites `outT`).
+    ///
+    /// With AVX2 or AVX-512 each output is one FMA chain over the inputs, so a
+    /// row's result does not depend on R or on the other rows (a sequence
+    /// samples the same tokens alone or in a batch); without them OpenBLAS
+    /// sgemm does the product.
     /// - Parameters:
     ///   - outT: (OC, R) result; inpT: (C, R) input.
     ///   - weight: (OC, C) as in `Matmul`; bias: (OC) or nil.
@@ -15,6 +34,7 @@ public enum FeatureMajor {
         outT: UnsafeMutablePointer<Float>, inpT: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, R: Int, C: Int, OC: Int
     ) {
+        if aepo_linear_fm(outT, inpT, weight, bias, R, C, OC) { return }
         if let bias {
             for o in 0..<OC { (outT + o * R).update(repeating: bias[o], count: R) }
         }

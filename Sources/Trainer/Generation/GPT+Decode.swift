@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 extension GPT {
     /// Incremental forward pass with a KV cache: appends `newTokens[b]` to
@@ -94,7 +95,21 @@ extension GPT {
                 FeatureMajor.gatherColumn(values + block, from: ws.qkv + (2 * C + h * hs) * R, column: r, rows: hs, R: R)
             }
         }
-        let scores = ws.scores, q = ws.head, out = ws.head + hs
+        let scores = ws.scores
+        if hs <= 256 {
+            // fused SIMD kernel: reads q from and writes the output into the feature-major columns
+            for r in 0..<R {
+                let count = Int(position[r]) + 1
+                for h in 0..<NH {
+                    let block = cache.blockOffset(layer: l, sequence: sequence[r], head: h)
+                    aepo_attend_row(
+                        ws.atty + h * hs * R + r, R, ws.qkv + h * hs * R + r, R, keys + block, values + block,
+                        count, hs, scale, scores)
+                }
+            }
+            return
+        }
+        let q = ws.head, out = ws.head + hs
         for r in 0..<R {
             let count = Int(position[r]) + 1
             for h in 0..<NH {

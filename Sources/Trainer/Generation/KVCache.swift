@@ -28,8 +28,9 @@ public final class KVCache {
         self.config = config
         self.batchSize = batchSize
         let count = config.layerCount * batchSize * config.modelDimension * config.contextLength
-        keys = FloatBuffer(count: count)
-        values = FloatBuffer(count: count)
+        // positions >= lengths[b] are never read: no need to zero 2 L B C maxT floats
+        keys = FloatBuffer(uninitializedCount: count)
+        values = FloatBuffer(uninitializedCount: count)
         logits = FloatBuffer(count: batchSize * config.vocabSize)
         lengths = [Int](repeating: 0, count: batchSize)
     }

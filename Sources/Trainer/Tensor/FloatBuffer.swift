@@ -23,6 +23,18 @@ public final class FloatBuffer {
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
+    /// Allocates `count` floats without zeroing them: for large buffers whose
+    /// elements are always written before they are read (the KV cache), so the
+    /// pages the OS hands out are only touched where data goes.
+    /// - Parameter count: number of elements, at least 0.
+    init(uninitializedCount count: Int) {
+        precondition(count >= 0, "FloatBuffer count must be non-negative")
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
     /// Allocates a buffer holding a copy of `values`.
     /// - Parameter values: the initial contents.
     public convenience init(_ values: [Float]) {

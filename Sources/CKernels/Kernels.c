@@ -1,0 +1,417 @@
+// SIMD kernels for KV-cache decoding (declared in include/CKernels.h).
+//
+// Swift compiles for the baseline x86-64 (SSE2, no FMA) and has no
+// per-function target attributes, and OpenBLAS packs the whole weight on
+// every sgemm call, which for the 16-row products of decoding costs as much
+// as the multiplication. These kernels are compiled once per instruction
+// set (AVX-512F, AVX2 + FMA, portable C) and the widest one the CPU supports
+// is chosen at run time.
+
+#include "CKernels.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+// The v16f helpers below are always inlined, so no vector crosses a call
+// boundary and the "changes the ABI" warning does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define AEPO_X86 1
+#include <immintrin.h>
+#else
+#define AEPO_X86 0
+#endif
+
+// MARK: - Dispatch
+
+static int detected_level(void) {
+    int level = 0;
+#if AEPO_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) level = 2;
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+#endif
+    // AEPO_KERNELS=0|1|2 caps the level (to measure or test the narrower paths)
+    const char *cap = getenv("AEPO_KERNELS");
+    if (cap && cap[0] >= '0' && cap[0] <= '2' && cap[1] == 0 && cap[0] - '0' < level) level = cap[0] - '0';
+    return level;
+}
+
+// -1 until detected; concurrent first calls store the same value.
+static int current_level = -1;
+
+int aepo_kernels_level(void) {
+    int level = __atomic_load_n(&current_level, __ATOMIC_RELAXED);
+    if (level < 0) {
+        level = detected_level();
+        __atomic_store_n(&current_level, level, __ATOMIC_RELAXED);
+    }
+    return level;
+}
+
+// MARK: - Portable vector helpers (clang vector extensions)
+
+typedef float v16f __attribute__((ext_vector_type(16)));
+typedef int32_t v16i __attribute__((ext_vector_type(16)));
+
+#define AEPO_INLINE static inline __attribute__((always_inline))
+
+AEPO_INLINE v16f load16(const float *p) {
+    v16f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+AEPO_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
+
+AEPO_INLINE v16f splat16(float x) { return (v16f)x; }
+
+AEPO_INLINE float sum16(v16f v) {
+    v16f a = v + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+    a = a + __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
+    a = a + __builtin_shufflevector(a, a, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
+    a = a + __builtin_shufflevector(a, a, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
+    return a[0];
+}
+
+AEPO_INLINE float max16(v16f v) {
+    v16f a = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
+    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
+    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
+    return a[0];
+}
+
+/// e^x, the Cephes expf polynomial of `FastMath.exp` (inputs clamped to [-87, 88]).
+AEPO_INLINE v16f exp16(v16f x) {
+    x = __builtin_elementwise_max(x, splat16(-87.0f));
+    x = __builtin_elementwise_min(x, splat16(88.0f));
+    const v16f magic = splat16(12582912.0f);  // 1.5 * 2^23: rounds to nearest
+    v16f shifted = x * 1.44269504f + magic;
+    v16f n = shifted - magic;
+    v16f r = x - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    v16f p = splat16(1.9875691500e-4f);
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    v16f y = p * r * r + r + 1.0f;
+    v16i ni = (v16i)shifted - (v16i)magic;
+    return y * (v16f)((ni + 127) << 23);
+}
+
+/// tanh(x) = sign(x) (1 - e) / (1 + e), e = e^(-2|x|), as `FastMath.tanh`.
+AEPO_INLINE v16f tanh16(v16f x) {
+    v16i bits = (v16i)x;
+    v16f magnitude = (v16f)(bits & 0x7fffffff);
+    v16f e = exp16(-2.0f * magnitude);
+    v16f y = (1.0f - e) / (1.0f + e);
+    return (v16f)((v16i)y | (bits & (int32_t)0x80000000));
+}
+
+AEPO_INLINE v16f gelu16(v16f x) {
+    const float scale = 0.7978845608028654f, cubic = 0.044715f;
+    return 0.5f * x * (1.0f + tanh16(scale * (x + cubic * x * x * x)));
+}
+
+// Instantiates `body` (an always-inline function) for each instruction set.
+#if AEPO_X86
+#define AEPO_VARIANTS(name, params, args)                                                         \
+    __attribute__((target("avx512f"))) static void name##_avx512 params { name##_body args; }    \
+    __attribute__((target("avx2,fma"))) static void name##_avx2 params { name##_body args; }     \
+    static void name##_generic params { name##_body args; }                                       \
+    static void name params {                                                                     \
+        switch (aepo_kernels_level()) {                                                           \
+        case 2: name##_avx512 args; break;                                                        \
+        case 1: name##_avx2 args; break;                                                          \
+        default: name##_generic args; break;                                                      \
+        }                                                                                         \
+    }
+#else
+#define AEPO_VARIANTS(name, params, args) \
+    static void name params { name##_body args; }
+#endif
+
+// MARK: - GELU
+
+AEPO_INLINE void gelu_body(float *out, const float *inp, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) store16(out + i, gelu16(load16(inp + i)));
+    if (i < n) {
+        // the tail goes through the same vector arithmetic
+        float buffer[16] = {0};
+        memcpy(buffer, inp + i, (size_t)(n - i) * sizeof(float));
+        v16f y = gelu16(load16(buffer));
+        memcpy(out + i, &y, (size_t)(n - i) * sizeof(float));
+    }
+}
+
+AEPO_VARIANTS(gelu, (float *out, const float *inp, long n), (out, inp, n))
+
+void aepo_gelu_forward(float *out, const float *inp, long n) { gelu(out, inp, n); }
+
+/// dinp += gelu'(x) dout for 16 lanes.
+AEPO_INLINE v16f gelu_backward16(v16f x, v16f dout, v16f dinp) {
+    const float scale = 0.7978845608028654f, cubic = 0.044715f;
+    v16f th = tanh16(scale * (x + cubic * x * x * x));
+    v16f sech2 = 1.0f - th * th;
+    v16f local = 0.5f * (1.0f + th) + x * 0.5f * sech2 * scale * (1.0f + 3.0f * cubic * x * x);
+    return dinp + local * dout;
+}
+
+AEPO_INLINE void gelu_backward_body(float *dinp, const float *inp, const float *dout, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) store16(dinp + i, gelu_backward16(load16(inp + i), load16(dout + i), load16(dinp + i)));
+    if (i < n) {
+        float x[16] = {0}, d[16] = {0}, g[16] = {0};
+        const size_t bytes = (size_t)(n - i) * sizeof(float);
+        memcpy(x, inp + i, bytes);
+        memcpy(d, dout + i, bytes);
+        memcpy(g, dinp + i, bytes);
+        v16f y = gelu_backward16(load16(x), load16(d), load16(g));
+        memcpy(dinp + i, &y, bytes);
+    }
+}
+
+AEPO_VARIANTS(gelu_backward, (float *dinp, const float *inp, const float *dout, long n), (dinp, inp, dout, n))
+
+void aepo_gelu_backward(float *dinp, const float *inp, const float *dout, long n) { gelu_backward(dinp, inp, dout, n); }
+
+// MARK: - Decode attention (one query row, one head)
+
+// Rows of K and V are prefetched this many positions ahead: the cache of a
+// whole batch (tens of MB) does not stay in the last-level cache between
+// steps, so attention streams it from memory.
+#ifndef AEPO_PREFETCH_ROWS
+#define AEPO_PREFETCH_ROWS 8
+#endif
+enum { PREFETCH_ROWS = AEPO_PREFETCH_ROWS };
+
+/// softmax of `scores[0..<count]` in place (unnormalised); returns 1 / sum.
+AEPO_INLINE float softmax_numerators(float *scores, long count) {
+    v16f m = splat16(-__builtin_inff());
+    long t = 0;
+    for (; t + 16 <= count; t += 16) m = __builtin_elementwise_max(m, load16(scores + t));
+    float maxValue = max16(m);
+    for (; t < count; t++) maxValue = scores[t] > maxValue ? scores[t] : maxValue;
+    v16f total = splat16(0);
+    for (t = 0; t + 16 <= count; t += 16) {
+        v16f e = exp16(load16(scores + t) - maxValue);
+        store16(scores + t, e);
+        total += e;
+    }
+    float sum = sum16(total);
+    if (t < count) {
+        float buffer[16];
+        for (int i = 0; i < 16; i++) buffer[i] = t + i < count ? scores[t + i] : maxValue;
+        v16f e = exp16(load16(buffer) - maxValue);
+        for (long i = 0; t + i < count; i++) {
+            scores[t + i] = e[i];
+            sum += e[i];
+        }
+    }
+    return 1.0f / sum;
+}
+
+/// hs = 16 * chunks (a compile-time constant after inlining): q and the
+/// output accumulators stay in registers, K and V are read row by row.
+AEPO_INLINE void attend_chunks(float *out, long outStride, const float *q, long qStride, const float *keys,
+                               const float *values, long count, float scale, float *scores, const int chunks) {
+    const long hs = 16L * chunks;
+    float qs[256] __attribute__((aligned(64)));
+    for (long i = 0; i < hs; i++) qs[i] = q[i * qStride] * scale;
+    v16f qv[16], acc[16];
+    for (int k = 0; k < chunks; k++) qv[k] = load16(qs + 16 * k);
+    for (long t = 0; t < count; t++) {
+        const float *k = keys + t * hs;
+        for (int c = 0; c < chunks; c++) {
+            __builtin_prefetch(k + PREFETCH_ROWS * hs + 16 * c, 0, 3);
+            __builtin_prefetch(values + t * hs + 16 * c, 0, 3);  // for the second pass
+        }
+        v16f s = qv[0] * load16(k);
+        for (int c = 1; c < chunks; c++) s = qv[c] * load16(k + 16 * c) + s;
+        scores[t] = sum16(s);
+    }
+    const float inv = softmax_numerators(scores, count);
+    for (int c = 0; c < chunks; c++) acc[c] = splat16(0);
+    for (long t = 0; t < count; t++) {
+        const float *v = values + t * hs;
+        const v16f p = splat16(scores[t]);
+        for (int c = 0; c < chunks; c++) acc[c] = p * load16(v + 16 * c) + acc[c];
+    }
+    for (int c = 0; c < chunks; c++) {
+        v16f a = acc[c] * inv;
+        for (int i = 0; i < 16; i++) out[(16 * c + i) * outStride] = a[i];
+    }
+}
+
+/// Any hs <= 256 (one row at a time, scalar tails).
+AEPO_INLINE void attend_any(float *out, long outStride, const float *q, long qStride, const float *keys,
+                            const float *values, long count, long hs, float scale, float *scores) {
+    float qv[256] __attribute__((aligned(64)));
+    float acc[256] __attribute__((aligned(64)));
+    for (long i = 0; i < hs; i++) qv[i] = q[i * qStride] * scale;
+    const long full = hs & ~15L;
+    for (long t = 0; t < count; t++) {
+        const float *k = keys + t * hs;
+        v16f s = splat16(0);
+        for (long i = 0; i < full; i += 16) s = load16(qv + i) * load16(k + i) + s;
+        float dot = sum16(s);
+        for (long i = full; i < hs; i++) dot += qv[i] * k[i];
+        scores[t] = dot;
+    }
+    const float inv = softmax_numerators(scores, count);
+    for (long i = 0; i < hs; i++) acc[i] = 0;
+    for (long t = 0; t < count; t++) {
+        const float p = scores[t], *v = values + t * hs;
+        for (long i = 0; i < hs; i++) acc[i] += p * v[i];
+    }
+    for (long i = 0; i < hs; i++) out[i * outStride] = acc[i] * inv;
+}
+
+AEPO_INLINE void attend_body(float *out, long outStride, const float *q, long qStride, const float *keys,
+                             const float *values, long count, long hs, float scale, float *scores) {
+    switch (hs) {
+    case 16: attend_chunks(out, outStride, q, qStride, keys, values, count, scale, scores, 1); break;
+    case 32: attend_chunks(out, outStride, q, qStride, keys, values, count, scale, scores, 2); break;
+    case 64: attend_chunks(out, outStride, q, qStride, keys, values, count, scale, scores, 4); break;
+    case 128: attend_chunks(out, outStride, q, qStride, keys, values, count, scale, scores, 8); break;
+    default: attend_any(out, outStride, q, qStride, keys, values, count, hs, scale, scores); break;
+    }
+}
+
+AEPO_VARIANTS(attend,
+              (float *out, long outStride, const float *q, long qStride, const float *keys, const float *values,
+               long count, long hs, float scale, float *scores),
+              (out, outStride, q, qStride, keys, values, count, hs, scale, scores))
+
+void aepo_attend_row(float *out, long outStride, const float *q, long qStride, const float *keys,
+                     const float *values, long count, long hs, float scale, float *scratch) {
+    attend(out, outStride, q, qStride, keys, values, count, hs, scale, scratch);
+}
+
+// MARK: - Feature-major linear layer
+
+#if AEPO_X86
+
+enum { ROWS512 = 8, ROWS256 = 6 };
+
+// The weight rows are prefetched one cache line (16 floats) per row and per
+// 16 inputs, this many floats ahead: decoding streams 13 MB of weights per
+// step, more than stays cached on a shared machine.
+enum { WEIGHT_PREFETCH = 64 };
+
+// 16 columns (one zmm) by 8 weight rows: per input feature c, one load of
+// x[c][j..j+16] and 8 broadcast FMAs; the weight rows stream through once.
+// The c loop runs in blocks of 16 (one cache line of each row) with a tail;
+// both compute the same chain.
+__attribute__((target("avx512f"))) static void linear_avx512(float *y, const float *x, const float *w,
+                                                              const float *bias, long R, long C, long OC) {
+    for (long j = 0; j < R; j += 16) {
+        const long n = R - j < 16 ? R - j : 16;
+        const __mmask16 mask = (__mmask16)((1u << n) - 1);
+        long o = 0;
+        for (; o + ROWS512 <= OC; o += ROWS512) {
+            __m512 acc[ROWS512];
+            for (int i = 0; i < ROWS512; i++) acc[i] = _mm512_set1_ps(bias ? bias[o + i] : 0.0f);
+            const float *wo = w + o * C, *xc = x + j;
+            long c = 0;
+            for (; c + 16 <= C; c += 16) {
+#pragma clang loop unroll(full)
+                for (int i = 0; i < ROWS512; i++) _mm_prefetch((const char *)(wo + i * C + c + WEIGHT_PREFETCH), _MM_HINT_T0);
+#pragma clang loop unroll(full)
+                for (int u = 0; u < 16; u++, xc += R) {
+                    const __m512 xv = _mm512_maskz_loadu_ps(mask, xc);
+#pragma clang loop unroll(full)
+                    for (int i = 0; i < ROWS512; i++)
+                        acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(wo[i * C + c + u]), xv, acc[i]);
+                }
+            }
+            for (; c < C; c++, xc += R) {
+                const __m512 xv = _mm512_maskz_loadu_ps(mask, xc);
+#pragma clang loop unroll(full)
+                for (int i = 0; i < ROWS512; i++) acc[i] = _mm512_fmadd_ps(_mm512_set1_ps(wo[i * C + c]), xv, acc[i]);
+            }
+            for (int i = 0; i < ROWS512; i++) _mm512_mask_storeu_ps(y + (o + i) * R + j, mask, acc[i]);
+        }
+        for (; o < OC; o++) {
+            __m512 acc = _mm512_set1_ps(bias ? bias[o] : 0.0f);
+            const float *wo = w + o * C, *xc = x + j;
+            for (long c = 0; c < C; c++, xc += R)
+                acc = _mm512_fmadd_ps(_mm512_set1_ps(wo[c]), _mm512_maskz_loadu_ps(mask, xc), acc);
+            _mm512_mask_storeu_ps(y + o * R + j, mask, acc);
+        }
+    }
+}
+
+// 16 columns (two ymm) by 6 weight rows: 12 accumulators.
+__attribute__((target("avx2,fma"))) static void linear_avx2(float *y, const float *x, const float *w,
+                                                             const float *bias, long R, long C, long OC) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (long j = 0; j < R; j += 16) {
+        const int n = R - j < 16 ? (int)(R - j) : 16;
+        const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lanes);
+        const __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - 8), lanes);
+        const bool full = n == 16;  // masked loads are slower on some CPUs
+        long o = 0;
+        for (; o + ROWS256 <= OC; o += ROWS256) {
+            __m256 acc0[ROWS256], acc1[ROWS256];
+            for (int i = 0; i < ROWS256; i++) acc0[i] = acc1[i] = _mm256_set1_ps(bias ? bias[o + i] : 0.0f);
+            const float *wo = w + o * C, *xc = x + j;
+            for (long c = 0; c < C; c++, xc += R) {
+                if ((c & 15) == 0) {
+#pragma clang loop unroll(full)
+                    for (int i = 0; i < ROWS256; i++)
+                        _mm_prefetch((const char *)(wo + i * C + c + WEIGHT_PREFETCH), _MM_HINT_T0);
+                }
+                const __m256 x0 = full ? _mm256_loadu_ps(xc) : _mm256_maskload_ps(xc, mask0);
+                const __m256 x1 = full ? _mm256_loadu_ps(xc + 8) : _mm256_maskload_ps(xc + 8, mask1);
+#pragma clang loop unroll(full)
+                for (int i = 0; i < ROWS256; i++) {
+                    const __m256 wv = _mm256_broadcast_ss(wo + i * C + c);
+                    acc0[i] = _mm256_fmadd_ps(wv, x0, acc0[i]);
+                    acc1[i] = _mm256_fmadd_ps(wv, x1, acc1[i]);
+                }
+            }
+            for (int i = 0; i < ROWS256; i++) {
+                _mm256_maskstore_ps(y + (o + i) * R + j, mask0, acc0[i]);
+                _mm256_maskstore_ps(y + (o + i) * R + j + 8, mask1, acc1[i]);
+            }
+        }
+        for (; o < OC; o++) {
+            __m256 acc0 = _mm256_set1_ps(bias ? bias[o] : 0.0f), acc1 = acc0;
+            const float *wo = w + o * C, *xc = x + j;
+            for (long c = 0; c < C; c++, xc += R) {
+                const __m256 wv = _mm256_broadcast_ss(wo + c);
+                acc0 = _mm256_fmadd_ps(wv, _mm256_maskload_ps(xc, mask0), acc0);
+                acc1 = _mm256_fmadd_ps(wv, _mm256_maskload_ps(xc + 8, mask1), acc1);
+            }
+            _mm256_maskstore_ps(y + o * R + j, mask0, acc0);
+            _mm256_maskstore_ps(y + o * R + j + 8, mask1, acc1);
+        }
+    }
+}
+
+#endif
+
+bool aepo_linear_fm_level(int level, float *outT, const float *inpT, const float *weight, const float *bias,
+                          long R, long C, long OC) {
+    if (level > aepo_kernels_level()) return false;
+#if AEPO_X86
+    switch (level) {
+    case 2: linear_avx512(outT, inpT, weight, bias, R, C, OC); return true;
+    case 1: linear_avx2(outT, inpT, weight, bias, R, C, OC); return true;
+    default: break;
+    }
+#endif
+    (void)outT; (void)inpT; (void)weight; (void)bias; (void)R; (void)C; (void)OC;
+    return false;
+}
+
+bool aepo_linear_fm(float *outT, const float *inpT, const float *weight, const float *bias, long R, long C, long OC) {
+    return aepo_linear_fm_level(aepo_kernels_level(), outT, inpT, weight, bias, R, C, OC);
+}
