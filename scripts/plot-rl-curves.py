@@ -20,6 +20,7 @@ METRICS = [
     ("critic/accuracy", "training accuracy (critic/accuracy)"),
     ("actor/entropy", "policy entropy / log|V| (actor/entropy)"),
     ("actor/pg_clipfrac", "clip fraction (actor/pg_clipfrac)"),
+    ("actor/pg_clipfrac_lower", "dual-clip fraction (actor/pg_clipfrac_lower)"),
     ("actor/ppo_kl", "approx. KL to pi_old (actor/ppo_kl)"),
     ("rollout/global_samples", "global samples per group (rollout/global_samples)"),
     ("rollout/branch_samples", "branch samples per group (rollout/branch_samples)"),
