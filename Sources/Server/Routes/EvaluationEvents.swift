@@ -5,10 +5,12 @@ import Hummingbird
 /// `GET /api/v1/evaluations/{id}/events`: progress as server-sent events.
 ///
 /// The stream follows the database (every half second), so it survives
-/// restarts and needs no in-memory history: `status` on every state change,
-/// `progress` whenever a sample lands (its `id:` is the number of samples
-/// done, so a reconnect with `Last-Event-ID` skips what it saw), a comment
-/// heartbeat every 15 s, and `end` when the evaluation is over.
+/// restarts and needs no in-memory history: `status` on every state change
+/// (and first on every connection: the state a client resumes from),
+/// `progress` whenever a sample lands, a comment heartbeat every 15 s, and
+/// `end` when the evaluation is over. Every event's `id:` is the number of
+/// samples done when it was sent, so a reconnect with `Last-Event-ID` skips
+/// the progress it saw.
 struct EvaluationEvents: Sendable {
     let store: EvaluationStore
     let id: Int64
@@ -33,7 +35,8 @@ struct EvaluationEvents: Sendable {
                 var text = ""
                 if view.status != lastStatus {
                     lastStatus = view.status
-                    text += Self.event("status", id: nil, data: ["status": view.status.rawValue, "error": view.error ?? ""])
+                    text += Self.event(
+                        "status", id: view.progress.done, data: ["status": view.status.rawValue, "error": view.error ?? ""])
                 }
                 if view.progress.done > lastDone {
                     lastDone = view.progress.done
