@@ -3,7 +3,7 @@ import Testing
 
 /// A built-in RL job run by the real `aepo` binary as the server's child:
 /// the SFT warm-start phase, then AEPO steps, every event stored and
-/// replayed, the final checkpoint registered.
+/// replayed, the final checkpoint registered and evaluated on the suite.
 @Suite("Live RL training job", .serialized)
 struct LiveTrainingJobTests {
     private static let tinyHyperparameters = """
@@ -16,7 +16,7 @@ struct LiveTrainingJobTests {
         let data = try TemporaryDirectory.make()
         let server = try LiveServer(dataDirectory: data)
         defer { server.stop() }
-        let body = #"{"algorithm":"aepo","task":"synth-arith","steps":2,"seed":3,"hyperparameters":\#(Self.tinyHyperparameters)}"#
+        let body = #"{"algorithm":"aepo","task":"synth-arith","steps":2,"seed":3,"evaluate":{"benchmarks":["synth-arith"],"samples":1},"hyperparameters":\#(Self.tinyHyperparameters)}"#
         let created = try curl([
             "-H", "Authorization: Bearer \(server.adminToken)", "-H", "Content-Type: application/json", "-d", body,
             "\(server.baseURL)/api/v1/training-jobs",
@@ -36,5 +36,16 @@ struct LiveTrainingJobTests {
         #expect(metrics.prefix(2).allSatisfy { $0.contains(#""phase/warm_start":1"#) })
         #expect(metrics.suffix(2).allSatisfy { $0.contains("rollout/global_samples") && $0.contains("actor/pg_clipfrac") })
         #expect(stream.contains("event: end"))
+        // The final checkpoint's evaluation on the suite's test split was queued and runs to the end.
+        let evaluationID = try #require(job["evaluation_id"] as? Int, "\(job)")
+        var evaluation: [String: Any] = [:]
+        let evaluated = try eventually(seconds: 300) {
+            let text = try curl(["\(server.baseURL)/api/v1/evaluations/\(evaluationID)"]).output
+            evaluation = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+            return ["finished", "failed", "cancelled"].contains(evaluation["status"] as? String ?? "")
+        }
+        #expect(evaluated && evaluation["status"] as? String == "finished", "\(evaluation)")
+        let results = evaluation["results"] as? [[String: Any]] ?? []
+        #expect(results.first?["benchmark"] as? String == "synth-arith" && results.first?["items_done"] as? Int == 100)
     }
 }
