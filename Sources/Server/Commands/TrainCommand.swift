@@ -16,12 +16,12 @@ struct TrainCommand: AsyncParsableCommand {
 
     @Option(help: "Training algorithm (\(TrainingAlgorithm.names.joined(separator: ", "))).") var algorithm: String
     @Option(help: "Task (\(SynthTask.names.joined(separator: ", "))).") var task: String
-    @Option(help: "Optimiser steps.") var steps = 500
-    @Option(help: "Seed of the weights and the batch order.") var seed: UInt64 = 0
+    @Option(help: "Steps: optimiser steps for sft, RL steps (rollouts + updates) otherwise.") var steps = 500
+    @Option(help: "Seed of the weights and batch order (sft), or of prompts, rollouts and minibatches (RL).") var seed: UInt64 = 0
     @Option(help: "Where to write the checkpoint (.safetensors).") var out: String
     @Option(help: "Write per-step metrics as JSON lines to this file, or - for stdout.") var events: String?
     @Option(help: "JSON object (or @file) overriding the default SFTConfig (sft) or RLConfig (RL algorithms).") var configJson: String?
-    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (same width, depth, heads, vocabulary).")
+    @Option(name: .customLong("init"), help: "Start from this checkpoint's weights (RL without it: an SFT warm start first).")
     var initFrom: String?
     @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).") var threads: Int?
     @Option(help: "After training, evaluate the test split with this many samples per item (0: skip).")
