@@ -133,6 +133,43 @@ struct EvaluationTests {
         }
     }
 
+    @Test func manyWatchersShareOneReaderAndSeeTheSameEvents() async throws {
+        let model = FakeModelEndpoint(answers: EvaluationFixture.answers())
+        let (port, server) = try await model.start()
+        defer { server.cancel() }
+        try await env.application().test(.router) { client in
+            let checkpoint = try await prepare(client, port: port)
+            let created = try await client.execute(
+                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
+                body: try json(["checkpoint": checkpoint, "benchmarks": ["gsm8k"]]))
+            let id = try created.body.json(EvaluationView.self).id
+            let feed = env.services.evaluationFeed
+            let readsBefore = feed.readCount
+            let clock = ContinuousClock()
+            let start = clock.now
+            let streams = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        String(buffer: try await client.execute(uri: "/api/v1/evaluations/\(id)/events", method: .get).body)
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            let elapsed = clock.now - start
+            // Every watcher ends with the same end event and never sees progress go backwards.
+            for text in streams {
+                #expect(text.contains("id: 15\nevent: end\ndata: {\"status\":\"finished\""))
+                let ids = text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap { Int($0.dropFirst(4)) }
+                #expect(ids == ids.sorted())
+            }
+            // One read per half second for all 20 watchers together (plus the first), not one per watcher.
+            let reads = feed.readCount - readsBefore
+            let bound = Int(elapsed / .milliseconds(500)) + 3
+            #expect(reads <= bound, "\(reads) reads in \(elapsed) for 20 watchers")
+            #expect(feed.watchedCount == 0)
+        }
+    }
+
     @Test func cancelStopsWithinSeconds() async throws {
         let model = FakeModelEndpoint(answers: EvaluationFixture.answers(), latency: .seconds(300))
         let (port, server) = try await model.start()

@@ -15,6 +15,8 @@ struct AppServices: Sendable {
     let training: TrainingStore
     let trainingManager: TrainingManager
     let hub: JobEventHub
+    /// The shared source of the evaluations' event streams.
+    let evaluationFeed: EvaluationFeed
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
     let reported: ReportedResultStore
@@ -98,7 +100,7 @@ func prepareServices(
     return AppServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
         evaluations: evaluations, scheduler: scheduler, training: training, trainingManager: trainingManager, hub: hub,
-        metrics: ServerMetrics(),
+        evaluationFeed: EvaluationFeed(), metrics: ServerMetrics(),
         adminToken: adminToken, reported: ReportedResultStore(database: database), pages: PageStore(database: database),
         generation: generation,
         leaderboards: LeaderboardService(
@@ -120,7 +122,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let corpus = CorpusController(corpus: services.corpus, maxCorpusBytes: services.config.maxCorpusBytes)
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
-        scheduler: services.scheduler, maxJSONBytes: services.config.maxJSONBytes)
+        scheduler: services.scheduler, feed: services.evaluationFeed, maxJSONBytes: services.config.maxJSONBytes)
     let trainingJobs = TrainingJobController(
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)

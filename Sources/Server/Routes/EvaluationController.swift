@@ -9,6 +9,8 @@ struct EvaluationController: Sendable {
     let checkpoints: CheckpointStore
     let datasets: DatasetStore
     let scheduler: EvaluationScheduler
+    /// What the event streams of evaluations share.
+    let feed: EvaluationFeed
     let maxJSONBytes: Int
 
     var submitter: EvaluationSubmitter {
@@ -71,7 +73,7 @@ struct EvaluationController: Sendable {
         _ = try evaluations.view(id)
         let lastEventID = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
             .flatMap { Int($0) }
-        return EvaluationEvents(store: evaluations, id: id).response(lastEventID: lastEventID)
+        return EvaluationEvents(store: evaluations, feed: feed, id: id).response(lastEventID: lastEventID)
     }
 
     /// The agent setup and default concurrency for a checkpoint, or a 400
