@@ -116,6 +116,27 @@ struct RolloutEngineTests {
         #expect(penalised.groups.allSatisfy { $0.branchSamples > 0 })
     }
 
+    @Test("lockstep rollouts sample exactly what the served engine samples for the same requests")
+    func lockstepMatchesTheInferenceEngine() async throws {
+        let config = GPTConfig(vocabSize: 512, contextLength: 96, layerCount: 1, headCount: 2, modelDimension: 16)
+        let tokenizer = try ByteTokenizer(vocabSize: 512)
+        let lockstep = LockstepModel(model: try GPT(config: config, seed: 8), tokenizer: tokenizer)
+        let served = BuiltinModel(
+            engine: InferenceEngine(model: try GPT(config: config, seed: 8), tokenizer: tokenizer),
+            metadata: CheckpointMetadata(algorithm: "sft", task: "synth-arith", step: 0, seed: 8))
+        defer { served.engine.shutdown() }
+        var sampling = SamplingParameters(temperature: 1, topP: 1, topK: -1, repetitionPenalty: 1)
+        sampling.maxTokens = 20
+        let requests = (0..<6).map { i in
+            CompletionRequest(prompt: "What is \(i) + \(i)?\n", stop: AgentTag.stopStrings, sampling: sampling, seed: UInt64(40 + i))
+        }
+        let batched = try lockstep.completeAll(requests)
+        for (request, completion) in zip(requests, batched) {
+            let alone = try await served.complete(request)
+            #expect(alone.text == completion.text && alone.statistics == completion.statistics)
+        }
+    }
+
     @Test("a rollout batch is a pure function of the weights, the questions and the seed")
     func deterministicWithTheBuiltinModel() async throws {
         let config = GPTConfig(vocabSize: 512, contextLength: 96, layerCount: 1, headCount: 2, modelDimension: 16)
