@@ -35,6 +35,15 @@ struct EvaluationTests {
         return try registered.body.json(CheckpointView.self).id
     }
 
+    /// Registers the fake endpoint, imports gsm8k and starts its evaluation (15 samples).
+    private func startGSM8KEvaluation(_ client: some TestClientProtocol, port: Int) async throws -> Int64 {
+        let checkpoint = try await prepare(client, port: port)
+        let created = try await client.execute(
+            uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
+            body: try json(["checkpoint": checkpoint, "benchmarks": ["gsm8k"]]))
+        return try created.body.json(EvaluationView.self).id
+    }
+
     private func waitForEnd(_ client: some TestClientProtocol, id: Int64, seconds: Double = 60) async throws -> EvaluationView {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
@@ -102,11 +111,7 @@ struct EvaluationTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            let checkpoint = try await prepare(client, port: port)
-            let created = try await client.execute(
-                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
-                body: try json(["checkpoint": checkpoint, "benchmarks": ["gsm8k"]]))
-            let id = try created.body.json(EvaluationView.self).id
+            let id = try await startGSM8KEvaluation(client, port: port)
             // Subscribed while it runs: the stream follows it to the end and closes.
             let live = try await client.execute(uri: "/api/v1/evaluations/\(id)/events", method: .get)
             #expect(live.headers[.contentType] == "text/event-stream")
@@ -138,11 +143,7 @@ struct EvaluationTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            let checkpoint = try await prepare(client, port: port)
-            let created = try await client.execute(
-                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
-                body: try json(["checkpoint": checkpoint, "benchmarks": ["gsm8k"]]))
-            let id = try created.body.json(EvaluationView.self).id
+            let id = try await startGSM8KEvaluation(client, port: port)
             let feed = env.services.evaluationFeed
             let readsBefore = feed.readCount
             let clock = ContinuousClock()
@@ -175,11 +176,7 @@ struct EvaluationTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            let checkpoint = try await prepare(client, port: port)
-            let created = try await client.execute(
-                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
-                body: try json(["checkpoint": checkpoint, "benchmarks": ["gsm8k"]]))
-            let id = try created.body.json(EvaluationView.self).id
+            let id = try await startGSM8KEvaluation(client, port: port)
             while model.calls == 0 { try await Task.sleep(for: .milliseconds(20)) }
             let started = ContinuousClock.now
             let cancelled = try await client.execute(uri: "/api/v1/evaluations/\(id)/cancel", method: .post, headers: env.adminHeaders)
