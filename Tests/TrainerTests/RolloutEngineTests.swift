@@ -116,6 +116,18 @@ struct RolloutEngineTests {
         #expect(penalised.groups.allSatisfy { $0.branchSamples > 0 })
     }
 
+    @Test("a rollout sample gets the loop's wall-clock budget from its own start")
+    func samplesTimeOut() async throws {
+        let model = ScriptedAgentModel()
+        let loop = AgentLoop(
+            model: model, tools: ToolBox(python: EchoPython()), limits: AgentLimits(sampleTimeoutSeconds: 0),
+            template: SynthAgent.template)
+        let batch = try await RolloutEngine(model: model, loop: loop, config: RolloutConfig(), mode: .group)
+            .rollout(questions: questions, seed: 1)
+        #expect(batch.rollouts.count == 24)
+        #expect(batch.rollouts.allSatisfy { $0.path.finishReason == .timeout && $0.path.modelCalls == 0 })
+    }
+
     @Test("lockstep rollouts sample exactly what the served engine samples for the same requests")
     func lockstepMatchesTheInferenceEngine() async throws {
         let config = GPTConfig(vocabSize: 512, contextLength: 96, layerCount: 1, headCount: 2, modelDimension: 16)

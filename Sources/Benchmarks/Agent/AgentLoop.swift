@@ -67,8 +67,9 @@ public struct AgentLoop: Sendable {
         var path = AgentPath()
         while true {
             if Task.isCancelled { throw .cancelled }
-            if clock.now >= deadline { path.finishReason = .timeout }
-            guard !path.isFinished, let request = nextCall(&path, question: question, system: system, seed: seed) else {
+            guard !path.isFinished,
+                let request = nextCall(&path, question: question, system: system, seed: seed, deadline: deadline)
+            else {
                 return path.run(latency: start.duration(to: clock.now))
             }
             let completion: Completion
@@ -89,14 +90,22 @@ public struct AgentLoop: Sendable {
     }
 
     /// Starts the next model call of `path`: the request to send (the call
-    /// is counted as made), or nil when the path has used up its model calls
-    /// (it is then finished with `.callLimit`).
+    /// is counted as made), or nil when the sample's deadline has passed (it
+    /// is then finished with `.timeout`) or it has used up its model calls
+    /// (`.callLimit`).
     /// - Parameters:
     ///   - path: the sample so far.
     ///   - question: the user's question.
     ///   - system: the system prompt.
     ///   - seed: the sample's seed (call `k` uses `seed &+ k`).
-    public func nextCall(_ path: inout AgentPath, question: String, system: String, seed: UInt64) -> CompletionRequest? {
+    ///   - deadline: when the sample's wall-clock budget ends.
+    public func nextCall(
+        _ path: inout AgentPath, question: String, system: String, seed: UInt64, deadline: ContinuousClock.Instant
+    ) -> CompletionRequest? {
+        guard ContinuousClock.now < deadline else {
+            path.finishReason = .timeout
+            return nil
+        }
         guard path.modelCalls < limits.maxModelCalls else {
             path.finishReason = .callLimit
             return nil

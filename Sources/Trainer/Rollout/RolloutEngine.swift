@@ -59,7 +59,8 @@ public struct RolloutEngine: Sendable {
     ///   `AgentError.cancelled` when the task is cancelled.
     public func rollout(questions: [String], seed: UInt64) async throws -> RolloutBatch {
         let k = config.groupSize
-        var state = RolloutState(questions: questions, groupSize: k, seed: seed)
+        var state = RolloutState(
+            questions: questions, groupSize: k, seed: seed, sampleTimeout: loop.limits.sampleTimeout)
         switch mode {
         case .group:
             for g in questions.indices {
@@ -120,16 +121,19 @@ public struct RolloutEngine: Sendable {
         var requests: [(index: Int, request: CompletionRequest)] = []
         for i in state.live.indices {
             let question = state.questions[state.live[i].group]
-            if let request = loop.nextCall(&state.live[i].path, question: question, system: system, seed: state.live[i].seed) {
+            let path = state.live[i]
+            if let request = loop.nextCall(
+                &state.live[i].path, question: question, system: system, seed: path.seed, deadline: path.deadline)
+            {
                 requests.append((i, request))
             }
         }
         let completions = try model.completeAll(requests.map(\.request))
-        let deadline = ContinuousClock.now + loop.limits.sampleTimeout
         let loop = self.loop
         let advanced = try await withThrowingTaskGroup(of: (Int, AgentPath).self) { taskGroup in
             for (slot, entry) in requests.enumerated() {
                 let path = state.live[entry.index].path, completion = completions[slot]
+                let deadline = state.live[entry.index].deadline
                 taskGroup.addTask {
                     var path = path
                     try await loop.advance(&path, with: completion, deadline: deadline)
@@ -201,6 +205,8 @@ struct RolloutState {
         let index: Int
         let origin: Rollout.Origin
         let seed: UInt64
+        /// When this sample's wall-clock budget (`AgentLimits.sampleTimeout`) ends.
+        let deadline: ContinuousClock.Instant
         /// Mean entropy of the path's first segment (set after its first call).
         var initialEntropy: Double?
     }
@@ -219,11 +225,14 @@ struct RolloutState {
     let questions: [String]
     let groupSize: Int
     let seed: UInt64
+    /// Each sample's wall-clock budget, from when it starts.
+    let sampleTimeout: Duration
     var live: [LivePath] = []
     var groups: [Group]
 
-    init(questions: [String], groupSize: Int, seed: UInt64) {
+    init(questions: [String], groupSize: Int, seed: UInt64, sampleTimeout: Duration) {
         self.questions = questions
+        self.sampleTimeout = sampleTimeout
         self.groupSize = groupSize
         self.seed = seed
         groups = questions.indices.map { Group(alpha: Xoshiro256(seed: seed ^ 0xA1FA, stream: UInt64($0))) }
@@ -239,6 +248,7 @@ struct RolloutState {
         for _ in 0..<max(0, count) where groups[g].started < groupSize {
             var seeder = Xoshiro256(seed: seed, stream: UInt64(g) << 20 | UInt64(groups[g].started))
             live.append(LivePath(path: path, group: g, index: groups[g].started, origin: origin, seed: seeder.next(),
+                    deadline: .now + sampleTimeout,
                     initialEntropy: initialEntropy))
             groups[g].started += 1
             if origin == .global {
