@@ -53,16 +53,29 @@ let package = Package(
             path: ".",
             exclude: [
                 "Package.swift", "README.md", "scripts", "docs", "Tests", "test-artifacts", "Sources/Benchmarks",
-                "Sources/Trainer", "Sources/Server", "Sources/CBLAS", "Sources/CKernels",
+                "Sources/Trainer", "Sources/ServerCore", "Sources/Server", "Sources/CBLAS", "Sources/CKernels",
             ],
             sources: ["Sources/Assets"],
             resources: [.copy("migrations"), .copy("Public")]
         ),
-        // The `aepo` executable: CLI, HTTP app, SQLite store, jobs, pages.
+        // The domain core: SQLite store, evaluation and training jobs,
+        // leaderboards, statistics. No HTTP types: errors are `CoreError`.
+        .target(
+            name: "ServerCore",
+            dependencies: [
+                "Benchmarks", "Trainer", "Assets",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The `aepo` executable: HTTP routes, pages, CLI commands.
         .executableTarget(
             name: "Server",
             dependencies: [
-                "Benchmarks", "Trainer", "Assets",
+                "ServerCore", "Benchmarks", "Trainer", "Assets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Assets", "Trainer",
+                "Server", "ServerCore", "Assets", "Trainer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import ServerCore
 
 /// `aepo`: one binary for the server, its administration and its clients.
 @main

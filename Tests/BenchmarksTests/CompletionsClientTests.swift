@@ -176,12 +176,14 @@ struct CompletionsClientTests {
             }
         }) { base in
             let model = client(base)
-            let start = clock.now
             let task = Task { try await model.complete(CompletionRequest(prompt: "P", seed: 0)) }
             while await recorder.count == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let cancelledAt = clock.now
             task.cancel()
             let result = await task.result
-            #expect(clock.now - start < .seconds(5))
+            // The server answers after 30 s: well before that means the call
+            // was abandoned, however loaded the machine is.
+            #expect(clock.now - cancelledAt < .seconds(20))
             guard case .failure(let error) = result else {
                 Issue.record("expected a cancellation")
                 return

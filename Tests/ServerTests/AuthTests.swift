@@ -4,12 +4,13 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Tokens and authorization")
 struct AuthTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     @Test func writesNeedATokenReadsArePublic() async throws {
         let readToken = try env.token(role: .read)
@@ -53,20 +54,20 @@ struct AuthTests {
         #expect(stored.allSatisfy { $0.count == 64 })
     }
 
-    @Test func generatedAdminTokenIsWrittenPrivatelyAndKeptAcrossStarts() throws {
+    @Test func generatedAdminTokenIsWrittenPrivatelyAndKeptAcrossStarts() async throws {
         let directory = try TemporaryDirectory.make()
         let database = try AppDatabase.open(directory: directory)
-        let source = try AdminToken.ensure(environmentToken: nil, dataDirectory: directory, database: database)
+        let source = try await AdminToken.ensure(environmentToken: nil, dataDirectory: directory, database: database)
         let file = directory.appendingPathComponent("admin-token")
         #expect(source == .file(file))
         let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let token = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.hasPrefix("aepo_"))
-        let record = try database.writer.read { db in try Tokens.find(token, in: db) }
+        let record = try await database.writer.read { db in try Tokens.find(token, in: db) }
         #expect(record?.role == .admin)
 
-        _ = try AdminToken.ensure(environmentToken: nil, dataDirectory: directory, database: database)
+        _ = try await AdminToken.ensure(environmentToken: nil, dataDirectory: directory, database: database)
         let again = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(again == token)
     }

@@ -4,12 +4,13 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Bad input gets a clear 4xx and loses nothing")
 struct BadInputTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment(maxUploadBytes: 1000) }
+    init() async throws { env = try await TestEnvironment(maxUploadBytes: 1000) }
 
     private func put(_ uri: String, _ body: ByteBuffer, client: some TestClientProtocol) async throws -> TestResponse {
         try await client.execute(uri: uri, method: .put, headers: env.adminHeaders, body: body)

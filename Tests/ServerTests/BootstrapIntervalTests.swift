@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Bootstrap interval over items")
 struct BootstrapIntervalTests {

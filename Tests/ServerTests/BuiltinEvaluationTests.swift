@@ -6,6 +6,7 @@ import Testing
 import Trainer
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Evaluating built-in checkpoints")
 struct BuiltinEvaluationTests {
@@ -43,7 +44,7 @@ struct BuiltinEvaluationTests {
     }
 
     @Test func anUploadedAepoGPTCheckpointIsEvaluatedByTheBuiltinEngine() async throws {
-        let env = try TestEnvironment()
+        let env = try await TestEnvironment()
         try await env.application().test(.router) { client in
             let view = try await Self.evaluate(
                 env, client: client, name: "tiny",
@@ -60,7 +61,7 @@ struct BuiltinEvaluationTests {
     @Test func aBuiltinCheckpointRunsTheSuitesWithTheSynthAgentSetup() async throws {
         let suites = try BuiltinSuites.published()
         let expert = SuiteExpertModel(suites: SynthTask.allCases.compactMap { suites.suite(named: $0.rawValue) })
-        let env = try TestEnvironment(loadBuiltinModel: { _, _ in expert })
+        let env = try await TestEnvironment(loadBuiltinModel: { _, _ in expert })
         try await env.application().test(.router) { client in
             let view = try await Self.evaluate(
                 env, client: client, name: "expert",
@@ -118,18 +119,18 @@ struct BuiltinEvaluationTests {
                 }
             }
         }
-        #expect(try env.services.corpus.count() == 0)
+        await #expect(try env.services.corpus.count() == 0)
     }
 
     @Test func endpointsGetTheirUsualPromptAndTheSuitesTools() async throws {
-        let env = try TestEnvironment()
-        let checkpoint = try env.services.checkpoints.registerEndpoint(
+        let env = try await TestEnvironment()
+        let checkpoint = try await env.services.checkpoints.registerEndpoint(
             name: "remote", url: "http://127.0.0.1:9/v1", model: "m", maxConcurrency: 2).checkpoint.id
         let suites = try BuiltinSuites.published()
         let factory = AgentExecutorFactory(
             config: env.services.config, checkpoints: env.services.checkpoints, corpus: env.services.corpus,
             database: env.services.database, suites: suites, logger: .init(label: "test"))
-        var config = try EvaluationRequest(checkpoint: .id(checkpoint), benchmarks: ["synth-hop", "synth-arith", "gsm8k"])
+        var config = try await EvaluationRequest(checkpoint: .id(checkpoint), benchmarks: ["synth-hop", "synth-arith", "gsm8k"])
             .normalised(activeDatasets: try env.services.datasets.activeVersions(), setup: .codeSearch)
         #expect(config.promptTemplate == .chatml)
         #expect(config.search.topK == 5)
@@ -147,9 +148,9 @@ struct BuiltinEvaluationTests {
         #expect(executor.loops.values.allSatisfy { $0.template == .chatml })
     }
 
-    @Test func searchHitsFollowTheSetupUnlessTheRequestSetsThem() throws {
-        let env = try TestEnvironment()
-        let active = try env.services.datasets.activeVersions()
+    @Test func searchHitsFollowTheSetupUnlessTheRequestSetsThem() async throws {
+        let env = try await TestEnvironment()
+        let active = try await env.services.datasets.activeVersions()
         func topK(_ json: String, _ setup: AgentSetup) throws -> Int {
             try JSONDecoder().decode(EvaluationRequest.self, from: Data(json.utf8))
                 .normalised(activeDatasets: active, setup: setup).search.topK

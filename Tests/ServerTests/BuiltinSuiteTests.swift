@@ -5,12 +5,13 @@ import Testing
 import Trainer
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Built-in synthetic suites as benchmarks")
 struct BuiltinSuiteTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     struct Listing: Decodable {
         struct Benchmark: Decodable {
@@ -61,17 +62,17 @@ struct BuiltinSuiteTests {
         }
     }
 
-    @Test func theInstalledSplitIsTheGeneratorsAndSurvivesARestart() throws {
+    @Test func theInstalledSplitIsTheGeneratorsAndSurvivesARestart() async throws {
         let suites = try BuiltinSuites.published()
         let hop = try #require(suites.suite(named: "synth-hop"))
         let dataset = try hop.dataset(.test)
-        #expect(try env.services.datasets.items(benchmark: "synth-hop", sha256: dataset.sha256) == dataset.items)
+        await #expect(try env.services.datasets.items(benchmark: "synth-hop", sha256: dataset.sha256) == dataset.items)
         #expect(hop.corpus == (try SynthSuite(task: .hop).corpus))
         // A second start on the same data directory changes nothing.
         var config = env.services.config
         config.adminToken = env.adminToken
-        let again = try prepareServices(config, logger: .init(label: "test"))
-        #expect(try again.datasets.activeVersions() == (try env.services.datasets.activeVersions()))
+        let again = try await prepareServices(config, logger: .init(label: "test"))
+        await #expect(try again.datasets.activeVersions() == (try env.services.datasets.activeVersions()))
     }
 
     @Test func pagesListAndRankTheSuitesApartFromTheLeaderboard() async throws {

@@ -5,12 +5,13 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Checkpoint uploads")
 struct CheckpointUploadTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     @Test func uploadStoresContentAddressedFile() async throws {
         let bytes = Data((0..<100_000).map { UInt8($0 % 256) })

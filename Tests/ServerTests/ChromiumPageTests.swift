@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// The pages in a real headless Chromium against a live `aepo serve` seeded
 /// with evaluations of the scripted model: loading, following links, sorting,

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 extension ChromiumPageTests {
     /// A run that logs three steps, then holds until the page's script has

@@ -4,12 +4,13 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Local search corpus")
 struct CorpusTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     static let corpus = """
         {"id": "d1", "title": "Lake Varn", "text": "Lake Varn is the deepest lake of the fictional Orlen valley."}
@@ -36,27 +37,27 @@ struct CorpusTests {
         }
     }
 
-    @Test func searchRanksByBM25AndSurvivesAnyQuery() throws {
+    @Test func searchRanksByBM25AndSurvivesAnyQuery() async throws {
         let store = env.services.corpus
-        #expect(try store.search("who founded Orlen", topK: 3).isEmpty)
-        _ = try store.importDocuments(try CorpusStore.parse(Data(Self.corpus.utf8), fileName: "c"), replace: false)
-        let hits = try store.search("who founded Orlen", topK: 3)
+        await #expect(try store.search("who founded Orlen", topK: 3).isEmpty)
+        _ = try await store.importDocuments(try CorpusStore.parse(Data(Self.corpus.utf8), fileName: "c"), replace: false)
+        let hits = try await store.search("who founded Orlen", topK: 3)
         #expect(hits.first?.id == "d2")
         #expect(hits.allSatisfy { $0.score > 0 })
         for query in [#"" OR * AND NEAR("#, "-", "title:x", "Kest\"s mill", "   "] {
-            _ = try store.search(query, topK: 5)
+            _ = try await store.search(query, topK: 5)
         }
-        #expect(try store.search("mill", topK: 5).map(\.id) == ["3"])
+        await #expect(try store.search("mill", topK: 5).map(\.id) == ["3"])
     }
 
-    @Test func reimportReplacesByIdAndReplaceEmpties() throws {
+    @Test func reimportReplacesByIdAndReplaceEmpties() async throws {
         let store = env.services.corpus
         let documents = try CorpusStore.parse(Data(Self.corpus.utf8), fileName: "c")
-        #expect(try store.importDocuments(documents, replace: false) == 3)
-        #expect(try store.importDocuments([CorpusDocument(id: "d1", title: "T", text: "changed text")], replace: false) == 3)
-        #expect(try store.search("changed", topK: 1).first?.id == "d1")
-        #expect(try store.search("deepest", topK: 1).isEmpty)
-        #expect(try store.importDocuments([CorpusDocument(id: "x", title: "", text: "only")], replace: true) == 1)
+        #expect(try await store.importDocuments(documents, replace: false) == 3)
+        #expect(try await store.importDocuments([CorpusDocument(id: "d1", title: "T", text: "changed text")], replace: false) == 3)
+        #expect(try await store.search("changed", topK: 1).first?.id == "d1")
+        #expect(try await store.search("deepest", topK: 1).isEmpty)
+        #expect(try await store.importDocuments([CorpusDocument(id: "x", title: "", text: "only")], replace: true) == 1)
     }
 
     @Test func importAndSearchOverHTTP() async throws {

@@ -4,12 +4,13 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Benchmarks and dataset imports")
 struct DatasetRoutesTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     struct Listing: Decodable {
         struct Benchmark: Decodable {
@@ -70,7 +71,7 @@ struct DatasetRoutesTests {
             #expect(gsm8k?.dataset?.source == .imported)
             #expect(gsm8k?.dataset?.items == 2)
         }
-        let items = try env.services.datasets.items(benchmark: "gsm8k", sha256: DatasetParserSHA.of(file))
+        let items = try await env.services.datasets.items(benchmark: "gsm8k", sha256: DatasetParserSHA.of(file))
         #expect(items.map(\.answers) == [["42"], ["1234"]])
     }
 

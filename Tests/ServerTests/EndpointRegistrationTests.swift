@@ -4,12 +4,13 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Registering models served elsewhere")
 struct EndpointRegistrationTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     private func register(_ json: String, client: some TestClientProtocol) async throws -> TestResponse {
         var headers = env.adminHeaders

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// Evaluations on a real `aepo serve` process: resume after `kill -9`, and
 /// `aepo eval` as a CI job would run it.

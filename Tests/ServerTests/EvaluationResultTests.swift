@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// The result rows the rankings read, and the data generation that keeps
 /// cached pages honest.
@@ -12,7 +13,7 @@ import Testing
 struct EvaluationResultTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     private func resultRows(_ id: Int64) throws -> [Row] {
         try env.services.database.writer.read { db in
@@ -40,9 +41,9 @@ struct EvaluationResultTests {
             #expect(row["ci_high"] as Double == interval.high)
 
             try await env.services.database.writer.write { db in try db.execute(sql: "DELETE FROM evaluation_result") }
-            #expect(try env.services.evaluations.backfillResults() == 1)
+            await #expect(try env.services.evaluations.backfillResults() == 1)
             #expect(try resultRows(view.id).count == 1)
-            #expect(try env.services.evaluations.backfillResults() == 0)
+            await #expect(try env.services.evaluations.backfillResults() == 0)
         }
     }
 
@@ -56,7 +57,7 @@ struct EvaluationResultTests {
             let checkpoint = try await pages.register("partial", port: port)
             let view = try await pages.evaluate(checkpoint, benchmarks: ["gsm8k"], limit: 2)
             #expect(try resultRows(view.id).first?["items"] as Int? == 2)
-            let data = try LeaderboardStore(database: env.services.database).data(source: .imported)
+            let data = try await LeaderboardStore(database: env.services.database).data(source: .imported)
             #expect(data.results.isEmpty)
             let board = try await pages.page("/")
             #expect(!board.contains(">partial</a>"))
@@ -108,19 +109,19 @@ struct EvaluationResultTests {
         #expect(generation.current == before + 1, "a rolled-back write changes nothing")
     }
 
-    @Test func writesByAnotherProcessAreNoticed() throws {
+    @Test func writesByAnotherProcessAreNoticed() async throws {
         let generation = env.services.generation
-        try generation.checkForExternalWrites(in: env.services.database)
+        try await generation.checkForExternalWrites(in: env.services.database)
         let before = generation.current
-        try generation.checkForExternalWrites(in: env.services.database)
+        try await generation.checkForExternalWrites(in: env.services.database)
         #expect(generation.current == before, "nothing changed")
         // Another connection to the same file, as `aepo datasets import --data-dir` would open.
         let other = try AppDatabase.open(directory: env.directory)
-        try other.writer.write { db in
+        try await other.writer.write { db in
             try db.execute(sql: "INSERT INTO reported_result (name, source_url, created_at) VALUES ('r', 'https://e', '')")
         }
         #expect(generation.current == before, "the observer sees only this process's writes")
-        try generation.checkForExternalWrites(in: env.services.database)
+        try await generation.checkForExternalWrites(in: env.services.database)
         #expect(generation.current == before + 1)
     }
 }

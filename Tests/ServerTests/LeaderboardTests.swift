@@ -2,6 +2,7 @@ import Benchmarks
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// The ranking rules, on hand-made data: versions, latest results, averages
 /// that never treat a missing cell as zero, sorting and ranks.

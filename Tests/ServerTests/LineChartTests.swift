@@ -7,6 +7,7 @@ import Testing
 #endif
 
 @testable import Server
+@testable import ServerCore
 
 /// The server-side SVG line charts: ticks, scaling, escaping, empty and
 /// single-point charts, non-finite values and downsampling.

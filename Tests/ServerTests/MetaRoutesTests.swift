@@ -4,13 +4,14 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 import Assets
 
 @Suite("Health, metrics and sizes")
 struct MetaRoutesTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     @Test func healthReportsSchemaVersion() async throws {
         let migrations = try AppDatabase.migrationFiles(in: Assets.migrationsDirectory).count

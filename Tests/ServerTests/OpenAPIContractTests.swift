@@ -6,6 +6,7 @@ import Testing
 import Yams
 
 @testable import Server
+@testable import ServerCore
 
 /// Checks Public/openapi.yaml against the router and a running server.
 @Suite("OpenAPI document matches the server")
@@ -13,8 +14,8 @@ struct OpenAPIContractTests {
     let env: TestEnvironment
     let document: [String: Any]
 
-    init() throws {
-        env = try TestEnvironment()
+    init() async throws {
+        env = try await TestEnvironment()
         let text = try String(contentsOf: Assets.publicDirectory.appendingPathComponent("openapi.yaml"), encoding: .utf8)
         document = try #require(try Yams.load(yaml: text) as? [String: Any])
     }

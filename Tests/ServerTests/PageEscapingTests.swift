@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// Every string a user controls (names, questions, gold answers, model
 /// output, reported rows, error messages) reaches the pages as text.
@@ -12,7 +13,7 @@ import Testing
 struct PageEscapingTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     /// The one exception: `{{{svg}}}` on the training job page, a
     /// ``ChartMarkup`` that only ``LineChart`` (which escapes every text

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// The HTML pages on an in-process app seeded with real evaluations against
 /// the scripted model: what they show, how they link, sort and page.
@@ -11,7 +12,7 @@ import Testing
 struct PageRoutesTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     /// "alpha" scores the fixture's known Pass@k on imported gsm8k; "beta"
     /// (another seed, so every answer is wrong) scores 0; alpha also runs

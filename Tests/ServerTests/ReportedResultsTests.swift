@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// `/api/v1/reported-results`: published numbers entered by an admin, shown
 /// beside measured results and never ranked with them.
@@ -11,7 +12,7 @@ import Testing
 struct ReportedResultsTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     /// The AEPO paper's Qwen3-14B row, as fractions.
     static var paperRow: [String: Any] { [

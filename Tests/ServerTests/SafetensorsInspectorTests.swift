@@ -3,6 +3,7 @@ import Hummingbird
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Safetensors header validation")
 struct SafetensorsInspectorTests {

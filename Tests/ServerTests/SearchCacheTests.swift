@@ -4,12 +4,13 @@ import Synchronization
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Search backends in the server")
 struct SearchCacheTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     /// A remote backend that counts its calls and answers per query.
     final class CountingBackend: SearchBackend {
@@ -42,7 +43,7 @@ struct SearchCacheTests {
     @Test func localCorpusBackendAnswersFromFTS5AndEmptyMeansNoHits() async throws {
         let search = LocalCorpusSearch(corpus: env.services.corpus)
         #expect(try await search.search("anything", topK: 5).isEmpty)
-        _ = try env.services.corpus.importDocuments(
+        _ = try await env.services.corpus.importDocuments(
             [CorpusDocument(id: "1", title: "Orlen", text: "Orlen was founded by Ada Kest.")], replace: false)
         let hits = try await search.search("Who founded Orlen?", topK: 5)
         #expect(hits.map(\.title) == ["Orlen"])

@@ -6,6 +6,7 @@ import Testing
 import Trainer
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("aepo serve-model")
 struct ServeModelTests {

@@ -4,6 +4,7 @@ import Testing
 import Trainer
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("aepo train")
 struct TrainCommandTests {

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// `/training-jobs` and `/training-jobs/{id}` on an in-process app: jobs run
 /// by the stand-in trainers, and jobs written straight into the store
@@ -14,7 +15,7 @@ import Testing
 struct TrainingJobPageTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     /// A template that runs `stand_in_aepo_run.py` (every charted key, per step).
     static let templates = """
@@ -46,10 +47,10 @@ struct TrainingJobPageTests {
         #expect(response.status == .accepted, "\(String(buffer: response.body))")
         let id = try response.body.json(TrainingJobTests.Job.self).id
         let deadline = Date().addingTimeInterval(90)
-        while try env.services.training.job(id).status.isTerminal == false, Date() < deadline {
+        while try await env.services.training.job(id).status.isTerminal == false, Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(try env.services.training.job(id).status == .finished)
+        await #expect(try env.services.training.job(id).status == .finished)
         return id
     }
 
@@ -66,7 +67,7 @@ struct TrainingJobPageTests {
         try await env.application().test(.router) { client in
             let verl = try await launch(client, #"{"template":"verl-aepo","parameters":{"steps":"6"}}"#)
             let builtin = try await launch(client, #"{"algorithm":"aepo","task":"synth-arith","steps":3,"seed":1}"#)
-            let checkpoint = try #require(try env.services.training.job(builtin).checkpointID)
+            let checkpoint = try await #require(try env.services.training.job(builtin).checkpointID)
 
             let list = try await page(client, "/training-jobs")
             #expect(list.contains(#"<a href="/training-jobs" aria-current="page">Training</a>"#))
@@ -116,17 +117,17 @@ struct TrainingJobPageTests {
 
     @Test func aRunningJobsPageWorksWithoutScriptAndSaysWhereItsStreamResumes() async throws {
         let store = env.services.training
-        let id = try store.create(
+        let id = try await store.create(
             kind: "builtin", template: nil,
             config: try Self.storedConfig(["algorithm": .string("sft"), "task": .string("synth-arith"), "steps": .number(50)]))
-        try store.setStatus(id, .running, pid: 1)
-        try store.append(job: id, kind: .status, data: #"{"pid":1,"status":"running"}"#)
+        try await store.setStatus(id, .running, pid: 1)
+        try await store.append(job: id, kind: .status, data: #"{"pid":1,"status":"running"}"#)
         for step in 1...4 {
-            try store.append(job: id, kind: .metric, data: try Self.line(step, ["train/loss": 3.0 / Double(step), "actor/lr": 2e-4]))
-            try store.append(job: id, kind: .log, data: #"{"line":"step \#(step)"}"#)
+            try await store.append(job: id, kind: .metric, data: try Self.line(step, ["train/loss": 3.0 / Double(step), "actor/lr": 2e-4]))
+            try await store.append(job: id, kind: .log, data: #"{"line":"step \#(step)"}"#)
         }
-        let last = try #require(try store.events(job: id, after: 0, limit: 100).last).seq
-        let idle = try store.create(kind: "template", template: "verl-aepo", config: try Self.storedConfig([:]))
+        let last = try await #require(try store.events(job: id, after: 0, limit: 100).last).seq
+        let idle = try await store.create(kind: "template", template: "verl-aepo", config: try Self.storedConfig([:]))
         try await env.application().test(.router) { client in
             let response = try await client.execute(uri: "/training-jobs/\(id)", method: .get)
             #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
@@ -165,12 +166,12 @@ struct TrainingJobPageTests {
         let config = try Self.storedConfig([
             "template": .string(Hostile.script), "parameters": .object(["model": .string(Hostile.image)]),
         ])
-        let id = try store.create(kind: "template", template: Hostile.script, config: config)
-        try store.setStatus(id, .running, pid: 1)
-        try store.append(
+        let id = try await store.create(kind: "template", template: Hostile.script, config: config)
+        try await store.setStatus(id, .running, pid: 1)
+        try await store.append(
             job: id, kind: .metric,
             data: try Self.line(1, ["critic/score/mean": 0.5, Hostile.image: Hostile.titleScript, "note": "<b>it</b>"]))
-        try store.setStatus(id, .failed, error: Hostile.titleScript)
+        try await store.setStatus(id, .failed, error: Hostile.titleScript)
         try await env.application().test(.router) { client in
             for uri in ["/training-jobs", "/training-jobs/\(id)"] {
                 let html = try await page(client, uri)
@@ -189,7 +190,7 @@ struct TrainingJobPageTests {
     }
 
     @Test func unknownJobsAndBadCursorsAreHTMLErrors() async throws {
-        _ = try env.services.training.create(kind: "builtin", template: nil, config: try Self.storedConfig([:]))
+        _ = try await env.services.training.create(kind: "builtin", template: nil, config: try Self.storedConfig([:]))
         try await env.application().test(.router) { client in
             for (uri, status) in [
                 ("/training-jobs/999", HTTPResponse.Status.notFound), ("/training-jobs/abc", .notFound), ("/training-jobs/0", .notFound),
@@ -204,7 +205,7 @@ struct TrainingJobPageTests {
 
     @Test func theListPagesNewestFirstByCursor() async throws {
         for _ in 1...55 {
-            _ = try env.services.training.create(kind: "builtin", template: nil, config: try Self.storedConfig(["algorithm": .string("grpo")]))
+            _ = try await env.services.training.create(kind: "builtin", template: nil, config: try Self.storedConfig(["algorithm": .string("grpo")]))
         }
         try await env.application().test(.router) { client in
             let first = try await page(client, "/training-jobs")
@@ -220,7 +221,7 @@ struct TrainingJobPageTests {
 
     @Test func thousandsOfPointsAreDrawnWithAtMostFiveHundred() async throws {
         let store = env.services.training
-        let id = try store.create(kind: "template", template: "verl-aepo", config: try Self.storedConfig([:]))
+        let id = try await store.create(kind: "template", template: "verl-aepo", config: try Self.storedConfig([:]))
         try await env.services.database.writer.write { db in
             var seq = 0
             func insert(_ data: String) throws {
@@ -237,7 +238,7 @@ struct TrainingJobPageTests {
             try insert("not json")
             try insert(try Self.line(3_002, ["critic/score/mean": -1.0]))
         }
-        let snapshot = try store.chartSnapshot(job: id, keys: TrainingCharts.keys, limit: LineChart.maxPoints)
+        let snapshot = try await store.chartSnapshot(job: id, keys: TrainingCharts.keys, limit: LineChart.maxPoints)
         #expect(snapshot.lastSeq == 3_003)
         #expect(snapshot.metricEvents == 3_002, "the malformed line is not counted")
         let reward = try #require(snapshot.series["critic/score/mean"])

@@ -5,12 +5,13 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Training jobs with a stand-in trainer")
 struct TrainingJobTests {
     let env: TestEnvironment
 
-    init() throws { env = try TestEnvironment() }
+    init() async throws { env = try await TestEnvironment() }
 
     struct Job: Decodable {
         let id: Int64
@@ -164,14 +165,14 @@ struct TrainingJobTests {
     }
 
     @Test func aJobRunningWhenTheServerStoppedIsFailedWithTheReason() async throws {
-        let id = try env.services.training.create(kind: "builtin", template: nil, config: "{}")
-        try env.services.training.setStatus(id, .running, pid: 999_999)
+        let id = try await env.services.training.create(kind: "builtin", template: nil, config: "{}")
+        try await env.services.training.setStatus(id, .running, pid: 999_999)
         let service = TrainingService(store: env.services.training, manager: env.services.trainingManager, logger: .init(label: "t"))
         try await service.recover()
-        let job = try env.services.training.job(id)
+        let job = try await env.services.training.job(id)
         #expect(job.status == .failed)
         #expect(job.error?.contains("the server restarted while the job ran") == true)
-        let events = try env.services.training.events(job: id, after: 0, limit: 10)
+        let events = try await env.services.training.events(job: id, after: 0, limit: 10)
         #expect(events.map(\.kind) == [.status, .end])
     }
 }

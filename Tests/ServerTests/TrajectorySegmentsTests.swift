@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 @Suite("Trajectory segments")
 struct TrajectorySegmentsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Benchmarks
 import Hummingbird
+import ServerCore
 
 /// An error a client can act on, rendered as `{"error":{"code","message"}}`
 /// with a 4xx status. Every failure that reaches the HTTP edge is mapped to
@@ -56,6 +57,14 @@ extension APIError {
         switch error {
         case let error as APIError:
             self = error
+        case let error as CoreError:
+            let status: HTTPResponse.Status = switch error.kind {
+            case .invalid: .badRequest
+            case .notFound: .notFound
+            case .conflict: .conflict
+            case .misconfigured: .internalServerError
+            }
+            self.init(status, error.code, error.message)
         case let error as NameError:
             self = .badRequest("invalid_name", error.description)
         case let error as SafetensorsInspectionError:

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerCore
 
 /// Per-request state: the token the request authenticated with, if any.
 struct AppRequestContext: RequestContext {

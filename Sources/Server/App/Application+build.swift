@@ -2,6 +2,7 @@ import Assets
 import Foundation
 import Hummingbird
 import Logging
+import ServerCore
 
 /// What a started application owns besides its router.
 struct AppServices: Sendable {
@@ -46,7 +47,7 @@ typealias ExecutorFactory = @Sendable (EvaluationJob) async throws -> any Sample
 func prepareServices(
     _ config: ServerConfig, logger: Logger, makeExecutor: ExecutorFactory? = nil,
     loadBuiltinModel: BuiltinModelLoader? = nil
-) throws -> AppServices {
+) async throws -> AppServices {
     let fileManager = FileManager.default
     for directory in [config.dataDirectory, config.checkpointsDirectory, config.temporaryDirectory] {
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -59,22 +60,22 @@ func prepareServices(
     let generation = DataGeneration()
     generation.observe(database)
     let checkpoints = CheckpointStore(database: database, directory: config.checkpointsDirectory)
-    let swept = try checkpoints.sweepUnreferencedFiles()
+    let swept = try await checkpoints.sweepUnreferencedFiles()
     if swept > 0 { logger.info("removed unreferenced checkpoint files", metadata: ["files": "\(swept)"]) }
     let datasets = DatasetStore(database: database)
-    try datasets.installSampleSets()
+    try await datasets.installSampleSets()
     let suites = try BuiltinSuites.published()
-    try datasets.installBuiltinSuites(suites)
-    let adminToken = try AdminToken.ensure(
+    try await datasets.installBuiltinSuites(suites)
+    let adminToken = try await AdminToken.ensure(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)
     let evaluations = EvaluationStore(database: database)
-    let backfilled = try evaluations.backfillResults()
+    let backfilled = try await evaluations.backfillResults()
     if backfilled > 0 { logger.info("wrote results of finished evaluations", metadata: ["evaluations": "\(backfilled)"]) }
     let staticFiles = StaticFiles(directory: Assets.publicDirectory.appendingPathComponent("static", isDirectory: true))
     let renderer = try PageRenderer.load(
         directory: Assets.publicDirectory.appendingPathComponent("templates", isDirectory: true),
-        version: AepoVersion.current, schemaVersion: try database.schemaVersion(), assetVersion: staticFiles.fingerprint)
+        version: AepoVersion.current, schemaVersion: try await database.schemaVersion(), assetVersion: staticFiles.fingerprint)
     let factory: ExecutorFactory
     let prewarm: @Sendable () async -> Void
     if let makeExecutor {
@@ -157,8 +158,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
 func buildApplication(
     _ config: ServerConfig, logger: Logger, makeExecutor: ExecutorFactory? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) throws -> some ApplicationProtocol {
-    let services = try prepareServices(config, logger: logger, makeExecutor: makeExecutor)
+) async throws -> some ApplicationProtocol {
+    let services = try await prepareServices(config, logger: logger, makeExecutor: makeExecutor)
     let maxUpload = config.maxUploadBytes
     return Application(
         router: buildRouter(services),

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import ServerCore
 
 /// Turns every error a handler throws into the API's JSON error body: client
 /// errors keep their 4xx status, anything else is logged and becomes a 500

@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import ServerCore
 
 /// Answers `Expect: 100-continue` (what `curl -T` sends for large bodies):
 /// a declared body over the upload limit gets `413` at once, before the

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerCore
 
 /// Guards write routes: no or an unknown bearer token is 401, a token whose
 /// role is below `minimum` is 403. Reads stay public.

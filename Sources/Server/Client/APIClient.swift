@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ServerCore
 
 /// An error from talking to an aepo server, for CLI commands.
 enum ClientError: Error, CustomStringConvertible {

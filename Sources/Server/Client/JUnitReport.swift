@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 
 /// JUnit XML for CI systems: one test case per benchmark (did it finish
 /// with results) and one per `--min` threshold.

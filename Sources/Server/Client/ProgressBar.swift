@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second.
 final class ProgressBar: @unchecked Sendable {

@@ -1,3 +1,5 @@
+import ServerCore
+
 /// A CI gate `BENCH:pass@K=VALUE`: the evaluation fails it when the
 /// benchmark's Pass@K is below VALUE.
 struct Threshold: Sendable, Equatable, CustomStringConvertible {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Synchronization
+import ServerCore
 
 /// `aepo bench`: helpers for the benchmark scripts in scripts/.
 struct BenchCommand: AsyncParsableCommand {
@@ -47,7 +48,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// Seeds a synthetic leaderboard into a data directory (hidden: for
     /// `scripts/bench-leaderboard` and screenshots, never for real data).
-    struct SeedLeaderboard: ParsableCommand {
+    struct SeedLeaderboard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "seed-leaderboard", abstract: "Write a synthetic leaderboard into a data directory.",
             shouldDisplay: false)
@@ -58,13 +59,13 @@ struct BenchCommand: AsyncParsableCommand {
         @Flag(help: "Compute 95% bootstrap intervals (slow for many checkpoints).") var intervals = false
         @Option(help: "Seed of the synthetic scores.") var seed: UInt64 = 1
 
-        func run() throws {
+        func run() async throws {
             let directory = URL(fileURLWithPath: dataDir).standardizedFileURL
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let database = try AppDatabase.open(directory: directory)
-            try DatasetStore(database: database).installSampleSets()
+            try await DatasetStore(database: database).installSampleSets()
             let seeder = LeaderboardSeeder(checkpoints: checkpoints, missingRate: missingRate, intervals: intervals, seed: seed)
-            let rows = try seeder.seed(database)
+            let rows = try await seeder.seed(database)
             print("seeded \(checkpoints) checkpoints, \(rows) results into \(directory.path)")
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Trainer
+import ServerCore
 
 /// `aepo bench trainer`: training and decoding throughput of the built-in
 /// trainer on the reference workload (train = forward + backward + AdamW on

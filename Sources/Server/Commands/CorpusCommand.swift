@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import ServerCore
 
 /// `aepo corpus import`: load documents into the local search corpus.
 struct CorpusCommand: AsyncParsableCommand {
@@ -29,7 +30,7 @@ struct CorpusCommand: AsyncParsableCommand {
                 print()
             } else {
                 let documents = try CorpusStore.parse(data, fileName: URL(fileURLWithPath: file).lastPathComponent)
-                let total = try CorpusStore(database: try target.openDatabase()).importDocuments(documents, replace: replace)
+                let total = try await CorpusStore(database: try target.openDatabase()).importDocuments(documents, replace: replace)
                 print("imported \(documents.count) documents; the corpus has \(total)")
             }
         }

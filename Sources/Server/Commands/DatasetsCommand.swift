@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Benchmarks
 import Foundation
+import ServerCore
 
 /// `aepo datasets import`: replace a benchmark's sample set with a full set.
 struct DatasetsCommand: AsyncParsableCommand {
@@ -38,7 +39,7 @@ struct DatasetsCommand: AsyncParsableCommand {
             } else {
                 let dataset = try DatasetParser.parse(data, fileName: fileName, spec: spec, source: .imported)
                 let store = DatasetStore(database: try target.openDatabase())
-                let result = try store.importDataset(dataset, fileName: fileName)
+                let result = try await store.importDataset(dataset, fileName: fileName)
                 print("\(result.created ? "imported" : "unchanged") \(spec.name): \(result.view.items) items, sha256 \(result.view.sha256)")
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import ServerCore
 
 /// `aepo eval`: submit (or reuse) an evaluation, wait for it, write JSON and
 /// JUnit, and gate CI on `--min` thresholds. Exit 0 when every threshold

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServerCore
 
 /// `aepo serve`: run the HTTP server until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDirectory = config.dataDirectory
         let host = config.host
         let tokenFromEnvironment = config.adminToken?.isEmpty == false
-        let app = try buildApplication(config, logger: logger, onServerRunning: { boundPort in
+        let app = try await buildApplication(config, logger: logger, onServerRunning: { boundPort in
             let tokenNote =
                 tokenFromEnvironment
                 ? "from AEPO_ADMIN_TOKEN" : dataDirectory.appendingPathComponent(AdminToken.fileName).path

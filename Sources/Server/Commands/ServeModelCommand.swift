@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Trainer
+import ServerCore
 
 /// `aepo serve-model CKPT --port P`: serve an aepo-gpt checkpoint over an
 /// OpenAI-compatible API (`POST /v1/completions`, `POST /v1/chat/completions`,

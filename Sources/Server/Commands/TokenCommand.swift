@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServerCore
 
 /// `aepo token create`: mint an API token straight into the database.
 struct TokenCommand: AsyncParsableCommand {

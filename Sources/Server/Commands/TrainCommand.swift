@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 import Trainer
+import ServerCore
 
 /// `aepo train`: train the built-in model on a synthetic suite (SFT, or RL
 /// with one of the eight policy algorithms from `--init` or after an SFT

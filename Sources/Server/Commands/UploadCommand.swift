@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServerCore
 
 /// `aepo upload`: stream a checkpoint file to a server.
 struct UploadCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerCore
 
 /// Records every request in ``ServerMetrics``, errors included.
 struct MetricsMiddleware: RouterMiddleware {

@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import ServerCore
 
 /// The Prometheus registry behind `GET /metrics`: request counts and
 /// durations per route, and upload volume. One per application, no globals.

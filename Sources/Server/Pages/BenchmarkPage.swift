@@ -1,4 +1,5 @@
 import Benchmarks
+import ServerCore
 
 /// The model of `/benchmarks/{name}`: one benchmark's ranking on one
 /// dataset version, with a 95% bootstrap interval over items for Pass@1.

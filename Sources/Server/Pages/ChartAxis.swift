@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 
 /// One axis of a ``LineChart``: a "nice" domain that covers the data, its
 /// tick values (multiples of 1, 2 or 5 times a power of ten) and their

@@ -1,4 +1,5 @@
 import Mustache
+import ServerCore
 
 /// Markup built by an escaping renderer (``LineChart``), and the only kind
 /// of value templates render unescaped (`{{{svg}}}`).

@@ -1,3 +1,5 @@
+import ServerCore
+
 /// The model of `/checkpoints/{id}`: what the checkpoint is, its results and
 /// its evaluations.
 struct CheckpointPage: Sendable {

@@ -1,4 +1,5 @@
 import Benchmarks
+import ServerCore
 
 /// The model of `/evaluations/{id}`: status and progress (updated live by
 /// `/static/evaluation.js` when JavaScript runs), results, and a page of

@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 
 /// How pages write numbers, hashes and sizes.
 enum Format {

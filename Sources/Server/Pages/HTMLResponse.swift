@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServerCore
 
 /// HTML answers with the headers every page carries.
 enum HTMLResponse {

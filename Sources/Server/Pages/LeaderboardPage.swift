@@ -1,5 +1,6 @@
 import Benchmarks
 import Mustache
+import ServerCore
 
 /// The model of `/`: one ranking as a table, its reported rows, a pager.
 struct LeaderboardPage: Sendable {

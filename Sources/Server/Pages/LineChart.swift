@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 
 /// A line chart of one or more series of (step, value) points, rendered on
 /// the server as one self-contained SVG element: a title, a legend, axes
@@ -18,10 +19,7 @@ import Foundation
 /// and, on each line, `data-points` (`step,value` pairs).
 struct LineChart: Sendable {
     /// One observation: the training step and the metric's value there.
-    struct Point: Sendable, Equatable {
-        var step: Double
-        var value: Double
-    }
+    typealias Point = MetricPoint
 
     /// One line: a metric key (also its legend label) and its points.
     struct Series: Sendable, Equatable {

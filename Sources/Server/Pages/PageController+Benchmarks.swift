@@ -1,6 +1,7 @@
 import Benchmarks
 import Hummingbird
 import NIOCore
+import ServerCore
 
 extension PageController {
     /// `/benchmarks/{name}[?data=&dataset=&sort=pass_at_1|pass_at_5]`.

@@ -1,14 +1,15 @@
 import Hummingbird
+import ServerCore
 
 extension PageController {
     /// `/checkpoints/{id}`: not cached (it shows running evaluations' progress).
     @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        let checkpoint = try checkpoints.checkpoint(id: id)
-        let results = try pages.results(checkpoint: id)
-        let ids = try evaluations.list(checkpointID: id, limit: 50, before: nil).ids
-        let views = try ids.map { try evaluations.view($0) }
-        let model = CheckpointPage(
+        let checkpoint = try await checkpoints.checkpoint(id: id)
+        let results = try await pages.results(checkpoint: id)
+        let ids = try await evaluations.list(checkpointID: id, limit: 50, before: nil).ids
+        let views = try await evaluations.views(ids)
+        let model = await CheckpointPage(
             checkpoint: checkpoint, results: results, evaluations: views, producedBy: try training.job(producing: id))
         let chrome = renderer.chrome(title: checkpoint.name)
         return HTMLResponse.make(try renderer.render("checkpoint", chrome: chrome, page: model))
@@ -17,7 +18,7 @@ extension PageController {
     /// `/evaluations/{id}[?benchmark=&verdict=&page=]`: not cached (live progress).
     @Sendable func evaluation(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        let view = try evaluations.view(id)
+        let view = try await evaluations.view(id)
         let parameters = request.uri.queryParameters
         var filter = PageStore.SampleFilter()
         if let benchmark = parameters["benchmark"].map(String.init), !benchmark.isEmpty {
@@ -34,13 +35,13 @@ extension PageController {
         }
         let page = try LeaderboardService.Query.page(parameters["page"].map(String.init))
         let perPage = EvaluationPage.perPage
-        let (samples, total) = try pages.samples(
+        let (samples, total) = try await pages.samples(
             evaluation: id, filter: filter, limit: perPage, offset: (page - 1) * perPage)
         guard page == 1 || !samples.isEmpty else {
             throw APIError.notFound("there are \(total) matching samples; page \(page) is past the last")
         }
-        let intervals = try evaluations.storedResults(id).compactMapValues(\.interval)
-        let model = EvaluationPage(
+        let intervals = try await evaluations.storedResults(id).compactMapValues(\.interval)
+        let model = await EvaluationPage(
             view: view, sources: try pages.sources(evaluation: id), intervals: intervals, samples: samples,
             totalSamples: total, filter: filter, page: page)
         let chrome = renderer.chrome(

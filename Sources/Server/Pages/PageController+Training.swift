@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerCore
 
 extension PageController {
     /// `/training-jobs[?cursor=]`: not cached (statuses and steps change).
@@ -7,7 +8,7 @@ extension PageController {
         if let cursor, cursor < 1 {
             throw APIError.badRequest("invalid_parameter", "cursor must be a positive job id")
         }
-        let page = try training.list(limit: TrainingJobListPage.perPage, before: cursor.map(Int64.init))
+        let page = try await training.list(limit: TrainingJobListPage.perPage, before: cursor.map(Int64.init))
         guard cursor == nil || !page.jobs.isEmpty else {
             throw APIError.notFound("there are no training jobs older than \(cursor ?? 0)")
         }
@@ -20,7 +21,7 @@ extension PageController {
     /// events with `training-job.js` (or reloads itself without JavaScript).
     @Sendable func trainingJob(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        let snapshot = try training.chartSnapshot(job: id, keys: TrainingCharts.keys, limit: LineChart.maxPoints)
+        let snapshot = try await training.chartSnapshot(job: id, keys: TrainingCharts.keys, limit: LineChart.maxPoints)
         let model = TrainingJobPage(snapshot: snapshot)
         let chrome = renderer.chrome(
             title: model.heading, section: "training", script: model.isLive ? "training-job.js" : nil,

@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import ServerCore
 
 /// The HTML pages: `/`, `/benchmarks`, `/benchmarks/{name}`,
 /// `/checkpoints/{id}`, `/evaluations/{id}`, `/training-jobs` and

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import NIOCore
+import ServerCore
 
 /// Why a page could not be rendered.
 enum PageError: Error, CustomStringConvertible {

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServerCore
 
 /// `GET /static/{file}`: the stylesheet and scripts of `Public/static`, read
 /// once at start-up. Only files of that folder are served, by exact name.

@@ -1,4 +1,5 @@
 import Mustache
+import ServerCore
 
 /// A header cell of a ranking table.
 struct HeaderCell: Sendable, MustacheParent {

@@ -1,4 +1,5 @@
 import Benchmarks
+import ServerCore
 
 /// The column layout of the ranking table: rank, checkpoint, the overall
 /// average, then per group its average and its benchmarks, each as a

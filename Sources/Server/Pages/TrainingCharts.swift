@@ -1,3 +1,5 @@
+import ServerCore
+
 /// The charts of a training job's page and the verl metric keys each draws
 /// (AEPO.md section 5).
 enum TrainingCharts {

@@ -1,3 +1,5 @@
+import ServerCore
+
 /// The model of `/training-jobs[?cursor=]`: training jobs newest first,
 /// ``perPage`` at a time, paged by id like the API's `cursor`.
 struct TrainingJobListPage: Sendable {

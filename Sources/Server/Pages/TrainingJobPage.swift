@@ -1,3 +1,5 @@
+import ServerCore
+
 /// The model of `/training-jobs/{id}`: status, facts, the metric charts as
 /// server-rendered SVG, the latest metrics and the request. While the job
 /// runs, `/static/training-job.js` follows its events from ``lastSeq`` on

@@ -1,5 +1,6 @@
 import Benchmarks
 import Foundation
+import ServerCore
 
 /// What the pages say about a training job, read from its stored row: the
 /// request as given (never the launch, which holds server paths), its

@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 
 /// A trajectory cut into the parts a reader tells apart: thinking, each
 /// `<search>` and `<python>` call, each `<result>` block, the answer, and

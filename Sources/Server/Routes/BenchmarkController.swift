@@ -2,6 +2,7 @@ import Benchmarks
 import Foundation
 import Hummingbird
 import NIOCore
+import ServerCore
 
 /// `GET /api/v1/benchmarks` and `PUT /api/v1/datasets/{benchmark}`.
 struct BenchmarkController: Sendable {
@@ -38,7 +39,7 @@ struct BenchmarkController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let active = try datasets.activeVersions()
+        let active = try await datasets.activeVersions()
         let views = BenchmarkDirectory.all.map { spec in
             BenchmarkView(
                 name: spec.name, group: spec.group.rawValue, metric: spec.scoring.rawValue,
@@ -70,7 +71,7 @@ struct BenchmarkController: Sendable {
         }
         let fileName = request.uri.queryParameters["file"].map(String.init) ?? "\(spec.name) upload"
         let dataset = try DatasetParser.parse(Data(buffer: body), fileName: fileName, spec: spec, source: .imported)
-        let result = try datasets.importDataset(dataset, fileName: fileName)
+        let result = try await datasets.importDataset(dataset, fileName: fileName)
         return try JSONResponse.make(result.view, status: result.created ? .created : .ok)
     }
 }

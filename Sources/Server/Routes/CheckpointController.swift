@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerCore
 
 /// `/api/v1/checkpoints`: streamed uploads, endpoint registration, listing.
 struct CheckpointController: Sendable {
@@ -37,13 +38,13 @@ struct CheckpointController: Sendable {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
         let cursor = try Query.optionalInteger(request, "cursor")
-        let page = try store.list(limit: limit, before: cursor.map(Int64.init))
+        let page = try await store.list(limit: limit, before: cursor.map(Int64.init))
         return try JSONResponse.make(ListPage("checkpoints", page.checkpoints, next: page.next))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        return try JSONResponse.make(try store.checkpoint(id: id))
+        return try await JSONResponse.make(try store.checkpoint(id: id))
     }
 
     /// POST: raw bytes when `?name=` is given, else a JSON endpoint registration.
@@ -68,7 +69,7 @@ struct CheckpointController: Sendable {
         guard (1...4096).contains(concurrency) else {
             throw APIError.badRequest("invalid_endpoint", "endpoint.max_concurrency must be between 1 and 4096")
         }
-        let registration = try store.registerEndpoint(name: name, url: url, model: model, maxConcurrency: concurrency)
+        let registration = try await store.registerEndpoint(name: name, url: url, model: model, maxConcurrency: concurrency)
         return try JSONResponse.make(registration.checkpoint, status: registration.created ? .created : .ok)
     }
 
@@ -85,7 +86,7 @@ struct CheckpointController: Sendable {
                 guard sink.byteCount + Int64(buffer.readableBytes) <= config.maxUploadBytes else {
                     throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
                 }
-                try sink.append(buffer)
+                try buffer.withUnsafeReadableBytes { try sink.append($0) }
             }
             if let declared, declared != sink.byteCount {
                 throw APIError.badRequest(
@@ -93,7 +94,7 @@ struct CheckpointController: Sendable {
             }
             let sha256 = try sink.finish()
             let format = try SafetensorsInspector.inspect(fileAt: sink.temporaryURL)
-            let registration = try store.registerFile(
+            let registration = try await store.registerFile(
                 name: name, sha256: sha256, bytes: sink.byteCount, format: format, temporaryFile: sink.temporaryURL)
             metrics.recordUpload(result: registration.created ? "created" : "existing", bytes: sink.byteCount)
             return try JSONResponse.make(registration.checkpoint, status: registration.created ? .created : .ok)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ServerCore
 
 /// `/api/v1/corpus`: the local search corpus (FTS5, BM25) the search tool
 /// uses by default.
@@ -25,7 +26,7 @@ struct CorpusController: Sendable {
     }
 
     @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(Summary(documents: try corpus.count()))
+        try await JSONResponse.make(Summary(documents: try corpus.count()))
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -33,7 +34,7 @@ struct CorpusController: Sendable {
             throw APIError.badRequest("invalid_parameter", "q (the query) is required")
         }
         let topK = try Query.integer(request, "k", default: 5, range: 1...100)
-        let hits = try corpus.search(query, topK: topK).map {
+        let hits = try await corpus.search(query, topK: topK).map {
             Hits.Hit(id: $0.id, title: $0.title, text: $0.text, score: $0.score)
         }
         return try JSONResponse.make(Hits(hits: hits))
@@ -50,7 +51,7 @@ struct CorpusController: Sendable {
         }
         let replace = request.uri.queryParameters["replace"] == "true"
         let documents = try CorpusStore.parse(Data(buffer: body), fileName: "corpus")
-        let total = try corpus.importDocuments(documents, replace: replace)
+        let total = try await corpus.importDocuments(documents, replace: replace)
         return try JSONResponse.make(Summary(documents: total))
     }
 }

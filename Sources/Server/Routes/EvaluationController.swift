@@ -2,6 +2,7 @@ import Benchmarks
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServerCore
 
 /// `/api/v1/evaluations`: queue, inspect and cancel evaluations.
 struct EvaluationController: Sendable {
@@ -32,20 +33,20 @@ struct EvaluationController: Sendable {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(EvaluationRequest.self, limit: maxJSONBytes)
         let outcome = try await submitter.submit(body)
-        return try JSONResponse.make(try evaluations.view(outcome.id), status: outcome.queued ? .accepted : .ok)
+        return try await JSONResponse.make(try evaluations.view(outcome.id), status: outcome.queued ? .accepted : .ok)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limit = try Query.integer(request, "limit", default: 50, range: 1...500)
         let cursor = try Query.optionalInteger(request, "cursor")
         let checkpoint = try Query.optionalInteger(request, "checkpoint")
-        let page = try evaluations.list(checkpointID: checkpoint.map(Int64.init), limit: limit, before: cursor.map(Int64.init))
-        let views = try page.ids.map { try evaluations.view($0) }
+        let page = try await evaluations.list(checkpointID: checkpoint.map(Int64.init), limit: limit, before: cursor.map(Int64.init))
+        let views = try await evaluations.views(page.ids)
         return try JSONResponse.make(ListPage("evaluations", views, next: page.next))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(try evaluations.view(try Query.pathID(context, "id")))
+        try await JSONResponse.make(try evaluations.view(try Query.pathID(context, "id")))
     }
 
     @Sendable func samples(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -53,40 +54,26 @@ struct EvaluationController: Sendable {
         let limit = try Query.integer(request, "limit", default: 100, range: 1...1000)
         let cursor = try Query.optionalInteger(request, "cursor")
         let benchmark = request.uri.queryParameters["benchmark"].map(String.init)
-        let page = try evaluations.samples(id, benchmark: benchmark, limit: limit, after: cursor.map(Int64.init))
+        let page = try await evaluations.samples(id, benchmark: benchmark, limit: limit, after: cursor.map(Int64.init))
         return try JSONResponse.make(ListPage("samples", page.samples, next: page.next))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        let current = try evaluations.view(id)
+        let current = try await evaluations.view(id)
         guard !current.status.isTerminal else {
             throw APIError.conflict("evaluation \(id) is already \(current.status.rawValue)")
         }
-        try evaluations.setStatus(id, .cancelled, error: "cancelled on request")
+        try await evaluations.setStatus(id, .cancelled, error: "cancelled on request")
         await scheduler.cancel(id)
-        return try JSONResponse.make(try evaluations.view(id))
+        return try await JSONResponse.make(try evaluations.view(id))
     }
 
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        _ = try evaluations.view(id)
+        _ = try await evaluations.view(id)
         let lastEventID = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
             .flatMap { Int($0) }
         return EvaluationEvents(store: evaluations, feed: feed, id: id).response(lastEventID: lastEventID)
-    }
-
-    /// The agent setup and default concurrency for a checkpoint, or a 400
-    /// saying why it cannot be evaluated.
-    static func evaluability(of checkpoint: CheckpointView) throws -> (AgentSetup, Int) {
-        if let endpoint = checkpoint.endpoint { return (.codeSearch, endpoint.maxConcurrency) }
-        // A built-in checkpoint is served by the built-in engine, which batches
-        // up to 16 sequences, with the setup it was trained with.
-        if checkpoint.kind == .file, checkpoint.metadata["format"] == "aepo-gpt" { return (.builtin, 16) }
-        throw APIError.badRequest(
-            "not_evaluable",
-            "checkpoint \(checkpoint.id) is a \(checkpoint.format ?? "file") file that is not a built-in (aepo-gpt) "
-                + "checkpoint; evaluations need one of those or a model endpoint "
-                + "(register one with POST /api/v1/checkpoints {\"name\",\"endpoint\":{\"url\",\"model\"}})")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServerCore
 
 /// `GET /api/v1/evaluations/{id}/events`: progress as server-sent events.
 ///

@@ -2,6 +2,7 @@ import Benchmarks
 import Foundation
 import Hummingbird
 import NIOCore
+import ServerCore
 
 /// Encodes API values: bare objects, snake_case keys set by each type,
 /// sorted keys so output is stable.

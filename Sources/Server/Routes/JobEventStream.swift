@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServerCore
 
 /// `GET /api/v1/training-jobs/{id}/events`: the job's events as
 /// server-sent events. Every event carries `id:` (its sequence number) and
@@ -23,11 +24,16 @@ struct JobEventStream: Sendable {
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             var last = start
             while !Task.isCancelled {
-                let batch = try hub.recent(job: job, after: last) ?? store.events(job: job, after: last, limit: batchLimit)
+                let batch: [JobEvent]
+                if let recent = hub.recent(job: job, after: last) {
+                    batch = recent
+                } else {
+                    batch = try await store.events(job: job, after: last, limit: batchLimit)
+                }
                 if batch.isEmpty {
                     // Nothing new in memory; the database has the final word
                     // (a job that ended before we subscribed, or a closed ring).
-                    let stored = try store.events(job: job, after: last, limit: batchLimit)
+                    let stored = try await store.events(job: job, after: last, limit: batchLimit)
                     if stored.isEmpty {
                         if try await !waitOrHeartbeat(after: last) {
                             try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))

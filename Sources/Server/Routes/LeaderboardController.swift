@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ServerCore
 
 /// `GET /api/v1/leaderboard`: the ranking of `/` as JSON for scripts, with
 /// the same `?data=`, `?sort=` and `?order=`, every row at once.

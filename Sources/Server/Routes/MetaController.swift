@@ -1,6 +1,7 @@
 import Assets
 import Foundation
 import Hummingbird
+import ServerCore
 
 /// Health, the OpenAPI description and Prometheus metrics.
 struct MetaController: Sendable {

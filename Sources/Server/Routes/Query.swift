@@ -1,4 +1,5 @@
 import Hummingbird
+import ServerCore
 
 /// Reading query and path parameters with 400s that say what was wrong.
 enum Query {

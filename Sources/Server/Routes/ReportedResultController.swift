@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServerCore
 
 /// `/api/v1/reported-results`: results published elsewhere, entered by an
 /// admin with their source; shown beside measured results, never ranked.
@@ -35,20 +36,20 @@ struct ReportedResultController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(Page(reportedResults: try store.list(), next: nil))
+        try await JSONResponse.make(Page(reportedResults: try store.list(), next: nil))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(try store.reported(id: try Query.pathID(context, "id")))
+        try await JSONResponse.make(try store.reported(id: try Query.pathID(context, "id")))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(ReportedResultRequest.self, limit: maxJSONBytes).validated()
-        return try JSONResponse.make(try store.insert(body), status: .created)
+        return try await JSONResponse.make(try store.insert(body), status: .created)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try store.delete(id: try Query.pathID(context, "id"))
+        try await store.delete(id: try Query.pathID(context, "id"))
         return Response(status: .noContent)
     }
 }

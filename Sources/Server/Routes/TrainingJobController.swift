@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServerCore
 
 /// `/api/v1/training-jobs`: launch, watch and stop training.
 struct TrainingJobController: Sendable {
@@ -73,40 +74,40 @@ struct TrainingJobController: Sendable {
         let body = try JSONDecoder().decode(TrainingRequest.self, from: Data(buffer: buffer))
         let verbatim = try JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: buffer))
         let planner = TrainingPlanner(config: config, submitter: submitter)
-        let plan = try planner.validate(body)
+        let plan = try await planner.validate(body)
         let placeholder = StoredTrainingConfig(request: verbatim, launch: plan.launch(""))
-        let id = try store.create(
+        let id = try await store.create(
             kind: plan.kind, template: body.template, config: String(decoding: try JSONEncoder().encode(placeholder), as: UTF8.self))
         let workdir = config.dataDirectory.appendingPathComponent("jobs/\(id)").path
         let stored = StoredTrainingConfig(request: verbatim, launch: plan.launch(workdir))
-        try store.updateConfig(id, String(decoding: try JSONEncoder().encode(stored), as: UTF8.self))
-        try store.append(job: id, kind: .status, data: #"{"status":"pending"}"#)
+        try await store.updateConfig(id, String(decoding: try JSONEncoder().encode(stored), as: UTF8.self))
+        try await store.append(job: id, kind: .status, data: #"{"status":"pending"}"#)
         await manager.start(id, launch: stored.launch)
-        return try JSONResponse.make(JobView(try store.job(id)), status: .accepted)
+        return try await JSONResponse.make(JobView(try store.job(id)), status: .accepted)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let limit = try Query.integer(request, "limit", default: 50, range: 1...500)
         let cursor = try Query.optionalInteger(request, "cursor")
-        let page = try store.list(limit: limit, before: cursor.map(Int64.init))
+        let page = try await store.list(limit: limit, before: cursor.map(Int64.init))
         return try JSONResponse.make(ListPage("training_jobs", page.jobs.map(JobView.init), next: page.next))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.make(JobView(try store.job(try Query.pathID(context, "id"))))
+        try await JSONResponse.make(JobView(try store.job(try Query.pathID(context, "id"))))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        let job = try store.job(id)
+        let job = try await store.job(id)
         guard !job.status.isTerminal else { throw APIError.conflict("training job \(id) is already \(job.status.rawValue)") }
         await manager.cancel(id)
-        return try JSONResponse.make(JobView(try store.job(id)))
+        return try await JSONResponse.make(JobView(try store.job(id)))
     }
 
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Query.pathID(context, "id")
-        _ = try store.job(id)
+        _ = try await store.job(id)
         let after = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
             .flatMap { Int64($0) } ?? 0
         return JobEventStream(store: store, hub: hub, job: id).response(after: after)

@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import Server
+@testable import ServerCore
 
 /// A small gsm8k set and a pattern of right and wrong answers with known
 /// Pass@1 / Pass@5: item a all 5 right, item b 2 of 5, item c none.

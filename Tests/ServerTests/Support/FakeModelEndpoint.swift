@@ -5,6 +5,7 @@ import ServiceLifecycle
 import Synchronization
 
 @testable import Server
+@testable import ServerCore
 
 /// A scripted OpenAI-compatible `/v1/completions` server for tests. Each
 /// sample searches once, then answers; whether the answer is right is looked

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// Seeds a live `aepo serve` through its API with curl, for the browser
 /// tests. Every call runs off the cooperative pool (see ``offThePool(_:)``).

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import Server
+@testable import ServerCore
 
 /// Seeds evaluations for the page tests through the API of an app under test.
 struct PageSeed {

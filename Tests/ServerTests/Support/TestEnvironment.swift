@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 
 @testable import Server
+@testable import ServerCore
 
 /// A throwaway data directory and the services of an app built on it.
 struct TestEnvironment {
@@ -22,7 +23,7 @@ struct TestEnvironment {
     /// - Parameters:
     ///   - maxUploadBytes: the upload limit.
     ///   - loadBuiltinModel: the model served for built-in checkpoints (default: the built-in engine).
-    init(maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil) throws {
+    init(maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
         config.trainerCommand = ["/usr/bin/env", "python3", Self.fixture("stand_in_trainer.py")]
@@ -30,7 +31,7 @@ struct TestEnvironment {
         config.dataDirectory = directory
         config.maxUploadBytes = maxUploadBytes
         config.adminToken = adminToken
-        services = try prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
+        services = try await prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
     }
 
     /// An application on the router, for `app.test(.router)`.

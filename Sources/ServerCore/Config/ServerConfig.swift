@@ -1,0 +1,50 @@
+import Foundation
+
+/// Everything `aepo serve` needs, built from flags and the environment.
+package struct ServerConfig: Sendable {
+    package var host = "127.0.0.1"
+    package var port = 8080
+    package var dataDirectory = URL(fileURLWithPath: "aepo-data")
+    /// Largest accepted upload body, in bytes (default 64 GiB).
+    package var maxUploadBytes: Int64 = 64 << 30
+    /// Largest accepted JSON body, in bytes.
+    package var maxJSONBytes = 1 << 20
+    /// Largest accepted benchmark dataset file, in bytes.
+    package var maxDatasetBytes = 512 << 20
+    /// Largest corpus file accepted over HTTP (larger ones: `--data-dir`).
+    package var maxCorpusBytes = 1 << 30
+    /// A Python with `math_verify` for the math scorer's worker, if any.
+    package var python: URL?
+    /// How the server runs `aepo train` for built-in jobs: this binary by default.
+    package var trainerCommand: [String] = [ServerConfig.ownExecutable]
+    /// How long a cancelled training process gets between SIGTERM and SIGKILL.
+    package var cancelGrace: Duration = .seconds(10)
+    /// `AEPO_ADMIN_TOKEN`, when set.
+    package var adminToken: String?
+
+    package init() {}
+
+    package var checkpointsDirectory: URL { dataDirectory.appendingPathComponent("checkpoints", isDirectory: true) }
+    /// Where uploads are written before they are complete and hashed.
+    package var temporaryDirectory: URL { dataDirectory.appendingPathComponent("tmp", isDirectory: true) }
+
+    /// The absolute path of the running binary.
+    package static var ownExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
+    /// The Python for math-verify: `--python`, else `AEPO_PYTHON`, else
+    /// `./.venv/bin/python` when it exists (the quick start makes it).
+    package static func python(flag: String?, environment: [String: String]) -> URL? {
+        if let path = flag ?? environment["AEPO_PYTHON"] { return URL(fileURLWithPath: path) }
+        let venv = URL(fileURLWithPath: ".venv/bin/python").standardizedFileURL
+        return FileManager.default.isExecutableFile(atPath: venv.path) ? venv : nil
+    }
+
+    /// The data directory from `--data-dir`, else `AEPO_DATA_DIR`, else `./aepo-data`.
+    package static func dataDirectory(flag: String?, environment: [String: String]) -> URL {
+        let path = flag ?? environment["AEPO_DATA_DIR"] ?? "aepo-data"
+        return URL(fileURLWithPath: path).standardizedFileURL
+    }
+}

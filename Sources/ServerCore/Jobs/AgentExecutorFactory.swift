@@ -1,0 +1,107 @@
+import Benchmarks
+import Foundation
+import Logging
+import Trainer
+
+/// Loads a built-in checkpoint's model: (checkpoint id, file) -> model.
+/// The server's loader keeps one `BuiltinModel` per checkpoint; tests may
+/// put a scripted model in its place.
+package typealias BuiltinModelLoader = @Sendable (_ checkpoint: Int64, _ file: URL) async throws -> any CompletionModel
+
+/// Builds the real sample executor of an evaluation: the checkpoint's model
+/// (an endpoint client with one concurrency limiter per endpoint, shared by
+/// all evaluations, or the built-in engine), the checkpoint's agent setup,
+/// each benchmark's tools (the configured search backend, or a built-in
+/// suite's own knowledge base; the sandboxed python tool) and the scorer.
+package struct AgentExecutorFactory: Sendable {
+    package let config: ServerConfig
+    package let checkpoints: CheckpointStore
+    package let corpus: CorpusStore
+    package let database: AppDatabase
+    package let suites: BuiltinSuites
+    package let logger: Logger
+    package let limiters = EndpointLimiters()
+    package let loadBuiltinModel: BuiltinModelLoader
+    package let python: BubblewrapPython
+    package let math: MathScorerProvider
+
+    /// - Parameters:
+    ///   - loadBuiltinModel: how built-in checkpoints are loaded; nil: into
+    ///     the built-in engine, once per checkpoint.
+    package init(
+        config: ServerConfig, checkpoints: CheckpointStore, corpus: CorpusStore, database: AppDatabase,
+        suites: BuiltinSuites, logger: Logger, loadBuiltinModel: BuiltinModelLoader? = nil
+    ) {
+        self.config = config
+        self.checkpoints = checkpoints
+        self.corpus = corpus
+        self.database = database
+        self.suites = suites
+        self.logger = logger
+        let models = BuiltinModels()
+        self.loadBuiltinModel = loadBuiltinModel ?? { id, file in try await models.model(for: id, file: file) }
+        self.math = MathScorerProvider(python: config.python, logger: logger)
+        // Model code must not read the data directory (tokens, checkpoints).
+        self.python = BubblewrapPython(configuration: .init(hiddenPaths: [config.dataDirectory.path]))
+    }
+
+    @Sendable package func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
+        let checkpoint = try await checkpoints.checkpoint(id: job.checkpointID)
+        let (setup, _) = try checkpoint.evaluability()
+        let model: any CompletionModel
+        if let served = checkpoint.endpoint {
+            let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
+            let limiter = await limiters.limiter(for: endpoint)
+            model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+        } else {
+            let file = config.checkpointsDirectory.appendingPathComponent(checkpoint.sha256 ?? "")
+            model = try await loadBuiltinModel(checkpoint.id, file)
+        }
+        var loops: [String: AgentLoop] = [:]
+        var configured: ToolBox?
+        for benchmark in job.config.benchmarks {
+            let tools: ToolBox
+            if let suite = suites.suite(named: benchmark) {
+                tools = suiteTools(suite, topK: job.config.search.topK)
+            } else if let configured {
+                tools = configured
+            } else {
+                tools = ToolBox(search: try searchBackend(job.config.search), python: python, topK: job.config.search.topK)
+                configured = tools
+            }
+            loops[benchmark] = AgentLoop(
+                model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
+                template: job.config.promptTemplate, logger: logger)
+        }
+        let judge = job.config.judge.map { settings in
+            LLMJudge(client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)))
+        }
+        return AgentSampleExecutor(
+            loops: loops, setup: setup, math: math, mathScorer: await math.scorer(), judge: judge)
+    }
+
+    /// A built-in suite's tools (synth-hop: search over its knowledge base;
+    /// python), with the evaluation's hits per query.
+    private func suiteTools(_ suite: SynthSuite, topK: Int) -> ToolBox {
+        var tools = suite.toolBox(python: python)
+        tools.topK = topK
+        return tools
+    }
+
+    private func searchBackend(_ settings: SearchSettings) throws -> any SearchBackend {
+        let cache = SearchCache(database: database)
+        switch settings.backend {
+        case .local:
+            return LocalCorpusSearch(corpus: corpus)
+        case .http:
+            let url = settings.url ?? ""
+            return CachedSearch(backend: HTTPRetriever(url: url), cache: cache, key: "http:\(url)")
+        case .web:
+            guard let key = ProcessInfo.processInfo.environment["AEPO_WEB_SEARCH_KEY"], !key.isEmpty else {
+                throw CoreError.invalid("not_configured", "the web search backend needs AEPO_WEB_SEARCH_KEY on the server")
+            }
+            let api = settings.url.map { WebSearchAPI(apiKey: key, url: $0) } ?? WebSearchAPI(apiKey: key)
+            return CachedSearch(backend: api, cache: cache, key: "web:\(api.url)")
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Benchmarks
+import Foundation
+
+/// Turns a training request into what to run, refusing anything invalid
+/// with a 400 that names it.
+package struct TrainingPlanner: Sendable {
+    package let config: ServerConfig
+    package let submitter: EvaluationSubmitter
+
+    package init(config: ServerConfig, submitter: EvaluationSubmitter) {
+        self.config = config
+        self.submitter = submitter
+    }
+
+    package struct Plan: Sendable {
+        package var kind: String
+        /// Builds the launch once the job's directory is known.
+        package var launch: @Sendable (_ workdir: String) -> TrainingLaunch
+    }
+
+    package func validate(_ request: TrainingRequest) async throws -> Plan {
+        if let evaluate = request.evaluate {
+            guard !evaluate.benchmarks.isEmpty else {
+                throw CoreError.invalid("invalid_training_job", "evaluate.benchmarks must not be empty")
+            }
+            for name in evaluate.benchmarks {
+                do { _ = try BenchmarkDirectory.spec(named: name) } catch {
+                    throw CoreError.invalid("unknown_benchmark", error.description)
+                }
+            }
+        }
+        if let name = request.template { return try templatePlan(name, request) }
+        return try await builtInPlan(request)
+    }
+
+    private func builtInPlan(_ request: TrainingRequest) async throws -> Plan {
+        let run = try request.validateBuiltIn()
+        var initPath: String?
+        if let reference = request.initCheckpoint {
+            let checkpoint = try await submitter.resolve(reference)
+            guard checkpoint.kind == .file, let sha = checkpoint.sha256, checkpoint.metadata["format"] == "aepo-gpt" else {
+                throw CoreError.invalid("invalid_init", "init must name a built-in (format aepo-gpt) checkpoint file")
+            }
+            initPath = config.checkpointsDirectory.appendingPathComponent(sha).path
+        }
+        var hyperparameters: String?
+        if let values = request.hyperparameters, !values.isEmpty {
+            hyperparameters = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+        }
+        let trainer = config.trainerCommand
+        let evaluate = request.evaluate
+        let initArguments = initPath.map { ["--init", $0] } ?? []
+        let configArguments = hyperparameters.map { ["--config-json", $0] } ?? []
+        return Plan(kind: "builtin") { workdir in
+            let out = workdir + "/final.safetensors"
+            var arguments = trainer + [
+                "train", "--algorithm", run.algorithm, "--task", run.task, "--steps", String(run.steps),
+                "--seed", String(run.seed), "--out", out, "--events", "-",
+            ]
+            arguments += initArguments + configArguments
+            return TrainingLaunch(
+                arguments: arguments, workingDirectory: workdir, eventsFile: nil, outputCheckpoint: out, evaluate: evaluate,
+                checkpointName: "\(run.algorithm)-\(run.task)-seed\(run.seed)-step\(run.steps)-job\(workdir.split(separator: "/").last ?? "")")
+        }
+    }
+
+    private func templatePlan(_ name: String, _ request: TrainingRequest) throws -> Plan {
+        guard request.algorithm == nil, request.task == nil, request.steps == nil, request.initCheckpoint == nil,
+            request.hyperparameters == nil
+        else {
+            throw CoreError.invalid("invalid_training_job", "a template job takes only template, parameters and evaluate")
+        }
+        let templates = try JobTemplates.load(dataDirectory: config.dataDirectory)
+        guard let template = templates.first(where: { $0.name == name }) else {
+            throw CoreError.invalid(
+                "unknown_template",
+                "no template \"\(name)\"; defined: \(templates.map(\.name).joined(separator: ", ").isEmpty ? "none (see job-templates.json)" : templates.map(\.name).joined(separator: ", "))")
+        }
+        let values = request.parameters ?? [:]
+        // Validate now, with a stand-in directory, so a bad request is refused before a job exists.
+        _ = try template.launch(values: values, workdir: config.dataDirectory.appendingPathComponent("jobs/0"))
+        let evaluate = request.evaluate
+        return Plan(kind: "template") { workdir in
+            let resolved = (try? template.launch(values: values, workdir: URL(fileURLWithPath: workdir)))
+                ?? (arguments: template.command, eventsFile: nil)
+            return TrainingLaunch(
+                arguments: resolved.arguments, workingDirectory: template.workingDirectory ?? workdir,
+                eventsFile: resolved.eventsFile?.path, outputCheckpoint: nil, evaluate: evaluate,
+                checkpointName: "\(name)-job\(workdir.split(separator: "/").last ?? "")")
+        }
+    }
+}

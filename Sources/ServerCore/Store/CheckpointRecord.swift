@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// One row of `checkpoint`: an uploaded file or a registered endpoint.
+package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    package static let databaseTableName = "checkpoint"
+
+    package enum Kind: String, Codable, Sendable { case file, endpoint }
+
+    package var id: Int64?
+    package var name: String
+    package var kind: Kind
+    package var sha256: String?
+    package var bytes: Int64?
+    package var format: String?
+    /// JSON object text: a safetensors file's `__metadata__`, else `{}`.
+    package var metadata: String
+    package var tensorCount: Int?
+    package var parameterCount: Int64?
+    package var endpointURL: String?
+    package var endpointModel: String?
+    package var maxConcurrency: Int?
+    package var createdAt: String
+
+    package enum CodingKeys: String, CodingKey {
+        case id, name, kind, sha256, bytes, format, metadata
+        case tensorCount = "tensor_count"
+        case parameterCount = "parameter_count"
+        case endpointURL = "endpoint_url"
+        case endpointModel = "endpoint_model"
+        case maxConcurrency = "max_concurrency"
+        case createdAt = "created_at"
+    }
+
+    package enum Columns {
+        package static let id = Column(CodingKeys.id)
+        package static let name = Column(CodingKeys.name)
+        package static let sha256 = Column(CodingKeys.sha256)
+    }
+
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One row of `checkpoint_name`: a name (primary or alias) and its checkpoint.
+package struct CheckpointNameRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "checkpoint_name"
+
+    package var name: String
+    package var checkpointID: Int64
+    package var createdAt: String
+
+    package enum CodingKeys: String, CodingKey {
+        case name
+        case checkpointID = "checkpoint_id"
+        case createdAt = "created_at"
+    }
+
+    package enum Columns {
+        package static let name = Column(CodingKeys.name)
+        package static let checkpointID = Column(CodingKeys.checkpointID)
+    }
+}

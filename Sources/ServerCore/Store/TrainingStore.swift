@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+
+/// One event of a job: `status`, `metric` (a verl file-logger line),
+/// `log` (a line the process printed) or `end`.
+package struct JobEvent: Codable, Sendable, Equatable {
+    package enum Kind: String, Codable, Sendable { case status, metric, log, end }
+
+    package var seq: Int64
+    package var kind: Kind
+    /// JSON text.
+    package var data: String
+}
+
+package enum TrainingStoreError: Error, Equatable {
+    case notFound(Int64)
+}
+
+/// Training jobs and their event logs.
+package struct TrainingStore: Sendable {
+    package let database: AppDatabase
+
+    package init(database: AppDatabase) {
+        self.database = database
+    }
+
+    package struct Job: Sendable, Equatable {
+        package var id: Int64
+        package var kind: String
+        package var template: String?
+        package var config: String
+        package var status: JobStatus
+        package var error: String?
+        package var pid: Int32?
+        package var checkpointID: Int64?
+        package var evaluationID: Int64?
+        package var latest: String?
+        package var createdAt: String
+        package var startedAt: String?
+        package var finishedAt: String?
+    }
+
+    package func create(kind: String, template: String?, config: String) async throws -> Int64 {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO training_job (kind, template, config, status, created_at) VALUES (?, ?, ?, 'pending', ?)",
+                arguments: [kind, template, config, Timestamp.now()])
+            return db.lastInsertedRowID
+        }
+    }
+
+    package func job(_ id: Int64) async throws -> Job {
+        try await database.writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM training_job WHERE id = ?", arguments: [id]) else {
+                throw TrainingStoreError.notFound(id)
+            }
+            return Self.job(from: row)
+        }
+    }
+
+    package func list(limit: Int, before: Int64?) async throws -> (jobs: [Job], next: Int64?) {
+        try await database.writer.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM training_job WHERE id < ? ORDER BY id DESC LIMIT ?",
+                arguments: [before ?? Int64.max, limit + 1])
+            let page = rows.prefix(limit).map(Self.job(from:))
+            return (Array(page), rows.count > limit ? page.last?.id : nil)
+        }
+    }
+
+    /// Jobs that were pending or running when the server last stopped.
+    package func unfinished() async throws -> [Job] {
+        try await database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM training_job WHERE status IN ('pending', 'running') ORDER BY id")
+                .map(Self.job(from:))
+        }
+    }
+
+    /// Appends an event with the job's next sequence number, at once.
+    @discardableResult
+    package func append(job id: Int64, kind: JobEvent.Kind, data: String) async throws -> JobEvent {
+        try await database.writer.write { db in
+            let seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM training_event WHERE job_id = ?", arguments: [id]) ?? 0) + 1
+            try db.execute(
+                sql: "INSERT INTO training_event (job_id, seq, type, data, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, seq, kind.rawValue, data, Timestamp.now()])
+            if kind == .metric {
+                try db.execute(sql: "UPDATE training_job SET latest = ? WHERE id = ?", arguments: [data, id])
+            }
+            return JobEvent(seq: seq, kind: kind, data: data)
+        }
+    }
+
+    /// Events after `seq`, in order, at most `limit`.
+    package func events(job id: Int64, after seq: Int64, limit: Int) async throws -> [JobEvent] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, type, data FROM training_event WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [id, seq, limit]
+            ).map { JobEvent(seq: $0["seq"], kind: JobEvent.Kind(rawValue: $0["type"]) ?? .log, data: $0["data"]) }
+        }
+    }
+
+    /// Moves a job to `status` (terminal states are final) and records `pid`,
+    /// `error`, times. Returns whether the job changed.
+    @discardableResult
+    package func setStatus(_ id: Int64, _ status: JobStatus, error: String? = nil, pid: Int32? = nil) async throws -> Bool {
+        try await database.writer.write { db in
+            let now = Timestamp.now()
+            switch status {
+            case .running:
+                try db.execute(
+                    sql: "UPDATE training_job SET status = 'running', pid = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'pending'",
+                    arguments: [pid, now, id])
+            case .pending:
+                try db.execute(sql: "UPDATE training_job SET status = 'pending' WHERE id = ? AND status = 'running'", arguments: [id])
+            case .finished, .failed, .cancelled:
+                try db.execute(
+                    sql: "UPDATE training_job SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('pending', 'running')",
+                    arguments: [status.rawValue, error, now, id])
+            }
+            return db.changesCount > 0
+        }
+    }
+
+    package func setResult(_ id: Int64, checkpointID: Int64?, evaluationID: Int64?) async throws {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "UPDATE training_job SET checkpoint_id = COALESCE(?, checkpoint_id), evaluation_id = COALESCE(?, evaluation_id) WHERE id = ?",
+                arguments: [checkpointID, evaluationID, id])
+        }
+    }
+
+    package static func job(from row: Row) -> Job {
+        Job(
+            id: row["id"], kind: row["kind"], template: row["template"], config: row["config"],
+            status: JobStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pid: row["pid"],
+            checkpointID: row["checkpoint_id"], evaluationID: row["evaluation_id"], latest: row["latest"],
+            createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"])
+    }
+}
+
+extension TrainingStore {
+    /// The latest job whose final checkpoint is `checkpoint`, if any.
+    package func job(producing checkpoint: Int64) async throws -> Job? {
+        try await database.writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM training_job WHERE checkpoint_id = ? ORDER BY id DESC LIMIT 1", arguments: [checkpoint]
+            ).map(Self.job(from:))
+        }
+    }
+
+    package func updateConfig(_ id: Int64, _ config: String) async throws {
+        try await database.writer.write { db in
+            try db.execute(sql: "UPDATE training_job SET config = ? WHERE id = ?", arguments: [config, id])
+        }
+    }
+}
