@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import ServerCore
 
 /// `aepo serve`: run the HTTP server until SIGTERM or SIGINT.
@@ -16,11 +17,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(help: "Python with math_verify for math scoring (default: $AEPO_PYTHON or ./.venv/bin/python).")
     var python: String?
+    @Option(help: "How long SIGTERM waits for requests in flight before cutting them, e.g. 30s, 2m.")
+    var drainTimeout = "30s"
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let maxUploadBytes = ByteSize.parse(maxUpload) else {
             throw ValidationError("--max-upload must be a size such as 64GiB, 500MB or 1048576")
+        }
+        guard let drain = DurationText.parse(drainTimeout) else {
+            throw ValidationError("--drain-timeout must be a duration such as 30s, 2m or 500ms")
         }
         var config = ServerConfig()
         config.host = host
@@ -48,7 +54,24 @@ struct ServeCommand: AsyncParsableCommand {
             // Unbuffered, so scripts reading our stdout see it at once.
             FileHandle.standardOutput.write(Data(banner.utf8))
         })
-        try await app.runService()
+        // SIGTERM stops accepting, lets requests in flight finish, and cuts
+        // what is still open (an event stream, a stalled upload) after `drain`.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = drain
+        try await ServiceGroup(configuration: group).run()
+    }
+}
+
+/// Parses durations: `30s`, `2m`, `500ms`, or plain seconds.
+enum DurationText {
+    static func parse(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0)] where trimmed.hasSuffix(suffix) {
+            guard let number = Double(trimmed.dropLast(suffix.count)), number >= 0, number <= 86_400 * 7 else { return nil }
+            return .milliseconds(Int64((number * scale * 1000).rounded()))
+        }
+        guard let seconds = Double(trimmed), seconds >= 0, seconds <= 86_400 * 7 else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }
 
