@@ -58,16 +58,15 @@ public struct AgentLimits: Sendable, Hashable, Codable {
         sampleTimeoutSeconds =
             try container.decodeIfPresent(Double.self, forKey: .sampleTimeoutSeconds)
             ?? defaults.sampleTimeoutSeconds
-        for (key, value) in [(CodingKeys.maxSearches, maxSearches), (.maxPythonCalls, maxPythonCalls)]
-        where value < 0 {
-            throw StrictKeys.invalid(key, "\(key.rawValue) must be >= 0", in: decoder)
+        let bounds: [(CodingKeys, Int, ClosedRange<Int>)] = [
+            (.maxSearches, maxSearches, 0...1000), (.maxPythonCalls, maxPythonCalls, 0...1000),
+            (.maxTokensPerCall, maxTokensPerCall, 1...(1 << 20)), (.maxModelCalls, maxModelCalls, 1...10_000),
+        ]
+        for (key, value, range) in bounds where !range.contains(value) {
+            throw StrictKeys.invalid(key, "\(key.rawValue) must be in [\(range.lowerBound), \(range.upperBound)]", in: decoder)
         }
-        for (key, value) in [(CodingKeys.maxTokensPerCall, maxTokensPerCall), (.maxModelCalls, maxModelCalls)]
-        where value < 1 {
-            throw StrictKeys.invalid(key, "\(key.rawValue) must be >= 1", in: decoder)
-        }
-        guard sampleTimeoutSeconds > 0, sampleTimeoutSeconds.isFinite else {
-            throw StrictKeys.invalid(CodingKeys.sampleTimeoutSeconds, "sample_timeout_seconds must be > 0", in: decoder)
+        guard sampleTimeoutSeconds > 0, sampleTimeoutSeconds <= 86_400 else {
+            throw StrictKeys.invalid(CodingKeys.sampleTimeoutSeconds, "sample_timeout_seconds must be in (0, 86400]", in: decoder)
         }
     }
 }

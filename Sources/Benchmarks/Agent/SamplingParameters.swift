@@ -40,6 +40,13 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
         case maxTokens = "max_tokens"
     }
 
+    /// Upper bounds of the request fields: far above any useful value, low
+    /// enough that nothing downstream overflows or allocates on their account.
+    public static let maxTemperature = 100.0
+    public static let maxTopK = 1 << 20
+    public static let maxRepetitionPenalty = 100.0
+    public static let maxTokensLimit = 1 << 20
+
     /// Decodes the parameters, rejecting unknown keys and invalid values
     /// (negative temperature, `top_p` outside (0, 1], `top_k` below -1 or
     /// 0, a non-positive repetition penalty or `max_tokens`).
@@ -53,20 +60,21 @@ public struct SamplingParameters: Sendable, Hashable, Codable {
         repetitionPenalty =
             try container.decodeIfPresent(Double.self, forKey: .repetitionPenalty) ?? defaults.repetitionPenalty
         maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens) ?? defaults.maxTokens
-        guard temperature >= 0, temperature.isFinite else {
-            throw StrictKeys.invalid(CodingKeys.temperature, "temperature must be >= 0", in: decoder)
+        guard temperature >= 0, temperature <= Self.maxTemperature else {
+            throw StrictKeys.invalid(CodingKeys.temperature, "temperature must be in [0, \(Self.maxTemperature)]", in: decoder)
         }
         guard topP > 0, topP <= 1 else {
             throw StrictKeys.invalid(CodingKeys.topP, "top_p must be in (0, 1]", in: decoder)
         }
-        guard topK == -1 || topK >= 1 else {
-            throw StrictKeys.invalid(CodingKeys.topK, "top_k must be -1 (off) or >= 1", in: decoder)
+        guard topK == -1 || (1...Self.maxTopK).contains(topK) else {
+            throw StrictKeys.invalid(CodingKeys.topK, "top_k must be -1 (off) or in [1, \(Self.maxTopK)]", in: decoder)
         }
-        guard repetitionPenalty > 0, repetitionPenalty.isFinite else {
-            throw StrictKeys.invalid(CodingKeys.repetitionPenalty, "repetition_penalty must be > 0", in: decoder)
+        guard repetitionPenalty > 0, repetitionPenalty <= Self.maxRepetitionPenalty else {
+            throw StrictKeys.invalid(
+                CodingKeys.repetitionPenalty, "repetition_penalty must be in (0, \(Self.maxRepetitionPenalty)]", in: decoder)
         }
-        guard maxTokens >= 1 else {
-            throw StrictKeys.invalid(CodingKeys.maxTokens, "max_tokens must be >= 1", in: decoder)
+        guard (1...Self.maxTokensLimit).contains(maxTokens) else {
+            throw StrictKeys.invalid(CodingKeys.maxTokens, "max_tokens must be in [1, \(Self.maxTokensLimit)]", in: decoder)
         }
     }
 }

@@ -15,14 +15,33 @@ struct CheckpointController: Sendable {
             var model: String
             var maxConcurrency: Int?
 
-            enum CodingKeys: String, CodingKey {
+            enum CodingKeys: String, CodingKey, CaseIterable {
                 case url, model
                 case maxConcurrency = "max_concurrency"
+            }
+
+            init(from decoder: any Decoder) throws {
+                try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "endpoint")
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                url = try container.decode(String.self, forKey: .url)
+                model = try container.decode(String.self, forKey: .model)
+                maxConcurrency = try container.decodeIfPresent(Int.self, forKey: .maxConcurrency)
             }
         }
 
         var name: String
         var endpoint: Endpoint
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, endpoint
+        }
+
+        init(from decoder: any Decoder) throws {
+            try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "the checkpoint")
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            endpoint = try container.decode(Endpoint.self, forKey: .endpoint)
+        }
     }
 
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -91,6 +110,9 @@ struct CheckpointController: Sendable {
             if let declared, declared != sink.byteCount {
                 throw APIError.badRequest(
                     "truncated_body", "received \(sink.byteCount) of the \(declared) bytes announced by Content-Length")
+            }
+            guard sink.byteCount > 0 else {
+                throw APIError.badRequest("empty_body", "the upload is empty: a checkpoint needs at least one byte")
             }
             let sha256 = try sink.finish()
             let format = try SafetensorsInspector.inspect(fileAt: sink.temporaryURL)

@@ -51,6 +51,11 @@ struct CorpusController: Sendable {
         }
         let replace = request.uri.queryParameters["replace"] == "true"
         let documents = try CorpusStore.parse(Data(buffer: body), fileName: "corpus")
+        // An empty body is a client mistake far more often than a wish to
+        // wipe the corpus, and with ?replace=true it would do just that.
+        guard !documents.isEmpty else {
+            throw APIError.badRequest("empty_body", "the body holds no documents: send JSONL, one document per line")
+        }
         let total = try await corpus.importDocuments(documents, replace: replace)
         return try JSONResponse.make(Summary(documents: total))
     }

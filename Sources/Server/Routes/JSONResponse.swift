@@ -24,13 +24,22 @@ extension Request {
         guard let contentType = headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             throw APIError.unsupportedMediaType("this route takes a JSON body (Content-Type: application/json)")
         }
+        return try JSONDecoder().decode(Value.self, from: try await collectJSON(limit: limit))
+    }
+
+    /// The body of a JSON request, at most `limit` bytes (413 beyond), with
+    /// no key given twice in one object (400 naming it).
+    func collectJSON(limit: Int) async throws -> Data {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "payload_too_large", "a JSON body may have at most \(limit) bytes")
         }
-        return try JSONDecoder().decode(Value.self, from: Data(buffer: buffer))
+        if let key = DuplicateKeyCheck.firstDuplicate(in: buffer.readableBytesView) {
+            throw APIError.badRequest("duplicate_key", "the key \"\(key)\" appears twice in one object")
+        }
+        return Data(buffer: buffer)
     }
 }
 

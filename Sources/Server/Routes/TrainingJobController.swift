@@ -67,12 +67,12 @@ struct TrainingJobController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let buffer = try await request.body.collect(upTo: config.maxJSONBytes)
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             throw APIError.unsupportedMediaType("this route takes a JSON body (Content-Type: application/json)")
         }
-        let body = try JSONDecoder().decode(TrainingRequest.self, from: Data(buffer: buffer))
-        let verbatim = try JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: buffer))
+        let data = try await request.collectJSON(limit: config.maxJSONBytes)
+        let body = try JSONDecoder().decode(TrainingRequest.self, from: data)
+        let verbatim = try JSONDecoder().decode([String: JSONValue].self, from: data)
         let planner = TrainingPlanner(config: config, submitter: submitter)
         let plan = try await planner.validate(body)
         let placeholder = StoredTrainingConfig(request: verbatim, launch: plan.launch(""))

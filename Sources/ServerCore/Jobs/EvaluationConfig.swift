@@ -36,6 +36,22 @@ package struct SearchSettings: Codable, Sendable, Hashable {
 package struct JudgeSettings: Codable, Sendable, Hashable {
     package var url: String
     package var model: String
+
+    package enum CodingKeys: String, CodingKey, CaseIterable {
+        case url, model
+    }
+
+    package init(url: String, model: String) {
+        self.url = url
+        self.model = model
+    }
+
+    package init(from decoder: any Decoder) throws {
+        try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "judge")
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        model = try container.decode(String.self, forKey: .model)
+    }
 }
 
 /// The configuration that identifies an evaluation once defaults are filled

@@ -28,6 +28,9 @@ package struct EvaluationRequest: Decodable, Sendable {
         case promptTemplate = "prompt_template"
     }
 
+    /// The largest seed: 2^53 - 1, the largest integer every JSON reader keeps exactly.
+    package static let maxSeed = (1 << 53) - 1
+
     /// A request with every optional setting at its default.
     package init(checkpoint: CheckpointReference, benchmarks: [String], samples: Int? = nil) {
         self.checkpoint = checkpoint
@@ -83,7 +86,12 @@ package struct EvaluationRequest: Decodable, Sendable {
         guard (1...100).contains(samples) else {
             throw CoreError.invalid("invalid_evaluation", "samples must be between 1 and 100")
         }
-        if let limit, limit < 1 { throw CoreError.invalid("invalid_evaluation", "limit must be at least 1") }
+        if let limit, !(1...1_000_000).contains(limit) {
+            throw CoreError.invalid("invalid_evaluation", "limit must be between 1 and 1000000")
+        }
+        if let seed, !(0...Self.maxSeed).contains(seed) {
+            throw CoreError.invalid("invalid_evaluation", "seed must be between 0 and \(Self.maxSeed)")
+        }
         if let concurrency, !(1...1024).contains(concurrency) {
             throw CoreError.invalid("invalid_evaluation", "concurrency must be between 1 and 1024")
         }

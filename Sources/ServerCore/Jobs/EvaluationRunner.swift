@@ -46,7 +46,7 @@ package struct EvaluationRunner: Sendable {
         } catch {
             if Task.isCancelled { return }
             logger.error("evaluation failed", metadata: ["eval.id": "\(id)", "error": "\(error)"])
-            _ = await try? store.setStatus(id, .failed, error: "\(error)")
+            _ = try? await store.setStatus(id, .failed, error: "\(error)")
         }
     }
 

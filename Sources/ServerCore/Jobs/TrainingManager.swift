@@ -71,7 +71,7 @@ package actor TrainingManager {
             return
         }
         children[id] = child
-        _ = await try? store.setStatus(id, .running, pid: child.pid)
+        _ = try? await store.setStatus(id, .running, pid: child.pid)
         try? await emit(id, .status, ["status": "running", "pid": Int(child.pid)])
         var lastErrors: [String] = []
         await withTaskGroup(of: [String].self) { group in

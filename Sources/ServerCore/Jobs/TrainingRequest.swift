@@ -10,6 +10,25 @@ package struct TrainingRequest: Decodable, Sendable {
     package struct Evaluate: Codable, Sendable, Equatable {
         package var benchmarks: [String]
         package var samples: Int?
+
+        package enum CodingKeys: String, CodingKey, CaseIterable {
+            case benchmarks, samples
+        }
+
+        package init(benchmarks: [String], samples: Int? = nil) {
+            self.benchmarks = benchmarks
+            self.samples = samples
+        }
+
+        package init(from decoder: any Decoder) throws {
+            try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "evaluate")
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            benchmarks = try container.decode([String].self, forKey: .benchmarks)
+            samples = try container.decodeIfPresent(Int.self, forKey: .samples)
+            if let samples, !(1...100).contains(samples) {
+                throw CoreError.invalid("invalid_training_job", "evaluate.samples must be between 1 and 100")
+            }
+        }
     }
 
     package var algorithm: String?
@@ -68,6 +87,9 @@ package struct TrainingRequest: Decodable, Sendable {
         let steps = steps ?? 200
         guard (1...1_000_000).contains(steps) else {
             throw CoreError.invalid("invalid_training_job", "steps must be between 1 and 1000000")
+        }
+        if let seed, !(0...EvaluationRequest.maxSeed).contains(seed) {
+            throw CoreError.invalid("invalid_training_job", "seed must be between 0 and \(EvaluationRequest.maxSeed)")
         }
         try validateHyperparameters(algorithm: algorithm.lowercased(), task: task)
         return (algorithm.lowercased(), task, steps, seed ?? 0)
