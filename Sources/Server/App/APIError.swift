@@ -1,6 +1,7 @@
 import Foundation
 import Benchmarks
 import Hummingbird
+import NIOHTTP1
 import ServerCore
 
 /// An error a client can act on, rendered as `{"error":{"code","message"}}`
@@ -95,6 +96,10 @@ extension APIError {
             self = .badRequest("invalid_dataset", error.description)
         case let error as CatalogError:
             self = .notFound(error.description)
+        case let error as HTTPParserError:
+            // A body cut short of its Content-Length, or broken chunked
+            // framing: the client sent malformed HTTP.
+            self = .badRequest("malformed_body", "the request body is malformed or incomplete: \(error)")
         case let error as DecodingError:
             self = .badRequest("malformed_json", Self.describe(error))
         default:

@@ -163,7 +163,10 @@ func buildApplication(
     let maxUpload = config.maxUploadBytes
     return Application(
         router: buildRouter(services),
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxUpload)])),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxUpload)],
+                idleTimeout: .nanoseconds(Int64(config.idleTimeout / .nanoseconds(1))))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
         services: [
             EvaluationService(

@@ -19,6 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
     var python: String?
     @Option(help: "How long SIGTERM waits for requests in flight before cutting them, e.g. 30s, 2m.")
     var drainTimeout = "30s"
+    @Option(help: "Close a connection silent for this long outside a response (headers included), e.g. 30s.")
+    var idleTimeout = "30s"
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -28,7 +30,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard let drain = DurationText.parse(drainTimeout) else {
             throw ValidationError("--drain-timeout must be a duration such as 30s, 2m or 500ms")
         }
+        guard let idle = DurationText.parse(idleTimeout), idle > .zero else {
+            throw ValidationError("--idle-timeout must be a positive duration such as 30s or 2m")
+        }
         var config = ServerConfig()
+        config.idleTimeout = idle
         config.host = host
         config.port = port
         config.dataDirectory = ServerConfig.dataDirectory(flag: dataDir, environment: environment)

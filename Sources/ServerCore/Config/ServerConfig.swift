@@ -19,6 +19,10 @@ package struct ServerConfig: Sendable {
     package var trainerCommand: [String] = [ServerConfig.ownExecutable]
     /// How long a cancelled training process gets between SIGTERM and SIGKILL.
     package var cancelGrace: Duration = .seconds(10)
+    /// A connection that sends nothing for this long while no response is
+    /// being written is closed, including one that never finishes its
+    /// request head (a client trickling header bytes).
+    package var idleTimeout: Duration = .seconds(30)
     /// `AEPO_ADMIN_TOKEN`, when set.
     package var adminToken: String?
 
