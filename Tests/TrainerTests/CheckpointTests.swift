@@ -108,6 +108,11 @@ import Testing
         #expect(throws: CheckpointError.self) {  // config inconsistent with the tensors
             try load(edited { $0.replacingOccurrences(of: "\\\"n_layer\\\":1", with: "\\\"n_layer\\\":2") })
         }
+        // Refused from the header's counts, before a 6-million-entry layout is built.
+        let manyLayers = CheckpointError.invalidMetadata(key: "config", reason: "it implies 6291460 tensors (n_layer 524288); the file has 16")
+        #expect(throws: manyLayers) {
+            try load(edited { $0.replacingOccurrences(of: "\\\"n_layer\\\":1", with: "\\\"n_layer\\\":524288") })
+        }
         var nan = original
         nan.replaceSubrange((header.dataStart)..<(header.dataStart + 4), with: [0, 0, 0xC0, 0x7F])
         #expect(throws: CheckpointError.nonFiniteValues(tensor: "wte")) { try load(nan) }

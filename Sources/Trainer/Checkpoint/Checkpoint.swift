@@ -97,6 +97,7 @@ public enum Checkpoint {
         guard let seed = UInt64(m["seed"] ?? "") else {
             throw .invalidMetadata(key: "seed", reason: "\"\(m["seed"] ?? "")\" is not an unsigned integer")
         }
+        try checkSize(of: config, against: header)
         let layout = ParameterLayout(config: config)
         for spec in layout.specs {
             guard let tensor = header.tensor(named: spec.name) else { throw .missingTensor(spec.name) }
@@ -111,6 +112,24 @@ public enum Checkpoint {
         let metadata = CheckpointMetadata(
             algorithm: m["algorithm"] ?? "", task: m["task"] ?? "", step: step, seed: seed)
         return (config, tokenizer, metadata)
+    }
+
+    /// Refuses a config whose tensors cannot be the file's before anything
+    /// is sized by it: the layout of a 500-byte file that declares half a
+    /// million layers would otherwise take gigabytes to build.
+    static func checkSize(of config: GPTConfig, against header: SafetensorsHeader) throws(CheckpointError) {
+        let tensors = 4 + 12 * config.layerCount
+        guard tensors == header.tensors.count else {
+            throw .invalidMetadata(
+                key: "config", reason: "it implies \(tensors) tensors (n_layer \(config.layerCount)); the file has \(header.tensors.count)")
+        }
+        let c = config.modelDimension
+        let floats = (config.vocabSize + config.contextLength) * c + config.layerCount * (12 * c * c + 13 * c) + 2 * c
+        let stored = header.tensors.reduce(0) { $0 + $1.dataOffsets.count }
+        guard floats * 4 == stored else {
+            throw .invalidMetadata(
+                key: "config", reason: "it implies \(floats * 4) bytes of f32 parameters; the file stores \(stored)")
+        }
     }
 
     /// Compact JSON of a config with sorted keys.
