@@ -27,6 +27,7 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
+                "CProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -39,6 +40,8 @@ let package = Package(
             path: "Sources/CBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // posix_spawn into a new process group, pidfd and reaping (plumbing only).
+        .target(name: "CProcess", path: "Sources/CProcess"),
         // SIMD kernels for decoding (AVX-512 / AVX2 chosen at run time).
         .target(name: "CKernels", path: "Sources/CKernels"),
         // Tiny GPT, tokenizer, optimiser, safetensors, rollout engine.
@@ -53,7 +56,7 @@ let package = Package(
             path: ".",
             exclude: [
                 "Package.swift", "README.md", "scripts", "docs", "Tests", "test-artifacts", "Sources/Benchmarks",
-                "Sources/Trainer", "Sources/ServerCore", "Sources/Server", "Sources/CBLAS", "Sources/CKernels",
+                "Sources/Trainer", "Sources/ServerCore", "Sources/Server", "Sources/CBLAS", "Sources/CKernels", "Sources/CProcess",
             ],
             sources: ["Sources/Assets"],
             resources: [.copy("migrations"), .copy("Public")]
