@@ -99,6 +99,16 @@ struct ChildProcessTests {
         #expect(throws: ChildProcessError.closed) { try child.write(Data("late\n".utf8)) }
     }
 
+    @Test func waitingWithinALimitReturnsWhileTheChildRuns() async throws {
+        let child = try bash("sleep 300", stdout: .discard, stderr: .discard)
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(await child.wait(within: .milliseconds(100)) == nil)
+        #expect(clock.now - start < .seconds(60))
+        child.signal(SIGKILL)
+        #expect(await child.wait(within: .seconds(60)) == .signalled(SIGKILL))
+    }
+
     @Test func aMissingExecutableIsAnError() throws {
         #expect(throws: ChildProcessError.self) {
             try ChildProcess(ChildProcess.Configuration(executable: "/nonexistent/aepo", environment: [:]))

@@ -120,7 +120,7 @@ struct TrainingJobPageTests {
         let id = try await store.create(
             kind: "builtin", template: nil,
             config: try Self.storedConfig(["algorithm": .string("sft"), "task": .string("synth-arith"), "steps": .number(50)]))
-        try await store.setStatus(id, .running, pid: 1)
+        try await store.setStatus(id, .running, process: ProcessIdentity(pid: 1, startTime: 0, bootID: "test"))
         try await store.append(job: id, kind: .status, data: #"{"pid":1,"status":"running"}"#)
         for step in 1...4 {
             try await store.append(job: id, kind: .metric, data: try Self.line(step, ["train/loss": 3.0 / Double(step), "actor/lr": 2e-4]))
@@ -167,7 +167,7 @@ struct TrainingJobPageTests {
             "template": .string(Hostile.script), "parameters": .object(["model": .string(Hostile.image)]),
         ])
         let id = try await store.create(kind: "template", template: Hostile.script, config: config)
-        try await store.setStatus(id, .running, pid: 1)
+        try await store.setStatus(id, .running, process: ProcessIdentity(pid: 1, startTime: 0, bootID: "test"))
         try await store.append(
             job: id, kind: .metric,
             data: try Self.line(1, ["critic/score/mean": 0.5, Hostile.image: Hostile.titleScript, "note": "<b>it</b>"]))

@@ -1,3 +1,4 @@
+import Benchmarks
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -166,7 +167,8 @@ struct TrainingJobTests {
 
     @Test func aJobRunningWhenTheServerStoppedIsFailedWithTheReason() async throws {
         let id = try await env.services.training.create(kind: "builtin", template: nil, config: "{}")
-        try await env.services.training.setStatus(id, .running, pid: 999_999)
+        try await env.services.training.setStatus(
+            id, .running, process: ProcessIdentity(pid: 999_999, startTime: 1, bootID: "gone"))
         let service = TrainingService(store: env.services.training, manager: env.services.trainingManager, logger: .init(label: "t"))
         try await service.recover()
         let job = try await env.services.training.job(id)
@@ -174,5 +176,29 @@ struct TrainingJobTests {
         #expect(job.error?.contains("the server restarted while the job ran") == true)
         let events = try await env.services.training.events(job: id, after: 0, limit: 10)
         #expect(events.map(\.kind) == [.status, .end])
+    }
+
+    /// After a restart the stored pid may belong to an unrelated process:
+    /// only the process the job started (same pid, start time and boot) is signalled.
+    @Test func recoveryNeverSignalsAProcessThatOnlySharesThePid() async throws {
+        let bystander = try ChildProcess(ChildProcess.Configuration(
+            executable: "/bin/sleep", arguments: ["300"], environment: [:]))
+        defer { bystander.signal(SIGKILL) }
+        let identity = try #require(bystander.identity)
+        let training = env.services.training
+        let reused = try await training.create(kind: "builtin", template: nil, config: "{}")
+        var stale = identity
+        stale.startTime += 1
+        try await training.setStatus(reused, .running, process: stale)
+        let service = TrainingService(store: training, manager: env.services.trainingManager, logger: .init(label: "t"))
+        try await service.recover()
+        #expect(try await training.job(reused).error?.contains("is gone") == true)
+        #expect(await bystander.wait(within: .milliseconds(300)) == nil, "the bystander sharing the pid was signalled")
+
+        let orphan = try await training.create(kind: "builtin", template: nil, config: "{}")
+        try await training.setStatus(orphan, .running, process: identity)
+        try await service.recover()
+        #expect(try await training.job(orphan).error?.contains("was sent SIGTERM") == true)
+        #expect(await bystander.wait(within: .seconds(30)) == .signalled(SIGTERM))
     }
 }

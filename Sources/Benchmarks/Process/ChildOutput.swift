@@ -161,6 +161,29 @@ public final class ChildOutput: AsyncSequence, Sendable {
         }
     }
 
+    /// What ``next(timeout:)`` produced.
+    public enum LineEvent: Sendable, Equatable {
+        case line(String)
+        case endOfStream
+        case timedOut
+    }
+
+    /// The next line, waiting at most `timeout`. A line that arrives just as
+    /// the timeout fires may be lost: callers treat a timeout as the end of
+    /// the conversation (the math-verify worker is restarted).
+    public func next(timeout: Duration) async -> LineEvent {
+        await withTaskGroup(of: LineEvent.self) { group in
+            group.addTask { await self.next().map(LineEvent.line) ?? .endOfStream }
+            group.addTask {
+                do { try await Task.sleep(for: timeout) } catch { return .endOfStream }
+                return .timedOut
+            }
+            let first = await group.next() ?? .timedOut
+            group.cancelAll()
+            return first
+        }
+    }
+
     /// What is buffered now (for `.dropOldest` streams read after the fact).
     public func drain() -> [String] {
         state.withLock { state in

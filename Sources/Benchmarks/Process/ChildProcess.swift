@@ -77,7 +77,8 @@ public final class ChildProcess: Sendable {
         var reaped = false
         var termination: Termination?
         var done = false
-        var waiters: [CheckedContinuation<Termination, Never>] = []
+        /// nil is resumed only to a waiter whose task was cancelled.
+        var waiters: [UUID: CheckedContinuation<Termination?, Never>] = [:]
     }
 
     /// The child's pid, which is also its process group id.
@@ -186,13 +187,43 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the child is reaped and its output delivered.
     public func wait() async -> Termination {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Termination? in
-                if state.done, let termination = state.termination { return termination }
-                state.waiters.append(continuation)
+        await waiting(cancellable: false) ?? .exited(-1)
+    }
+
+    /// Like ``wait()``, but answers nil as soon as the calling task is cancelled.
+    public func waitUnlessCancelled() async -> Termination? {
+        await waiting(cancellable: true)
+    }
+
+    private func waiting(cancellable: Bool) async -> Termination? {
+        let id = UUID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Termination?, Never>) in
+                let ready = state.withLock { state -> (Bool, Termination?) in
+                    if state.done { return (true, state.termination) }
+                    if cancellable, Task.isCancelled { return (true, nil) }
+                    state.waiters[id] = continuation
+                    return (false, nil)
+                }
+                if ready.0 { continuation.resume(returning: ready.1) }
+            }
+        } onCancel: {
+            guard cancellable else { return }
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: nil)
+        }
+    }
+
+    /// The termination, or nil if the child is still running after `limit`.
+    public func wait(within limit: Duration) async -> Termination? {
+        await withTaskGroup(of: Termination?.self) { group in
+            group.addTask { await self.waitUnlessCancelled() }
+            group.addTask {
+                try? await Task.sleep(for: limit)
                 return nil
             }
-            if let ready { continuation.resume(returning: ready) }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 
@@ -278,8 +309,9 @@ public final class ChildProcess: Sendable {
         close(exitFD)
         let (waiters, termination) = state.withLock { state in
             state.done = true
-            defer { state.waiters = [] }
-            return (state.waiters, state.termination ?? .exited(-1))
+            if state.termination == nil { state.termination = .exited(-1) }
+            defer { state.waiters = [:] }
+            return (Array(state.waiters.values), state.termination)
         }
         for waiter in waiters { waiter.resume(returning: termination) }
     }

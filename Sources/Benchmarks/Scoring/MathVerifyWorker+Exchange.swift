@@ -38,8 +38,8 @@ extension MathVerifyWorker {
                         python: worker.python, detail: message.error ?? "import failed")
                 }
                 return message.version
-            case .endOfFile:
-                await worker.stderr.waitForEnd(within: .seconds(2))
+            case .endOfStream:
+                await worker.waitForExit(within: .seconds(2))
                 throw .exitedDuringStartup(python: worker.python, stderr: worker.stderrTail())
             case .timedOut:
                 let components = configuration.startupTimeout.components
@@ -64,8 +64,8 @@ extension MathVerifyWorker {
                 else { continue }
                 if message.error != nil { return .answer(.undecided) }
                 return .answer(equal ? .equal : .notEqual)
-            case .endOfFile:
-                await worker.stderr.waitForEnd(within: .seconds(2))
+            case .endOfStream:
+                await worker.waitForExit(within: .seconds(2))
                 return .died(stderr: worker.stderrTail())
             case .timedOut:
                 return .timedOut

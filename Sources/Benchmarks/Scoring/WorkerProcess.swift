@@ -1,17 +1,16 @@
 import Foundation
 
-/// One running math-verify Python process and its pipes. Owned by the
-/// `MathVerifyWorker` actor; only the line readers (which are `Sendable`)
-/// are awaited.
+/// One running math-verify Python process. Owned by the `MathVerifyWorker`
+/// actor; its output streams are awaited, never read on a blocking call.
 struct WorkerProcess {
-    let process: Process
-    let stdin: FileHandle
-    let stdout: PipeLineReader
-    let stderr: PipeLineReader
+    let child: ChildProcess
     /// The Python path, for error messages.
     let python: String
 
-    /// Starts `python -u script` with the configured environment.
+    var stdout: ChildOutput { child.standardOutput }
+
+    /// Starts `python -u script` with the server's environment minus its
+    /// secrets, plus the configured variables.
     /// - Throws: `.pythonNotFound` when `python` is not an executable file,
     ///   `.launchFailed` when the process cannot be spawned.
     static func launch(
@@ -21,52 +20,35 @@ struct WorkerProcess {
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw .pythonNotFound(path: python)
         }
-        signal(SIGPIPE, SIG_IGN)
-        let process = Process()
-        process.executableURL = configuration.python
-        process.arguments = ["-u", script.path]
-        process.environment = ProcessInfo.processInfo.environment
-            .merging(configuration.environment) { _, new in new }
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
         do {
-            try process.run()
+            let child = try ChildProcess(ChildProcess.Configuration(
+                executable: python, arguments: ["-u", script.path],
+                environment: ChildEnvironment.make(extra: configuration.environment), standardInput: true,
+                standardOutput: .lines(buffer: 1024, whenFull: .wait),
+                standardError: .lines(buffer: 40, whenFull: .dropOldest)))
+            return WorkerProcess(child: child, python: python)
         } catch {
-            throw .launchFailed(python: python, reason: String(describing: error))
+            throw .launchFailed(python: python, reason: error.description)
         }
-        return WorkerProcess(
-            process: process,
-            stdin: input.fileHandleForWriting,
-            stdout: PipeLineReader(handle: output.fileHandleForReading),
-            stderr: PipeLineReader(handle: errors.fileHandleForReading, maxBufferedLines: 40),
-            python: python)
     }
 
     /// Writes one request line; `false` when the process is gone.
     func send(_ line: Data) -> Bool {
-        do {
-            try stdin.write(contentsOf: line)
-            return true
-        } catch {
-            return false
-        }
+        (try? child.write(line)) != nil
     }
 
-    /// Kills the process (SIGKILL) and reaps it.
+    /// Kills the process group (SIGKILL); the monitor reaps it.
     func kill() {
-        try? stdin.close()
-        if process.isRunning {
-            _ = Foundation.kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
+        child.signal(SIGKILL)
+    }
+
+    /// Waits at most `limit` for the process to end and its stderr to be read.
+    func waitForExit(within limit: Duration) async {
+        _ = await child.wait(within: limit)
     }
 
     /// The last lines the process wrote to stderr, joined.
     func stderrTail() -> String {
-        stderr.drain().suffix(10).joined(separator: "\n")
+        child.standardError.drain().suffix(10).joined(separator: "\n")
     }
 }

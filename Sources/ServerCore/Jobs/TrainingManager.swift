@@ -1,3 +1,4 @@
+import Benchmarks
 import Crypto
 import Foundation
 import Logging
@@ -37,22 +38,17 @@ package actor TrainingManager {
         tasks[id] = Task { await self.run(id, launch: launch) }
     }
 
-    /// Cancels job `id`: SIGTERM, then SIGKILL if it is still alive after the grace period.
+    /// Cancels job `id`: SIGTERM to its process group, then SIGKILL if it
+    /// is still alive after the grace period.
     package func cancel(_ id: Int64, status: JobStatus = .cancelled, reason: String = "cancelled on request") async {
         stopping[id] = (status, reason)
         guard let child = children[id] else {
             try? await emitEnd(id, status: status, error: reason)
             return
         }
-        child.signal(SIGTERM)
         let task = tasks[id]
-        let grace = self.grace
-        let killer = Task {
-            try? await Task.sleep(for: grace)
-            child.signal(SIGKILL)
-        }
+        await child.terminate(grace: grace)
         await task?.value
-        killer.cancel()
     }
 
     /// Stops every child (SIGTERM, then SIGKILL) when the server shuts down.
@@ -65,19 +61,24 @@ package actor TrainingManager {
         let child: ChildProcess
         do {
             try FileManager.default.createDirectory(atPath: launch.workingDirectory, withIntermediateDirectories: true)
-            child = try ChildProcess(arguments: launch.arguments, workingDirectory: URL(fileURLWithPath: launch.workingDirectory))
+            // The trainer's output is ingested as fast as SQLite takes it; a
+            // full buffer pauses the trainer rather than dropping its lines.
+            child = try ChildProcess(ChildProcess.Configuration(
+                executable: launch.arguments.first ?? "", arguments: Array(launch.arguments.dropFirst()),
+                environment: ChildEnvironment.make(), workingDirectory: launch.workingDirectory,
+                standardOutput: .lines(buffer: 4096, whenFull: .wait), standardError: .lines(buffer: 4096, whenFull: .wait)))
         } catch {
             try? await emitEnd(id, status: .failed, error: "could not start \(launch.arguments.first ?? ""): \(error)")
             return
         }
         children[id] = child
-        _ = try? await store.setStatus(id, .running, pid: child.pid)
+        _ = try? await store.setStatus(id, .running, process: child.identity)
         try? await emit(id, .status, ["status": "running", "pid": Int(child.pid)])
         var lastErrors: [String] = []
         await withTaskGroup(of: [String].self) { group in
             let metricsFromStdout = launch.eventsFile == nil
-            group.addTask { await self.consume(child.stdout, job: id, metrics: metricsFromStdout) }
-            group.addTask { await self.consume(child.stderr, job: id, metrics: false) }
+            group.addTask { await self.consume(child.standardOutput, job: id, metrics: metricsFromStdout) }
+            group.addTask { await self.consume(child.standardError, job: id, metrics: false) }
             if let file = launch.eventsFile {
                 group.addTask { await self.tail(file: URL(fileURLWithPath: file), job: id, while: child) }
             }
@@ -106,7 +107,7 @@ package actor TrainingManager {
     }
 
     /// Stores a stream's lines as events; returns the stream's last lines.
-    private func consume(_ lines: AsyncStream<String>, job: Int64, metrics: Bool) async -> [String] {
+    private func consume(_ lines: ChildOutput, job: Int64, metrics: Bool) async -> [String] {
         var tail: [String] = []
         for await line in lines {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -140,7 +141,7 @@ package actor TrainingManager {
                 }
             }
             if finalPass { return [] }
-            if !child.isRunning { finalPass = true }
+            if child.hasExited { finalPass = true }
             try? await Task.sleep(for: .milliseconds(200))
         }
     }

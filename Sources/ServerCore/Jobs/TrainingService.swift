@@ -29,9 +29,10 @@ package struct TrainingService: Service {
         for job in try await store.unfinished() {
             if job.status == .running {
                 var reason = "the server restarted while the job ran"
-                if let pid = job.pid, pid > 0, kill(pid, 0) == 0 {
-                    kill(pid, SIGTERM)
-                    reason += "; its orphaned process (pid \(pid)) was stopped"
+                // Only the process the job started, recognised by its start
+                // time and boot: a bare pid may belong to anyone by now.
+                if let process = job.process, process.signalGroup(SIGTERM) {
+                    reason += "; its orphaned process group (pid \(process.pid)) was sent SIGTERM"
                 } else if let pid = job.pid {
                     reason += "; its process (pid \(pid)) is gone"
                 }

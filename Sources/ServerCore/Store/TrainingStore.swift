@@ -1,3 +1,4 @@
+import Benchmarks
 import Foundation
 import GRDB
 
@@ -32,6 +33,8 @@ package struct TrainingStore: Sendable {
         package var status: JobStatus
         package var error: String?
         package var pid: Int32?
+        /// The job's process as it was started, to recognise it after a restart.
+        package var process: ProcessIdentity?
         package var checkpointID: Int64?
         package var evaluationID: Int64?
         package var latest: String?
@@ -101,17 +104,22 @@ package struct TrainingStore: Sendable {
         }
     }
 
-    /// Moves a job to `status` (terminal states are final) and records `pid`,
-    /// `error`, times. Returns whether the job changed.
+    /// Moves a job to `status` (terminal states are final) and records its
+    /// process, `error`, times. Returns whether the job changed.
     @discardableResult
-    package func setStatus(_ id: Int64, _ status: JobStatus, error: String? = nil, pid: Int32? = nil) async throws -> Bool {
+    package func setStatus(
+        _ id: Int64, _ status: JobStatus, error: String? = nil, process: ProcessIdentity? = nil
+    ) async throws -> Bool {
         try await database.writer.write { db in
             let now = Timestamp.now()
             switch status {
             case .running:
                 try db.execute(
-                    sql: "UPDATE training_job SET status = 'running', pid = ?, started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'pending'",
-                    arguments: [pid, now, id])
+                    sql: """
+                        UPDATE training_job SET status = 'running', pid = ?, pid_start_time = ?, boot_id = ?,
+                            started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'pending'
+                        """,
+                    arguments: [process?.pid, process.map { Int64(bitPattern: $0.startTime) }, process?.bootID, now, id])
             case .pending:
                 try db.execute(sql: "UPDATE training_job SET status = 'pending' WHERE id = ? AND status = 'running'", arguments: [id])
             case .finished, .failed, .cancelled:
@@ -131,10 +139,18 @@ package struct TrainingStore: Sendable {
         }
     }
 
+    private static func processIdentity(from row: Row) -> ProcessIdentity? {
+        guard let pid: Int32 = row["pid"], let start: Int64 = row["pid_start_time"], let boot: String = row["boot_id"] else {
+            return nil
+        }
+        return ProcessIdentity(pid: pid, startTime: UInt64(bitPattern: start), bootID: boot)
+    }
+
     package static func job(from row: Row) -> Job {
         Job(
             id: row["id"], kind: row["kind"], template: row["template"], config: row["config"],
             status: JobStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pid: row["pid"],
+            process: processIdentity(from: row),
             checkpointID: row["checkpoint_id"], evaluationID: row["evaluation_id"], latest: row["latest"],
             createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"])
     }
