@@ -83,3 +83,20 @@ struct AuthTests {
         #expect(Role.write < Role.admin)
     }
 }
+
+@Suite("Data directory permissions")
+struct DataDirectoryPermissionTests {
+    private func mode(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) & 0o777
+    }
+
+    @Test func theDataDirectoryIsPrivateAndTheDatabaseFilesAreOwnerOnly() async throws {
+        let env = try await TestEnvironment()
+        let data = env.services.config.dataDirectory.path
+        #expect(try mode(data) == 0o700)
+        _ = try env.token(role: .read)  // a write, so that -wal and -shm exist
+        for name in ["aepo.sqlite", "aepo.sqlite-wal", "aepo.sqlite-shm"] {
+            #expect(try mode(data + "/" + name) == 0o600, "\(name)")
+        }
+    }
+}

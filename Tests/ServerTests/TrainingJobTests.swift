@@ -201,4 +201,24 @@ struct TrainingJobTests {
         #expect(try await training.job(orphan).error?.contains("was sent SIGTERM") == true)
         #expect(await bystander.wait(within: .seconds(30)) == .signalled(SIGTERM))
     }
+
+    @Test func theTrainingChildGetsNoSecretOfTheServer() async throws {
+        setenv("AEPO_CHILD_PROBE_TOKEN", "do-not-leak", 1)
+        defer { unsetenv("AEPO_CHILD_PROBE_TOKEN") }
+        let training = env.services.training
+        let id = try await training.create(kind: "builtin", template: nil, config: "{}")
+        let workdir = env.directory.appendingPathComponent("jobs/\(id)").path
+        await env.services.trainingManager.start(
+            id, launch: TrainingLaunch(
+                arguments: ["/usr/bin/env"], workingDirectory: workdir, eventsFile: nil, outputCheckpoint: nil, evaluate: nil,
+                checkpointName: "env-\(id)"))
+        var job = try await training.job(id)
+        for _ in 0..<200 where !job.status.isTerminal {
+            try await Task.sleep(for: .milliseconds(25))
+            job = try await training.job(id)
+        }
+        let logs = try await training.events(job: id, after: 0, limit: 1000).filter { $0.kind == .log }.map(\.data)
+        #expect(logs.contains { $0.contains("PATH=") }, "env printed nothing: \(logs)")
+        #expect(!logs.contains { $0.contains("do-not-leak") || $0.contains("AEPO_ADMIN_TOKEN") })
+    }
 }

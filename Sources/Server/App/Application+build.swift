@@ -50,8 +50,12 @@ func prepareServices(
 ) async throws -> AppServices {
     let fileManager = FileManager.default
     for directory in [config.dataDirectory, config.checkpointsDirectory, config.temporaryDirectory] {
-        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        try fileManager.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
+    // The data directory holds the database, the admin token and every
+    // checkpoint: only the server's user may enter it, whoever created it.
+    chmod(config.dataDirectory.path, 0o700)
     // Temp files are uploads that never completed: a killed server's leftovers.
     for name in (try? fileManager.contentsOfDirectory(atPath: config.temporaryDirectory.path)) ?? [] {
         try? fileManager.removeItem(at: config.temporaryDirectory.appendingPathComponent(name))

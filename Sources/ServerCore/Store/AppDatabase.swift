@@ -21,6 +21,10 @@ package struct AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         let path = directory.appendingPathComponent("aepo.sqlite").path
+        // SQLite gives -wal and -shm the main file's mode: owner-only from the start.
+        let fd = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        chmod(path, 0o600)
         let pool = try DatabasePool(path: path, configuration: configuration)
         let database = AppDatabase(writer: pool)
         try database.migrate(from: migrationsDirectory)
