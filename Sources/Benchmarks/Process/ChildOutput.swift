@@ -5,7 +5,7 @@ public enum OutputMode: Sendable, Equatable {
     /// Sent to /dev/null.
     case discard
     /// Split into lines (a `\r` progress redraw keeps its last state), at
-    /// most `buffer` of them waiting for the reader.
+    /// most `buffer` of them (plus one 64 KiB read) waiting for the reader.
     case lines(buffer: Int, whenFull: LineOverflow)
     /// Kept as bytes: the first three quarters of `limit` and the last
     /// quarter, so endless output costs bounded memory and its end (an
@@ -134,12 +134,14 @@ public final class ChildOutput: AsyncSequence, Sendable {
 
     /// The next line, or nil at the end of the stream (or when the calling task is cancelled).
     public func next() async -> String? {
-        let (line, wasFull) = state.withLock { state -> (String?, Bool) in
-            let wasFull = state.buffered >= capacityForWait
-            return (state.pop(), wasFull)
+        // The monitor stops reading at `capacity` lines; it is rung once,
+        // when the buffer drops below that, not on every line.
+        let (line, refilled) = state.withLock { state -> (String?, Bool) in
+            let refilled = state.buffered == capacityForWait
+            return (state.pop(), refilled)
         }
         if let line {
-            if wasFull { wake() }
+            if refilled { wake() }
             return line
         }
         return await withTaskCancellationHandler {

@@ -14,8 +14,10 @@ import Synchronization
 /// - One monitor thread per child blocks in `poll(2)` on its pipes and a
 ///   pidfd (or, before Linux 5.3, a pipe written by a waiter thread): no
 ///   polling loop, no dispatch sources. When the leader exits, what it left
-///   in its group is killed, the leader is reaped, and output is read for
-///   at most ``drain`` more before the streams end.
+///   in its group is killed, the leader is reaped, and output is read
+///   until every pipe is closed, or until ``Configuration/drain`` passes
+///   with no byte read and no room made by a reader (a grandchild in
+///   another group holding a pipe, a reader that went away).
 public final class ChildProcess: Sendable {
     /// What to start.
     public struct Configuration: Sendable {
@@ -262,18 +264,26 @@ public final class ChildProcess: Sendable {
 
     // MARK: - Monitor
 
+    /// How long a full `.wait` buffer may go unread after the leader exited
+    /// before its reader is taken to be gone and the rest is dropped.
+    static let abandonedReader: Duration = .seconds(120)
+
     private func monitor(streams: [MonitoredStream], exitFD: Int32, wakeRead: Int32, drain: Duration) {
         var open = streams
         var exited = false
-        var deadline: ContinuousClock.Instant?
+        // After the leader exits: the last byte read or room made by a reader.
+        var lastActivity: ContinuousClock.Instant?
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !(exited && open.isEmpty) {
-            var fds = open.filter { $0.output.wantsInput }.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            let polled = open.filter { $0.output.wantsInput }
+            var fds = polled.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
             if !exited { fds.append(pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)) }
             fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
             var timeout: Int32 = -1
-            if let deadline {
-                let left = deadline - .now
+            if let lastActivity {
+                // Waiting on a pipe nobody writes: `drain`. Waiting on a
+                // reader to make room: much longer, but not forever.
+                let left = lastActivity + (polled.isEmpty ? Self.abandonedReader : drain) - .now
                 if left <= .zero { break }
                 timeout = Int32(max(1, left / .milliseconds(1)))
             }
@@ -283,14 +293,18 @@ public final class ChildProcess: Sendable {
             for entry in fds where entry.revents != 0 {
                 if entry.fd == wakeRead {
                     while Foundation.read(wakeRead, &buffer, buffer.count) > 0 {}
+                    // A reader making room is progress: a slow reader gets
+                    // all of a `.wait` stream, an absent one only `drain`.
+                    if exited { lastActivity = .now }
                 } else if entry.fd == exitFD, !exited {
                     exited = true
                     reap()
-                    deadline = .now + drain
+                    lastActivity = .now
                 } else if let index = open.firstIndex(where: { $0.fd == entry.fd }) {
                     let count = buffer.withUnsafeMutableBytes { Foundation.read(entry.fd, $0.baseAddress, $0.count) }
                     if count > 0 {
                         buffer.withUnsafeBytes { open[index].output.accept(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                        if exited { lastActivity = .now }
                     } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
                         close(entry.fd)
                         open[index].output.finish()

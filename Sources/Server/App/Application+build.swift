@@ -15,9 +15,9 @@ struct AppServices: Sendable {
     let scheduler: EvaluationScheduler
     let training: TrainingStore
     let trainingManager: TrainingManager
-    let hub: JobEventHub
+    /// The one event source of evaluation and training-job streams.
+    let hub: EventHub
     /// The shared source of the evaluations' event streams.
-    let evaluationFeed: EvaluationFeed
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
     let reported: ReportedResultStore
@@ -73,7 +73,8 @@ func prepareServices(
     let adminToken = try await AdminToken.ensure(
         environmentToken: config.adminToken, dataDirectory: config.dataDirectory, database: database)
     let corpus = CorpusStore(database: database)
-    let evaluations = EvaluationStore(database: database)
+    let hub = EventHub()
+    let evaluations = EvaluationStore(database: database, events: hub)
     let backfilled = try await evaluations.backfillResults()
     if backfilled > 0 { logger.info("wrote results of finished evaluations", metadata: ["evaluations": "\(backfilled)"]) }
     let staticFiles = StaticFiles(directory: Assets.publicDirectory.appendingPathComponent("static", isDirectory: true))
@@ -98,14 +99,13 @@ func prepareServices(
         evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler)
     let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
     let training = TrainingStore(database: database)
-    let hub = JobEventHub()
     let trainingManager = TrainingManager(store: training, hub: hub, logger: logger, grace: config.cancelGrace) { launch in
         try await results.register(launch)
     }
     return AppServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
         evaluations: evaluations, scheduler: scheduler, training: training, trainingManager: trainingManager, hub: hub,
-        evaluationFeed: EvaluationFeed(), metrics: ServerMetrics(),
+        metrics: ServerMetrics(),
         adminToken: adminToken, reported: ReportedResultStore(database: database), pages: PageStore(database: database),
         generation: generation,
         leaderboards: LeaderboardService(
@@ -127,7 +127,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let corpus = CorpusController(corpus: services.corpus, maxCorpusBytes: services.config.maxCorpusBytes)
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
-        scheduler: services.scheduler, feed: services.evaluationFeed, maxJSONBytes: services.config.maxJSONBytes)
+        scheduler: services.scheduler, hub: services.hub, maxJSONBytes: services.config.maxJSONBytes)
     let trainingJobs = TrainingJobController(
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)

@@ -11,7 +11,7 @@ struct EvaluationController: Sendable {
     let datasets: DatasetStore
     let scheduler: EvaluationScheduler
     /// What the event streams of evaluations share.
-    let feed: EvaluationFeed
+    let hub: EventHub
     let maxJSONBytes: Int
 
     var submitter: EvaluationSubmitter {
@@ -73,7 +73,9 @@ struct EvaluationController: Sendable {
         let id = try Query.pathID(context, "id")
         _ = try await evaluations.view(id)
         let lastEventID = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
-            .flatMap { Int($0) }
-        return EvaluationEvents(store: evaluations, feed: feed, id: id).response(lastEventID: lastEventID)
+            .flatMap { Int64($0) }
+        return EventStreamResponse(
+            hub: hub, key: .evaluation(id), cursor: EvaluationEventCursor(store: evaluations, id: id, lastEventID: lastEventID)
+        ).response()
     }
 }

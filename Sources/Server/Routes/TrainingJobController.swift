@@ -9,7 +9,7 @@ import ServerCore
 struct TrainingJobController: Sendable {
     let store: TrainingStore
     let manager: TrainingManager
-    let hub: JobEventHub
+    let hub: EventHub
     let submitter: EvaluationSubmitter
     let config: ServerConfig
 
@@ -110,6 +110,7 @@ struct TrainingJobController: Sendable {
         _ = try await store.job(id)
         let after = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init))
             .flatMap { Int64($0) } ?? 0
-        return JobEventStream(store: store, hub: hub, job: id).response(after: after)
+        return EventStreamResponse(hub: hub, key: .trainingJob(id), cursor: TrainingEventCursor(store: store, job: id, last: after))
+            .response()
     }
 }

@@ -9,7 +9,7 @@ import Logging
 /// an out-of-memory kill of the child only fails its job.
 package actor TrainingManager {
     private let store: TrainingStore
-    private let hub: JobEventHub
+    private let hub: EventHub
     private let logger: Logger
     private let grace: Duration
     /// Registers a finished job's checkpoint and queues its evaluation.
@@ -22,7 +22,7 @@ package actor TrainingManager {
     private let eventOrder = TicketGate()
 
     package init(
-        store: TrainingStore, hub: JobEventHub, logger: Logger, grace: Duration = .seconds(10),
+        store: TrainingStore, hub: EventHub, logger: Logger, grace: Duration = .seconds(10),
         finish: @escaping @Sendable (TrainingLaunch) async throws -> TrainingResults.Outcome
     ) {
         self.store = store
@@ -165,7 +165,7 @@ package actor TrainingManager {
         let hub = self.hub
         try await eventOrder.run(eventOrder.draw()) {
             let event = try await store.append(job: job, kind: kind, data: data)
-            hub.publish(event, job: job)
+            hub.publish(StreamEvent(seq: event.seq, name: event.kind.rawValue, data: event.data), on: .trainingJob(job))
         }
     }
 
@@ -180,6 +180,6 @@ package actor TrainingManager {
         if let error { object["error"] = error }
         try await emit(job, .status, object)
         try await emit(job, .end, object.merging(extra) { $1 })
-        hub.close(job: job)
+        hub.close(.trainingJob(job))
     }
 }

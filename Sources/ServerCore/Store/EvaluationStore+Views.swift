@@ -10,7 +10,7 @@ extension EvaluationStore {
     }
 
     /// The views of `ids`, in that order, skipping ids that do not exist.
-    /// One read transaction and five queries, however many ids.
+    /// One read transaction and four queries, however many ids.
     package func views(_ ids: [Int64]) async throws -> [EvaluationView] {
         guard !ids.isEmpty else { return [] }
         return try await database.writer.read { db in
@@ -19,12 +19,6 @@ extension EvaluationStore {
                 SELECT e.*, c.name AS checkpoint_name FROM evaluation e JOIN checkpoint c ON c.id = e.checkpoint_id
                 WHERE e.id IN (\(list))
                 """)
-            var done: [Int64: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT evaluation_id, COUNT(*) AS n FROM sample WHERE evaluation_id IN (\(list)) GROUP BY evaluation_id")
-            {
-                done[row["evaluation_id"]] = row["n"]
-            }
             let decoder = JSONDecoder()
             var configs: [Int64: EvaluationConfig] = [:]
             for row in rows {
@@ -37,7 +31,7 @@ extension EvaluationStore {
                 return EvaluationView(
                     id: id, checkpoint: .init(id: row["checkpoint_id"], name: row["checkpoint_name"]),
                     status: JobStatus(rawValue: row["status"]) ?? .failed, error: row["error"], config: config,
-                    concurrency: row["concurrency"], progress: .init(done: done[id] ?? 0, total: row["total"]),
+                    concurrency: row["concurrency"], progress: .init(done: row["done"], total: row["total"]),
                     results: results[id] ?? [],
                     createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"])
             }

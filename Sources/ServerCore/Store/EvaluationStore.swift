@@ -17,9 +17,12 @@ package struct SampleKey: Hashable, Sendable {
 /// Evaluations, their pinned benchmarks and their samples.
 package struct EvaluationStore: Sendable {
     package let database: AppDatabase
+    /// Where status and progress events go once their transaction commits.
+    package let events: EventHub?
 
-    package init(database: AppDatabase) {
+    package init(database: AppDatabase, events: EventHub? = nil) {
         self.database = database
+        self.events = events
     }
 
     /// The existing evaluation of this checkpoint and configuration, or a new
@@ -85,7 +88,7 @@ package struct EvaluationStore: Sendable {
         // The bootstrap intervals take a while on big runs: computed first,
         // so that the write transaction below stays short.
         let computed = status == .finished ? try await computeResults(of: id) : nil
-        return try await database.writer.write { db in
+        let changed = try await database.writer.write { db in
             let now = Timestamp.now()
             switch status {
             case .running:
@@ -106,6 +109,16 @@ package struct EvaluationStore: Sendable {
             }
             return db.changesCount > 0
         }
+        if changed, let events { try await publishStatus(of: id, to: events) }
+        return changed
+    }
+
+    /// Publishes the evaluation's state as a `status` event, and `end` (with
+    /// the results) when it is over.
+    private func publishStatus(of id: Int64, to events: EventHub) async throws {
+        let view = try await self.view(id)
+        for event in EvaluationEventFormat.events(for: view) { events.publish(event, on: .evaluation(id)) }
+        if view.status.isTerminal { events.close(.evaluation(id)) }
     }
 
     /// Keys of the samples already written.
@@ -119,7 +132,7 @@ package struct EvaluationStore: Sendable {
     /// Writes one finished sample at once. Writing the same key twice keeps
     /// the first: a sample is never duplicated.
     package func insertSample(evaluation id: Int64, key: SampleKey, seed: UInt64, outcome: SampleOutcome) async throws {
-        try await database.writer.write { db in
+        let progress = try await database.writer.write { db -> EvaluationView.Progress? in
             try db.execute(
                 sql: """
                     INSERT OR IGNORE INTO sample (evaluation_id, benchmark, item_id, repeat, seed, trajectory, prediction,
@@ -133,15 +146,23 @@ package struct EvaluationStore: Sendable {
                     outcome.searchCalls, outcome.pythonCalls, outcome.modelCalls, outcome.latencyMilliseconds,
                     Timestamp.now(),
                 ])
+            guard db.changesCount > 0,
+                let row = try Row.fetchOne(db, sql: "SELECT done, total FROM evaluation WHERE id = ?", arguments: [id])
+            else { return nil }
+            return EvaluationView.Progress(done: row["done"], total: row["total"])
+        }
+        if let progress, let events {
+            events.publish(EvaluationEventFormat.progress(progress), on: .evaluation(id))
         }
     }
 
     /// How many samples are written, of how many planned.
     package func progress(_ id: Int64) async throws -> EvaluationView.Progress {
         try await database.writer.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT total FROM evaluation WHERE id = ?", arguments: [id]) ?? 0
-            let done = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sample WHERE evaluation_id = ?", arguments: [id]) ?? 0
-            return .init(done: done, total: total)
+            guard let row = try Row.fetchOne(db, sql: "SELECT done, total FROM evaluation WHERE id = ?", arguments: [id]) else {
+                return .init(done: 0, total: 0)
+            }
+            return .init(done: row["done"], total: row["total"])
         }
     }
 }
