@@ -33,7 +33,7 @@ struct TrainingJobPageTests {
         return String(decoding: try JSONEncoder().encode(StoredTrainingConfig(request: request, launch: launch)), as: UTF8.self)
     }
 
-    /// A verl line as the manager stores it (``TrainingManager/metricLine(_:)``).
+    /// A verl line as the manager stores it (``TrainingIngester/metricLine(_:)``).
     static func line(_ step: Int, _ data: [String: Any]) throws -> String {
         let object: [String: Any] = ["step": step, "data": data]
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)

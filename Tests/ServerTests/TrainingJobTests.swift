@@ -221,4 +221,30 @@ struct TrainingJobTests {
         #expect(logs.contains { $0.contains("PATH=") }, "env printed nothing: \(logs)")
         #expect(!logs.contains { $0.contains("do-not-leak") || $0.contains("AEPO_ADMIN_TOKEN") })
     }
+
+    /// A cancel that lands before or just after the spawn: the job ends
+    /// cancelled either way and no process of it is left running.
+    @Test func cancelRightAfterStartNeverLeavesAProcess() async throws {
+        let training = env.services.training
+        let marker = env.directory.appendingPathComponent("spawned")
+        for round in 0..<10 {
+            let id = try await training.create(kind: "builtin", template: nil, config: "{}")
+            let launch = TrainingLaunch(
+                arguments: ["/bin/sh", "-c", "echo $$ >> \(marker.path); exec sleep 300"],
+                workingDirectory: env.directory.appendingPathComponent("jobs/\(id)").path, eventsFile: nil,
+                outputCheckpoint: nil, evaluate: nil, checkpointName: "cancel-\(round)")
+            await env.services.trainingManager.start(id, launch: launch)
+            await env.services.trainingManager.cancel(id)
+            let job = try await training.job(id)
+            #expect(job.status == .cancelled, "round \(round): \(job.status)")
+            let events = try await training.events(job: id, after: 0, limit: 100)
+            #expect(events.last?.kind == .end)
+        }
+        let pids = ((try? String(contentsOf: marker, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+        for pid in pids {
+            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))
+                .flatMap { ProcessIdentity.statFields($0)?.first } ?? "gone"
+            #expect(state == "gone" || state == "Z", "process \(pid) of a cancelled job is \(state)")
+        }
+    }
 }

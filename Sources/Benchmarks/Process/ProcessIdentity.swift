@@ -45,7 +45,7 @@ public struct ProcessIdentity: Sendable, Equatable, Codable {
     }
 
     /// The fields after `(comm)`: the command name may hold spaces and parentheses.
-    static func statFields(_ stat: String) -> [Substring]? {
+    public static func statFields(_ stat: String) -> [Substring]? {
         guard let close = stat.lastIndex(of: ")") else { return nil }
         return stat[stat.index(after: close)...].split(separator: " ")
     }

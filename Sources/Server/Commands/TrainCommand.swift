@@ -44,157 +44,40 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let task = try SynthTask.named(task)
-        let algorithm = try TrainingAlgorithm.named(algorithm)
         if let threads { BLAS.threads = threads }
-        let sink = try EventSink(path: events)
-        switch algorithm {
-        case .sft:
-            let config = try loadConfig(SFTConfig.defaults(for: task), decode: SFTConfig.decode)
-            let suite = try SynthSuite(task: task, config: config.data)
-            let trainer = try await warmStart(config: config, suite: suite, steps: steps, sink: sink, asPhase: false)
-            try await finish(model: trainer.model, suite: suite, step: trainer.step, sink: sink)
-        case .rl(let policyAlgorithm):
-            let config = try loadConfig(RLConfig.defaults(for: task), decode: RLConfig.decode)
-            let suite = try SynthSuite(task: task, config: config.data)
-            let model: GPT
-            var offset = 0
-            if let initFrom {
-                model = try Checkpoint.load(from: URL(fileURLWithPath: initFrom)).model
-                status("starting from the weights of \(initFrom)")
+        var override: Data?
+        if let configJson {
+            if configJson.hasPrefix("@") {
+                guard let contents = FileManager.default.contents(atPath: String(configJson.dropFirst())) else {
+                    throw ValidationError("cannot read \(configJson.dropFirst())")
+                }
+                override = contents
             } else {
-                var warmConfig = config.warmStart
-                warmConfig.data = config.data
-                status("no --init: warm start (SFT) for \(config.warmStartSteps) steps first")
-                model = try await warmStart(
-                    config: warmConfig, suite: suite, steps: config.warmStartSteps, sink: sink, asPhase: true
-                ).model
-                offset = config.warmStartSteps
+                override = Data(configJson.utf8)
             }
-            let trainer = try RLTrainer(
-                config: config, algorithm: policyAlgorithm, model: model, suite: suite, python: BubblewrapPython(),
-                seed: seed)
-            status(
-                "\(policyAlgorithm.rawValue) on \(task.rawValue): \(config.promptsPerStep) prompts x "
-                    + "\(config.rollout.groupSize) rollouts per step (\(policyAlgorithm.rolloutMode.rawValue) rollout), "
-                    + "\(steps) steps, \(BLAS.threads) BLAS thread(s)\n")
-            let clock = ContinuousClock()
-            let start = clock.now
-            for _ in 0..<steps {
-                var line = try await trainer.trainStep()
-                line.step += offset
-                sink.write(line)
-                drawProgress(
-                    step: trainer.step,
-                    detail: String(
-                        format: "reward %.3f  acc %.2f  entropy %.3f  clip %.3f  %.1fs/step",
-                        line.data["critic/score/mean"] ?? .nan, line.data["critic/accuracy"] ?? .nan,
-                        line.data["actor/entropy"] ?? .nan, line.data["actor/pg_clipfrac"] ?? .nan,
-                        line.data["timing_s/step"] ?? .nan),
-                    elapsed: start.duration(to: clock.now))
-            }
-            FileHandle.standardError.write(Data("\n".utf8))
-            try await finish(model: model, suite: suite, step: offset + trainer.step, sink: sink)
         }
-    }
-
-    /// Supervised training for `steps` steps; as the warm-start phase of an
-    /// RL run, its lines carry `phase/warm_start: 1`.
-    private func warmStart(
-        config: SFTConfig, suite: SynthSuite, steps: Int, sink: EventSink, asPhase: Bool
-    ) async throws -> SFTTrainer {
-        let tokenizer = try ByteTokenizer(vocabSize: config.model.vocabSize)
-        status("building \(suite.train.count) expert trajectories for \(suite.task.rawValue)")
-        let sequences = try await SFTSequence.experts(of: suite, tokenizer: tokenizer)
-        let trainer = try SFTTrainer(config: config, sequences: sequences, steps: steps, seed: seed)
-        if let initFrom, !asPhase {
-            try trainer.model.copyWeights(from: try Checkpoint.load(from: URL(fileURLWithPath: initFrom)).model)
-            status("starting from the weights of \(initFrom)")
-        }
-        status(
-            "training \(trainer.model.parameterCount) parameters, B=\(config.batchSize) T=\(config.model.contextLength), "
-                + "\(steps) steps, \(BLAS.threads) BLAS thread(s)\n")
-        let clock = ContinuousClock()
-        let start = clock.now
-        for _ in 0..<steps {
-            var line = try trainer.trainStep()
-            if asPhase { line.data["phase/warm_start"] = 1 }
-            sink.write(line)
-            drawProgress(
-                step: line.step, total: steps,
-                detail: String(
-                    format: "loss %.4f  lr %.2e  %.0f tok/s", line.data["train/loss"] ?? .nan,
-                    line.data["actor/lr"] ?? .nan, line.data["perf/throughput"] ?? .nan),
-                elapsed: start.duration(to: clock.now))
-        }
-        FileHandle.standardError.write(Data("\n".utf8))
-        return trainer
-    }
-
-    /// Saves the checkpoint and, when asked, evaluates it.
-    private func finish(model: GPT, suite: SynthSuite, step: Int, sink: EventSink) async throws {
-        let tokenizer = try ByteTokenizer(vocabSize: model.config.vocabSize)
-        let url = URL(fileURLWithPath: out)
-        try Checkpoint.save(
-            model, tokenizer: tokenizer,
-            metadata: CheckpointMetadata(algorithm: algorithm.lowercased(), task: suite.task.rawValue, step: step, seed: seed),
-            to: url)
-        status("saved \(out) (step \(step))\n")
-        if evalSamples > 0 {
-            try await evaluate(suite: suite, checkpoint: url, sink: sink, step: step)
-        }
-    }
-
-    /// The defaults, changed by `--config-json` (inline JSON or `@file`).
-    private func loadConfig<Config>(_ base: Config, decode: (Data, Config) throws -> Config) throws -> Config {
-        guard let configJson else { return base }
-        let data: Data
-        if configJson.hasPrefix("@") {
-            guard let contents = FileManager.default.contents(atPath: String(configJson.dropFirst())) else {
-                throw ValidationError("cannot read \(configJson.dropFirst())")
-            }
-            data = contents
-        } else {
-            data = Data(configJson.utf8)
-        }
+        let options = TrainingRun.Options(
+            algorithm: try TrainingAlgorithm.named(algorithm), algorithmName: algorithm, task: try SynthTask.named(task),
+            steps: steps, seed: seed, output: URL(fileURLWithPath: out), initFrom: initFrom.map { URL(fileURLWithPath: $0) },
+            configOverride: override, evalSamples: evalSamples, evalLimit: evalLimit, evalTemperature: evalTemperature,
+            evalShow: evalShow)
+        let sink = try EventSink(path: events)
+        let observer = TrainingRun.Observer(
+            metric: { sink.write($0) }, status: { Self.status($0) },
+            progress: { step, total, detail, elapsed in Self.drawProgress(step: step, total: total, detail: detail, elapsed: elapsed) },
+            phaseEnded: { FileHandle.standardError.write(Data("\n".utf8)) })
         do {
-            return try decode(data, base)
-        } catch {
-            throw ValidationError("--config-json: \(error)")
+            try await TrainingRun(options: options, observer: observer).run()
+        } catch let error as TrainingRun.ConfigurationError {
+            throw ValidationError("--config-json: \(error.description.replacingOccurrences(of: "the config override: ", with: ""))")
         }
     }
 
-    private func evaluate(suite: SynthSuite, checkpoint: URL, sink: EventSink, step: Int) async throws {
-        let model = try BuiltinModel(contentsOf: checkpoint)
-        defer { model.engine.shutdown() }
-        var sampling = SamplingParameters(temperature: evalTemperature)
-        sampling.maxTokens = 256
-        status("evaluating \(suite.task.rawValue) test: \(evalSamples) samples per item\n")
-        let report = try await SynthEvaluation.run(
-            suite: suite, model: model, python: BubblewrapPython(), samples: evalSamples, sampling: sampling,
-            limit: evalLimit)
-        for (item, trajectory) in zip(suite.test, report.firstTrajectories).prefix(evalShow) {
-            status("--- \(item.item.id) (gold \(item.solution.answer))\n\(item.item.question)\n\(trajectory)")
-        }
-        let prefix = "eval/\(suite.task.rawValue)"
-        var data = [
-            "\(prefix)/pass@1": report.passAt1, "\(prefix)/answered": report.answeredRate,
-            "\(prefix)/tool_calls": report.meanToolCalls, "\(prefix)/failures": Double(report.failures),
-        ]
-        if let passAtK = report.passAtK { data["\(prefix)/pass@\(report.samples)"] = passAtK }
-        sink.write(MetricsLine(step: step, data: data))
-        let passK = report.passAtK.map { String(format: "  pass@%d %.3f", report.samples, $0) } ?? ""
-        status(
-            String(format: "%@: %d items, pass@1 %.3f", suite.task.rawValue, report.items, report.passAt1) + passK
-                + String(format: "  answered %.3f  tool calls %.2f\n", report.answeredRate, report.meanToolCalls))
-    }
-
-    private func status(_ text: String) {
+    private static func status(_ text: String) {
         FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 
-    private func drawProgress(step: Int, total: Int? = nil, detail: String, elapsed: Duration) {
-        let total = total ?? steps
+    private static func drawProgress(step: Int, total: Int, detail: String, elapsed: Duration) {
         let fraction = Double(step) / Double(max(1, total))
         let filled = Int(fraction * 30)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
@@ -205,8 +88,8 @@ struct TrainCommand: AsyncParsableCommand {
 }
 
 /// Where `--events` lines go: a file (created or truncated), stdout, or nowhere.
-private struct EventSink {
-    let handle: FileHandle?
+private struct EventSink: Sendable {
+    nonisolated(unsafe) let handle: FileHandle?
 
     init(path: String?) throws {
         guard let path else {

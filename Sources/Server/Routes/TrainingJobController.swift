@@ -75,14 +75,10 @@ struct TrainingJobController: Sendable {
         let verbatim = try JSONDecoder().decode([String: JSONValue].self, from: data)
         let planner = TrainingPlanner(config: config, submitter: submitter)
         let plan = try await planner.validate(body)
-        let placeholder = StoredTrainingConfig(request: verbatim, launch: plan.launch(""))
-        let id = try await store.create(
-            kind: plan.kind, template: body.template, config: String(decoding: try JSONEncoder().encode(placeholder), as: UTF8.self))
-        let workdir = config.dataDirectory.appendingPathComponent("jobs/\(id)").path
-        let stored = StoredTrainingConfig(request: verbatim, launch: plan.launch(workdir))
-        try await store.updateConfig(id, String(decoding: try JSONEncoder().encode(stored), as: UTF8.self))
-        try await store.append(job: id, kind: .status, data: #"{"status":"pending"}"#)
-        await manager.start(id, launch: stored.launch)
+        let (id, launch) = try await store.createJob(
+            kind: plan.kind, template: body.template, request: verbatim,
+            jobsDirectory: config.dataDirectory.appendingPathComponent("jobs"), launch: plan.launch)
+        await manager.start(id, launch: launch)
         return try await JSONResponse.make(JobView(try store.job(id)), status: .accepted)
     }
 

@@ -20,7 +20,7 @@ extension TrainingStore {
     /// Values are picked out by SQLite (`json_extract`) and streamed through
     /// the reducers, so memory stays `O(keys × limit)` for any job length.
     /// Non-numeric and non-finite values are skipped. Keys are matched as
-    /// ``TrainingManager/metricLine(_:)`` stores them (slashes unescaped).
+    /// ``TrainingIngester/metricLine(_:)`` stores them (slashes unescaped).
     package func chartSnapshot(job id: Int64, keys: [String], limit: Int) async throws -> ChartSnapshot {
         try await database.writer.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM training_job WHERE id = ?", arguments: [id]) else {

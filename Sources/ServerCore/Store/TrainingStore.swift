@@ -43,6 +43,31 @@ package struct TrainingStore: Sendable {
         package var finishedAt: String?
     }
 
+    /// Creates a pending job in one transaction: its row, its stored
+    /// configuration with the launch for its working directory
+    /// (`jobsDirectory/<id>`, known only once the row exists) and its first
+    /// event. A crash leaves either all of it or nothing.
+    /// - Returns: the job's id and its launch.
+    package func createJob(
+        kind: String, template: String?, request: [String: JSONValue], jobsDirectory: URL,
+        launch: @escaping @Sendable (_ workdir: String) -> TrainingLaunch
+    ) async throws -> (id: Int64, launch: TrainingLaunch) {
+        try await database.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO training_job (kind, template, config, status, created_at) VALUES (?, ?, '{}', 'pending', ?)",
+                arguments: [kind, template, Timestamp.now()])
+            let id = db.lastInsertedRowID
+            let stored = StoredTrainingConfig(
+                request: request, launch: launch(jobsDirectory.appendingPathComponent("\(id)").path))
+            let config = String(decoding: try JSONEncoder().encode(stored), as: UTF8.self)
+            try db.execute(sql: "UPDATE training_job SET config = ? WHERE id = ?", arguments: [config, id])
+            try db.execute(
+                sql: "INSERT INTO training_event (job_id, seq, type, data, created_at) VALUES (?, 1, 'status', ?, ?)",
+                arguments: [id, #"{"status":"pending"}"#, Timestamp.now()])
+            return (id, stored.launch)
+        }
+    }
+
     package func create(kind: String, template: String?, config: String) async throws -> Int64 {
         try await database.writer.write { db in
             try db.execute(
@@ -163,12 +188,6 @@ extension TrainingStore {
             try Row.fetchOne(
                 db, sql: "SELECT * FROM training_job WHERE checkpoint_id = ? ORDER BY id DESC LIMIT 1", arguments: [checkpoint]
             ).map(Self.job(from:))
-        }
-    }
-
-    package func updateConfig(_ id: Int64, _ config: String) async throws {
-        try await database.writer.write { db in
-            try db.execute(sql: "UPDATE training_job SET config = ? WHERE id = ?", arguments: [config, id])
         }
     }
 }
