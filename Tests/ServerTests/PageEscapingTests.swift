@@ -22,9 +22,10 @@ struct PageEscapingTests {
         let directory = Assets.publicDirectory.appendingPathComponent("templates")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".mustache") }
         #expect(names.count >= 6)
+        #expect(names.contains("training-charts.mustache"))
         for name in names {
             var text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
-            if name == "training-job.mustache" {
+            if name == "training-charts.mustache" {
                 #expect(text.components(separatedBy: "{{{svg}}}").count == 2, "one chart slot")
                 text = text.replacingOccurrences(of: "{{{svg}}}", with: "")
             }

@@ -157,7 +157,14 @@ struct TrainingJobPageTests {
             #expect(script.headers[.contentType] == "text/javascript; charset=utf-8")
             let source = String(buffer: script.body)
             #expect(source.contains("new EventSource(") && source.contains("data-after") && source.contains("\"end\""))
-            #expect(!source.contains("innerHTML"), "the script builds nodes; it never parses markup")
+            #expect(!source.contains("innerHTML"), "the script builds nodes; it parses no markup but the charts route's")
+            // Charts are drawn once, on the server: the script swaps them in and draws nothing.
+            #expect(source.contains("/charts") || source.contains("data-charts-url"))
+            #expect(!source.contains("niceStep") && !source.contains("createElementNS"), "the script draws charts itself")
+            let charts = try await client.execute(uri: "/training-jobs/\(idle)/charts", method: .get)
+            #expect(charts.status == .ok)
+            #expect(String(buffer: charts.body).hasPrefix("<div class=\"charts\" data-charts"))
+            #expect(waiting.contains(#"data-charts-url="/training-jobs/\#(idle)/charts""#))
         }
     }
 

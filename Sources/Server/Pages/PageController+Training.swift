@@ -28,4 +28,15 @@ extension PageController {
             refreshSeconds: model.isLive ? 5 : nil)
         return HTMLResponse.make(try renderer.render("training-job", chrome: chrome, page: model))
     }
+
+    /// `/training-jobs/{id}/charts`: the charts of the job page alone, drawn
+    /// as on the page, for the live page to swap in (the browser draws none).
+    @Sendable func trainingJobCharts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Query.pathID(context, "id")
+        let snapshot = try await training.chartSnapshot(job: id, keys: TrainingCharts.keys, limit: LineChart.maxPoints)
+        let model = TrainingJobPage(snapshot: snapshot)
+        var response = HTMLResponse.make(try renderer.render("training-charts-fragment", chrome: renderer.chrome(title: ""), page: model))
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
 }

@@ -25,6 +25,7 @@ struct PageController: Sendable {
         group.get("evaluations/{id}", use: evaluation)
         group.get("training-jobs", use: trainingJobs)
         group.get("training-jobs/{id}", use: trainingJob)
+        group.get("training-jobs/{id}/charts", use: trainingJobCharts)
     }
 
     /// The page at `key` for the current data generation, rendered on a miss.
