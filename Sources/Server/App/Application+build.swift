@@ -119,6 +119,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: services.metrics))
     router.add(middleware: ErrorMiddleware(pages: services.renderer))
+    let methods = MethodNotAllowedMiddleware.Table()
+    router.add(middleware: MethodNotAllowedMiddleware(table: methods))
     MetaController(database: services.database, metrics: services.metrics, publicDirectory: Assets.publicDirectory)
         .addRoutes(to: router)
     let checkpoints = CheckpointController(
@@ -154,6 +156,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     trainingJobs.addWriteRoutes(to: writes)
     let admin = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .admin))
     reported.addAdminRoutes(to: admin)
+    methods.fill(routes: router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }
 

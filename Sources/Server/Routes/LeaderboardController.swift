@@ -21,6 +21,15 @@ struct LeaderboardController: Sendable {
             var group: String
             /// The version ranked; null when this source has none.
             var dataset: Dataset?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(name, forKey: .name)
+                try container.encode(group, forKey: .group)
+                try container.encode(dataset, forKey: .dataset)  // null, not absent, as the contract says
+            }
+
+            enum CodingKeys: String, CodingKey { case name, group, dataset }
         }
 
         struct Result: Encodable {
@@ -40,6 +49,19 @@ struct LeaderboardController: Sendable {
                 case passAt5 = "pass_at_5"
                 case ciLow = "pass_at_1_ci_low"
                 case ciHigh = "pass_at_1_ci_high"
+            }
+
+            /// Every score key is present, null when there is no value.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(evaluationID, forKey: .evaluationID)
+                try container.encode(passAt1, forKey: .passAt1)
+                try container.encode(passAt5, forKey: .passAt5)
+                try container.encode(ciLow, forKey: .ciLow)
+                try container.encode(ciHigh, forKey: .ciHigh)
+                try container.encode(items, forKey: .items)
+                try container.encode(samples, forKey: .samples)
+                try container.encode(metric, forKey: .metric)
             }
         }
 

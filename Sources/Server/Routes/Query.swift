@@ -11,10 +11,11 @@ enum Query {
         return number
     }
 
+    /// An optional id or cursor: every id is positive, so 0 and below are 400s.
     static func optionalInteger(_ request: Request, _ key: String) throws -> Int? {
         guard let text = request.uri.queryParameters[Substring(key)] else { return nil }
-        guard let number = Int(text) else {
-            throw APIError.badRequest("invalid_parameter", "\(key) must be an integer")
+        guard let number = Int(text), number >= 1 else {
+            throw APIError.badRequest("invalid_parameter", "\(key) must be a positive integer")
         }
         return number
     }
