@@ -1,5 +1,5 @@
 import Hummingbird
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// Answers 405 with an `Allow` header, instead of the router's 404, when the
 /// path is served but not with the request's method (`DELETE /healthz`).
@@ -20,11 +20,10 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     }
 
     /// The router's table, filled in once every route is added.
-    final class Table: @unchecked Sendable {
-        private let lock = NIOLock()
-        private var stored: [Pattern] = []
+    final class Table: Sendable {
+        private let stored = Mutex<[Pattern]>([])
 
-        var patterns: [Pattern] { lock.withLock { stored } }
+        var patterns: [Pattern] { stored.withLock { $0 } }
 
         func fill(routes: [(path: String, method: String)]) {
             var methods: [String: Set<String>] = [:]
@@ -35,7 +34,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
             let patterns = methods.map { path, methods in
                 Pattern(segments: path.split(separator: "/", omittingEmptySubsequences: false), methods: methods)
             }
-            lock.withLock { stored = patterns }
+            stored.withLock { $0 = patterns }
         }
     }
 
