@@ -12,10 +12,11 @@ package struct EventHubHeartbeat: Service {
         self.interval = interval
     }
 
+    /// Ticks until the server shuts down; a shutdown is a normal end, not an error.
     package func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await Task.sleep(for: interval)
+                do { try await Task.sleep(for: interval) } catch { return }
                 hub.heartbeat()
             }
         }
