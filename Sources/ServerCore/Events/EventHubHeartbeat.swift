@@ -12,11 +12,10 @@ package struct EventHubHeartbeat: Service {
         self.interval = interval
     }
 
-    /// Ticks until the server shuts down; a shutdown is a normal end, not an error.
     package func run() async throws {
-        await cancelWhenGracefulShutdown {
+        try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
+                try await Task.sleep(for: interval)
                 hub.heartbeat()
             }
         }
