@@ -16,19 +16,20 @@ protocol StreamCursor: Sendable {
 ///
 /// It subscribes to the hub first and replays from the store second, so no
 /// event falls between the two; then it follows the hub, replaying from
-/// the store again whenever it lagged. A comment heartbeat goes out on each
-/// tick of the hub's heartbeat without news; the stream closes after `end`. The client is
+/// the store again whenever it lagged. A comment heartbeat goes out after
+/// `heartbeat` without news; the stream closes after `end`. The client is
 /// told to reconnect after 2 s (`retry:`), with `Last-Event-ID`.
 struct EventStreamResponse<Cursor: StreamCursor>: Sendable {
     let hub: EventHub
     let key: EventStreamKey
     let cursor: Cursor
+    var heartbeat: Duration = .seconds(15)
 
     func response() -> Response {
         let headers: HTTPFields = [
             .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
         ]
-        let hub = self.hub, key = self.key, start = self.cursor
+        let hub = self.hub, key = self.key, heartbeat = self.heartbeat, start = self.cursor
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var cursor = start
             let subscription = hub.subscribe(key)
@@ -36,8 +37,7 @@ struct EventStreamResponse<Cursor: StreamCursor>: Sendable {
             var (events, finished) = try await cursor.replay()
             try await Self.write(events, to: &writer)
             while !finished, !Task.isCancelled {
-                // Woken by news or by the hub's shared heartbeat (EventHubHeartbeat).
-                switch await subscription.next() {
+                switch await subscription.next(timeout: heartbeat) {
                 case .events(let live):
                     events = live.filter { cursor.admit($0) }
                     finished = events.contains { $0.name == "end" }

@@ -35,8 +35,6 @@ package final class EventHub: Sendable {
     fileprivate struct Subscriber {
         var buffer: [StreamEvent] = []
         var lagged = false
-        /// A heartbeat passed since the subscriber last took something.
-        var ticked = false
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -88,26 +86,6 @@ package final class EventHub: Sendable {
                 stream.subscribers[id] = subscriber
             }
             streams[key] = stream
-            return woken
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// Wakes every waiting subscriber with `.timedOut` unless it has news:
-    /// one timer (``EventHubHeartbeat``) for all streams, instead of one per
-    /// subscriber and wait.
-    package func heartbeat() {
-        let waiters = streams.withLock { streams -> [CheckedContinuation<Void, Never>] in
-            var woken: [CheckedContinuation<Void, Never>] = []
-            for (key, var stream) in streams {
-                for (id, var subscriber) in stream.subscribers {
-                    subscriber.ticked = true
-                    if let waiter = subscriber.waiter { woken.append(waiter) }
-                    subscriber.waiter = nil
-                    stream.subscribers[id] = subscriber
-                }
-                streams[key] = stream
-            }
             return woken
         }
         for waiter in waiters { waiter.resume() }
@@ -174,29 +152,19 @@ package final class EventSubscription: Sendable {
 
     deinit { hub.unsubscribe(key, id) }
 
-    /// The next events, or why there are none, waiting until the hub's next
-    /// ``EventHub/heartbeat()`` at most (then `.timedOut`). No timer of its own.
-    package func next() async -> Next {
-        if let ready = take(acceptingTick: false) { return ready }
-        await waitForNews()
-        return take(acceptingTick: true) ?? (Task.isCancelled ? .closed : .timedOut)
-    }
-
     /// The next events, or why there are none, waiting at most `timeout`.
     package func next(timeout: Duration) async -> Next {
-        if let ready = take(acceptingTick: false) { return ready }
+        if let ready = take() { return ready }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForNews() }
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }
-        return take(acceptingTick: false) ?? (Task.isCancelled ? .closed : .timedOut)
+        return take() ?? (Task.isCancelled ? .closed : .timedOut)
     }
 
-    /// What is there to take; with `acceptingTick`, a heartbeat since the
-    /// last take is `.timedOut`.
-    private func take(acceptingTick: Bool) -> Next? {
+    private func take() -> Next? {
         hub.streams.withLock { streams -> Next? in
             guard var stream = streams[key], var subscriber = stream.subscribers[id] else { return .closed }
             defer {
@@ -205,20 +173,13 @@ package final class EventSubscription: Sendable {
             }
             if subscriber.lagged {
                 subscriber.lagged = false
-                subscriber.ticked = false
                 return .lagged
             }
             if !subscriber.buffer.isEmpty {
                 defer { subscriber.buffer.removeAll(keepingCapacity: true) }
-                subscriber.ticked = false
                 return .events(subscriber.buffer)
             }
-            if stream.closed { return .closed }
-            if acceptingTick, subscriber.ticked {
-                subscriber.ticked = false
-                return .timedOut
-            }
-            return nil
+            return stream.closed ? .closed : nil
         }
     }
 
