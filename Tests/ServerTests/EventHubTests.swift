@@ -14,11 +14,11 @@ struct EventHubTests {
         let second = hub.subscribe(.trainingJob(1))
         let other = hub.subscribe(.evaluation(1))
         for seq in Int64(2)...5 { hub.publish(event(seq), on: .trainingJob(1)) }
-        #expect(await first.next(timeout: .seconds(1)) == .events((Int64(2)...5).map(event)))
-        #expect(await second.next(timeout: .seconds(1)) == .events((Int64(2)...5).map(event)))
-        #expect(await other.next(timeout: .milliseconds(50)) == .timedOut)
+        #expect(await first.next() == .events((Int64(2)...5).map(event)))
+        #expect(await second.next() == .events((Int64(2)...5).map(event)))
+        #expect(other.poll() == nil)
         hub.close(.trainingJob(1))
-        #expect(await first.next(timeout: .seconds(1)) == .closed)
+        #expect(await first.next() == .closed)
     }
 
     @Test func aWaitingSubscriberIsWokenByThePublisher() async {
@@ -28,7 +28,7 @@ struct EventHubTests {
             try? await Task.sleep(for: .milliseconds(50))
             hub.publish(event(1), on: .evaluation(7))
         }
-        #expect(await subscription.next(timeout: .seconds(30)) == .events([event(1)]))
+        #expect(await subscription.next() == .events([event(1)]))
         await publisher.value
     }
 
@@ -39,13 +39,13 @@ struct EventHubTests {
         var received: [StreamEvent] = []
         for seq in 1...1000 {
             hub.publish(event(Int64(seq)), on: .trainingJob(2))
-            if case .events(let events) = await fast.next(timeout: .seconds(1)) { received += events }
+            if case .events(let events) = await fast.next() { received += events }
         }
         #expect(received.count == 1000)
-        #expect(await slow.next(timeout: .seconds(1)) == .lagged)
+        #expect(await slow.next() == .lagged)
         // After the lag it follows live again (the store covers the gap).
         hub.publish(event(1001), on: .trainingJob(2))
-        #expect(await slow.next(timeout: .seconds(1)) == .events([event(1001)]))
+        #expect(await slow.next() == .events([event(1001)]))
     }
 
     @Test func releasedSubscriptionsLeaveNothingBehind() async {
@@ -62,9 +62,31 @@ struct EventHubTests {
     @Test func cancellingAWaitingSubscriberReturnsPromptly() async {
         let hub = EventHub()
         let subscription = hub.subscribe(.evaluation(5))
-        let waiter = Task { await subscription.next(timeout: .seconds(300)) }
+        let waiter = Task { await subscription.next() }
         try? await Task.sleep(for: .milliseconds(50))
         waiter.cancel()
         #expect(await waiter.value == .closed)
+    }
+
+    @Test func aHeartbeatWakesOnlyWaitingSubscribersAndCarriesNoEvent() async {
+        let hub = EventHub()
+        let waiting = hub.subscribe(.trainingJob(9))
+        let busy = hub.subscribe(.trainingJob(9))
+        let waiter = Task { await waiting.next() }
+        while hub.waitingCount(.trainingJob(9)) == 0 { await Task.yield() }
+        hub.heartbeat()
+        #expect(await waiter.value == .timedOut)
+        // The subscriber that was not waiting is not owed a keep-alive: it gets the next event, not a tick.
+        hub.publish(event(1), on: .trainingJob(9))
+        #expect(await busy.next() == .events([event(1)]))
+        #expect(await waiting.next() == .events([event(1)]))
+    }
+
+    @Test func aHeartbeatServiceEndsQuietlyWhenCancelled() async throws {
+        let heartbeat = EventHubHeartbeat(hub: EventHub(), interval: .milliseconds(10))
+        let running = Task { try await heartbeat.run() }
+        try await Task.sleep(for: .milliseconds(50))
+        running.cancel()
+        try await running.value
     }
 }

@@ -180,6 +180,7 @@ func buildApplication(
                 store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger),
             TrainingService(store: services.training, manager: services.trainingManager, logger: logger),
             ExternalWriteWatcher(generation: services.generation, database: services.database, logger: logger),
+            EventHubHeartbeat(hub: services.hub),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: logger

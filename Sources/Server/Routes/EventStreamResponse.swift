@@ -16,20 +16,20 @@ protocol StreamCursor: Sendable {
 ///
 /// It subscribes to the hub first and replays from the store second, so no
 /// event falls between the two; then it follows the hub, replaying from
-/// the store again whenever it lagged. A comment heartbeat goes out after
-/// `heartbeat` without news; the stream closes after `end`. The client is
+/// the store again whenever it lagged. A comment goes out on each tick of
+/// the hub's shared heartbeat (``EventHubHeartbeat``) that finds the stream
+/// waiting; the stream closes after `end`. The client is
 /// told to reconnect after 2 s (`retry:`), with `Last-Event-ID`.
 struct EventStreamResponse<Cursor: StreamCursor>: Sendable {
     let hub: EventHub
     let key: EventStreamKey
     let cursor: Cursor
-    var heartbeat: Duration = .seconds(15)
 
     func response() -> Response {
         let headers: HTTPFields = [
             .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",
         ]
-        let hub = self.hub, key = self.key, heartbeat = self.heartbeat, start = self.cursor
+        let hub = self.hub, key = self.key, start = self.cursor
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var cursor = start
             let subscription = hub.subscribe(key)
@@ -37,7 +37,7 @@ struct EventStreamResponse<Cursor: StreamCursor>: Sendable {
             var (events, finished) = try await cursor.replay()
             try await Self.write(events, to: &writer)
             while !finished, !Task.isCancelled {
-                switch await subscription.next(timeout: heartbeat) {
+                switch await subscription.next() {
                 case .events(let live):
                     events = live.filter { cursor.admit($0) }
                     finished = events.contains { $0.name == "end" }
@@ -47,7 +47,7 @@ struct EventStreamResponse<Cursor: StreamCursor>: Sendable {
                     try await Self.write(events, to: &writer)
                     // Closed without an end in the store: the writer went away
                     // (the server is stopping); the client will reconnect.
-                    if case .closed = await subscription.next(timeout: .zero) { finished = true }
+                    if case .closed = subscription.poll() { finished = true }
                 case .timedOut:
                     try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                 }
@@ -58,9 +58,14 @@ struct EventStreamResponse<Cursor: StreamCursor>: Sendable {
 
     private static func write(_ events: [StreamEvent], to writer: inout any ResponseBodyWriter) async throws {
         guard !events.isEmpty else { return }
-        var text = ""
-        for event in events { text += "id: \(event.seq)\nevent: \(event.name)\ndata: \(event.data)\n\n" }
-        try await writer.write(ByteBuffer(string: text))
+        if events.count == 1 {
+            try await writer.write(ByteBuffer(string: events[0].wire))
+            return
+        }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(events.reduce(0) { $0 + $1.wire.utf8.count })
+        for event in events { buffer.writeString(event.wire) }
+        try await writer.write(buffer)
     }
 }
 

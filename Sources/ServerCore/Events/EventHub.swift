@@ -11,14 +11,21 @@ package enum EventStreamKey: Hashable, Sendable {
 /// sequence number; for an evaluation, the samples done), its SSE name and
 /// its JSON data.
 package struct StreamEvent: Sendable, Equatable {
-    package var seq: Int64
-    package var name: String
-    package var data: String
+    package let seq: Int64
+    package let name: String
+    package let data: String
+    /// The event as an SSE block, formatted once for all subscribers.
+    package let wire: String
 
     package init(seq: Int64, name: String, data: String) {
         self.seq = seq
         self.name = name
         self.data = data
+        wire = "id: \(seq)\nevent: \(name)\ndata: \(data)\n\n"
+    }
+
+    package static func == (lhs: StreamEvent, rhs: StreamEvent) -> Bool {
+        lhs.seq == rhs.seq && lhs.name == rhs.name && lhs.data == rhs.data
     }
 }
 
@@ -31,11 +38,25 @@ package struct StreamEvent: Sendable, Equatable {
 /// live events), and one that falls more than `bufferLimit` events behind
 /// is told it lagged (its buffer is dropped) and replays again. Memory is
 /// therefore at most `bufferLimit` events per subscriber, however slow it is.
+///
+/// A waiting subscriber costs one suspended continuation and nothing else:
+/// no timer of its own. Keep-alive comes from ``heartbeat()``, which one
+/// shared timer (``EventHubHeartbeat``) calls for every stream of the
+/// server: it wakes each subscriber that is waiting with `.timedOut`.
 package final class EventHub: Sendable {
-    fileprivate struct Subscriber {
+    /// One subscriber's state; only ever touched under the hub's lock.
+    fileprivate final class Subscriber {
         var buffer: [StreamEvent] = []
         var lagged = false
+        /// A heartbeat woke it while it had nothing to take.
+        var heartbeatDue = false
         var waiter: CheckedContinuation<Void, Never>?
+
+        /// Detaches the continuation to resume outside the lock.
+        func takeWaiter() -> CheckedContinuation<Void, Never>? {
+            defer { waiter = nil }
+            return waiter
+        }
     }
 
     fileprivate struct Stream {
@@ -53,22 +74,18 @@ package final class EventHub: Sendable {
     /// Delivers `event` to every subscriber of `key`.
     package func publish(_ event: StreamEvent, on key: EventStreamKey) {
         let waiters = streams.withLock { streams -> [CheckedContinuation<Void, Never>] in
-            guard var stream = streams[key] else { return [] }
+            guard let subscribers = streams[key]?.subscribers.values else { return [] }
             var woken: [CheckedContinuation<Void, Never>] = []
-            for (id, var subscriber) in stream.subscribers {
+            woken.reserveCapacity(subscribers.count)
+            for subscriber in subscribers {
                 if subscriber.buffer.count >= bufferLimit {
                     subscriber.buffer.removeAll()
                     subscriber.lagged = true
                 } else if !subscriber.lagged {
                     subscriber.buffer.append(event)
                 }
-                if let waiter = subscriber.waiter {
-                    woken.append(waiter)
-                    subscriber.waiter = nil
-                }
-                stream.subscribers[id] = subscriber
+                if let waiter = subscriber.takeWaiter() { woken.append(waiter) }
             }
-            streams[key] = stream
             return woken
         }
         for waiter in waiters { waiter.resume() }
@@ -77,15 +94,25 @@ package final class EventHub: Sendable {
     /// Ends `key`: its subscribers get what is buffered, then `.closed`.
     package func close(_ key: EventStreamKey) {
         let waiters = streams.withLock { streams -> [CheckedContinuation<Void, Never>] in
-            guard var stream = streams[key] else { return [] }
-            stream.closed = true
+            guard streams[key] != nil else { return [] }
+            streams[key]?.closed = true
+            return streams[key]?.subscribers.values.compactMap { $0.takeWaiter() } ?? []
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Wakes every subscriber that is waiting, on every stream, with
+    /// `.timedOut`: the keep-alive tick of all event streams at once.
+    package func heartbeat() {
+        let waiters = streams.withLock { streams -> [CheckedContinuation<Void, Never>] in
             var woken: [CheckedContinuation<Void, Never>] = []
-            for (id, var subscriber) in stream.subscribers {
-                if let waiter = subscriber.waiter { woken.append(waiter) }
-                subscriber.waiter = nil
-                stream.subscribers[id] = subscriber
+            for stream in streams.values {
+                for subscriber in stream.subscribers.values {
+                    guard let waiter = subscriber.takeWaiter() else { continue }
+                    subscriber.heartbeatDue = true
+                    woken.append(waiter)
+                }
             }
-            streams[key] = stream
             return woken
         }
         for waiter in waiters { waiter.resume() }
@@ -110,6 +137,11 @@ package final class EventHub: Sendable {
         streams.withLock { $0[key]?.subscribers.count ?? 0 }
     }
 
+    /// Subscribers of `key` parked waiting for news right now.
+    package func waitingCount(_ key: EventStreamKey) -> Int {
+        streams.withLock { $0[key]?.subscribers.values.filter { $0.waiter != nil }.count ?? 0 }
+    }
+
     /// Subscribers of every stream together.
     package var totalSubscribers: Int {
         streams.withLock { $0.values.reduce(0) { $0 + $1.subscribers.count } }
@@ -117,9 +149,8 @@ package final class EventHub: Sendable {
 
     fileprivate func unsubscribe(_ key: EventStreamKey, _ id: UUID) {
         let waiter = streams.withLock { streams -> CheckedContinuation<Void, Never>? in
-            guard var stream = streams[key] else { return nil }
-            let waiter = stream.subscribers.removeValue(forKey: id)?.waiter
-            streams[key] = stream.subscribers.isEmpty ? nil : stream
+            let waiter = streams[key]?.subscribers.removeValue(forKey: id)?.takeWaiter()
+            if streams[key]?.subscribers.isEmpty == true { streams[key] = nil }
             return waiter
         }
         waiter?.resume()
@@ -128,7 +159,7 @@ package final class EventHub: Sendable {
 
 /// One subscriber's view of a stream. Unsubscribes when released.
 package final class EventSubscription: Sendable {
-    /// What ``next(timeout:)`` found.
+    /// What ``next()`` found.
     package enum Next: Sendable, Equatable {
         /// Events in publication order (everything buffered at once).
         case events([StreamEvent])
@@ -136,7 +167,7 @@ package final class EventSubscription: Sendable {
         case lagged
         /// The stream ended and everything was delivered.
         case closed
-        /// Nothing happened within the timeout (time for a heartbeat).
+        /// A heartbeat passed with nothing new (time for a keep-alive).
         case timedOut
     }
 
@@ -152,34 +183,37 @@ package final class EventSubscription: Sendable {
 
     deinit { hub.unsubscribe(key, id) }
 
-    /// The next events, or why there are none, waiting at most `timeout`.
-    package func next(timeout: Duration) async -> Next {
-        if let ready = take() { return ready }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForNews() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
-        return take() ?? (Task.isCancelled ? .closed : .timedOut)
+    /// What is ready now, without waiting: nil when nothing is.
+    package func poll() -> Next? { take(acceptingHeartbeat: false) }
+
+    /// The next events, or why there are none: waits for news, the end of
+    /// the stream, the hub's next ``EventHub/heartbeat()`` (`.timedOut`) or
+    /// the task's cancellation (`.closed`).
+    package func next() async -> Next {
+        if let ready = take(acceptingHeartbeat: false) { return ready }
+        await waitForNews()
+        return take(acceptingHeartbeat: true) ?? (Task.isCancelled ? .closed : .timedOut)
     }
 
-    private func take() -> Next? {
+    private func take(acceptingHeartbeat: Bool) -> Next? {
         hub.streams.withLock { streams -> Next? in
-            guard var stream = streams[key], var subscriber = stream.subscribers[id] else { return .closed }
-            defer {
-                stream.subscribers[id] = subscriber
-                streams[key] = stream
-            }
+            guard let stream = streams[key], let subscriber = stream.subscribers[id] else { return .closed }
             if subscriber.lagged {
                 subscriber.lagged = false
+                subscriber.heartbeatDue = false
                 return .lagged
             }
             if !subscriber.buffer.isEmpty {
                 defer { subscriber.buffer.removeAll(keepingCapacity: true) }
+                subscriber.heartbeatDue = false
                 return .events(subscriber.buffer)
             }
-            return stream.closed ? .closed : nil
+            if stream.closed { return .closed }
+            if acceptingHeartbeat, subscriber.heartbeatDue {
+                subscriber.heartbeatDue = false
+                return .timedOut
+            }
+            return nil
         }
     }
 
@@ -187,24 +221,20 @@ package final class EventSubscription: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = hub.streams.withLock { streams -> Bool in
-                    guard var stream = streams[key], var subscriber = stream.subscribers[id] else { return true }
-                    if subscriber.lagged || !subscriber.buffer.isEmpty || stream.closed || Task.isCancelled { return true }
+                    guard let stream = streams[key], let subscriber = stream.subscribers[id] else { return true }
+                    if subscriber.lagged || !subscriber.buffer.isEmpty || stream.closed || subscriber.heartbeatDue
+                        || Task.isCancelled
+                    {
+                        return true
+                    }
                     subscriber.waiter = continuation
-                    stream.subscribers[id] = subscriber
-                    streams[key] = stream
                     return false
                 }
                 if ready { continuation.resume() }
             }
         } onCancel: {
-            let waiter = hub.streams.withLock { streams -> CheckedContinuation<Void, Never>? in
-                guard var stream = streams[key], var subscriber = stream.subscribers[id] else { return nil }
-                defer {
-                    subscriber.waiter = nil
-                    stream.subscribers[id] = subscriber
-                    streams[key] = stream
-                }
-                return subscriber.waiter
+            let waiter = hub.streams.withLock { streams in
+                streams[key]?.subscribers[id]?.takeWaiter()
             }
             waiter?.resume()
         }
