@@ -50,6 +50,17 @@ struct RequestHardeningTests {
         #expect(try env.checkpointRowCount() == 0)
     }
 
+    @Test func endpointURLsAreLimitedTo2000Characters() async throws {
+        let long = "http://127.0.0.1:9/" + String(repeating: "v", count: 2000)
+        try await env.application().test(.router) { client in
+            let response = try await post(
+                "/api/v1/checkpoints", #"{"name":"long","endpoint":{"url":"\#(long)","model":"m"}}"#, client: client)
+            #expect(response.status == .badRequest)
+            #expect(response.body.errorCode == "invalid_endpoint")
+        }
+        #expect(try env.checkpointRowCount() == 0)
+    }
+
     @Test func unknownKeysInNestedObjectsAreRefused() async throws {
         try await env.application().test(.router) { client in
             let endpoint = try await post(
