@@ -125,7 +125,9 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
         .addRoutes(to: router)
     let checkpoints = CheckpointController(
         store: services.checkpoints, config: services.config, metrics: services.metrics)
-    let benchmarks = BenchmarkController(datasets: services.datasets, maxDatasetBytes: services.config.maxDatasetBytes)
+    let benchmarks = BenchmarkController(
+        datasets: services.datasets, maxDatasetBytes: services.config.maxDatasetBytes, cache: services.pageCache,
+        generation: services.generation)
     let corpus = CorpusController(corpus: services.corpus, maxCorpusBytes: services.config.maxCorpusBytes)
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,

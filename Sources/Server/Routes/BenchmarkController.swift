@@ -8,6 +8,11 @@ import ServerCore
 struct BenchmarkController: Sendable {
     let datasets: DatasetStore
     let maxDatasetBytes: Int
+    /// The rendered listing, kept until a dataset changes (`dataset_version`
+    /// and `active_dataset` bump the generation): the listing is on the
+    /// home page's path and read far more often than datasets change.
+    let cache: RenderCache<ByteBuffer>
+    let generation: DataGeneration
 
     /// Content types a dataset file may be sent as.
     static let datasetContentTypes = [
@@ -39,14 +44,17 @@ struct BenchmarkController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let active = try await datasets.activeVersions()
-        let views = BenchmarkDirectory.all.map { spec in
-            BenchmarkView(
-                name: spec.name, group: spec.group.rawValue, metric: spec.scoring.rawValue,
-                language: spec.language.rawValue, builtIn: BenchmarkDirectory.isBuiltIn(spec.name),
-                dataset: active[spec.name])
+        let body = try await cache.value(for: "/api/v1/benchmarks", generation: generation.current) { [datasets] in
+            let active = try await datasets.activeVersions()
+            let views = BenchmarkDirectory.all.map { spec in
+                BenchmarkView(
+                    name: spec.name, group: spec.group.rawValue, metric: spec.scoring.rawValue,
+                    language: spec.language.rawValue, builtIn: BenchmarkDirectory.isBuiltIn(spec.name),
+                    dataset: active[spec.name])
+            }
+            return try JSONResponse.encode(ListPage("benchmarks", views, next: nil))
         }
-        return try JSONResponse.make(ListPage("benchmarks", views, next: nil))
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     @Sendable func importDataset(_ request: Request, context: AppRequestContext) async throws -> Response {

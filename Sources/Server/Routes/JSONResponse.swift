@@ -8,12 +8,16 @@ import ServerCore
 /// sorted keys so output is stable.
 enum JSONResponse {
     static func make<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: try encode(value)))
+    }
+
+    /// The body `make` sends: sorted keys, slashes unescaped.
+    static func encode<Value: Encodable>(_ value: Value) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return ByteBuffer(bytes: try encoder.encode(value))
     }
 }
 
