@@ -55,3 +55,15 @@ extension HFTokenizer {
         return decoder.decode(tokens)
     }
 }
+
+extension HFTokenizer {
+    /// Whether the decoded text of a sequence ending in `id` may still change
+    /// when more ids follow: ByteFallback turns a whole run of `<0xNN>` tokens
+    /// into U+FFFD, one per byte, as soon as any byte of the run is invalid.
+    func endsOpenByteRun(_ id: Int) -> Bool {
+        guard let decoder, decoder.containsByteFallback, id >= 0, id < tokenText.count, let text = tokenText[id] else {
+            return false
+        }
+        return TokenDecoder.byteToken(text) != nil
+    }
+}

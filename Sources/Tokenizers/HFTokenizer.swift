@@ -59,7 +59,9 @@ public struct HFTokenizer: Sendable {
         var text = model.tokens.map { $0.map { $0.unicodeScalars.map(\.value) } }
         for token in added {
             if token.id >= text.count { text += Array(repeating: nil, count: token.id + 1 - text.count) }
-            text[token.id] = token.content.unicodeScalars.map(\.value)
+            // The library decodes a `normalized` added token as its normalized form.
+            let content = token.content.unicodeScalars.map(\.value)
+            text[token.id] = token.normalized ? normalizer?.apply(content) ?? content : content
         }
         tokenText = text
 

@@ -5,7 +5,11 @@
 ///
 /// The method is the library's `DecodeStream`: decode a short window of
 /// recent ids with and without the new one and return the difference, held
-/// back while the window ends in U+FFFD (an incomplete character).
+/// back while the window ends in U+FFFD (an incomplete character). Unlike
+/// `DecodeStream`, a run of byte-fallback tokens is also held back until a
+/// token of another kind closes it, because `ByteFallback` replaces the whole
+/// run by U+FFFDs when any of its bytes is invalid: the concatenation of what
+/// `add` and `finish` return is always exactly `decode` of all the ids.
 public struct IncrementalDecoder: Sendable {
     private let tokenizer: HFTokenizer
     private let skipSpecialTokens: Bool
@@ -25,6 +29,7 @@ public struct IncrementalDecoder: Sendable {
     /// Adds one id; returns the text it completes (often empty).
     public mutating func add(_ id: Int) -> String {
         ids.append(id)
+        if tokenizer.endsOpenByteRun(id) { return "" }
         let window = tokenizer.decode(ids, skipSpecialTokens: skipSpecialTokens)
         guard window.utf8.count > prefix.utf8.count, window.unicodeScalars.last != "\u{FFFD}",
               let added = Self.suffix(of: window, after: prefix) else {

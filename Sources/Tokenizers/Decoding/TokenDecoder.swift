@@ -103,6 +103,15 @@ indirect enum TokenDecoder: Sendable {
         }
     }
 
+    /// Whether a `ByteFallback` step is part of this decoder.
+    var containsByteFallback: Bool {
+        switch self {
+        case .byteFallback: true
+        case .sequence(let steps): steps.contains { $0.containsByteFallback }
+        default: false
+        }
+    }
+
     /// Runs of `<0xNN>` tokens become their UTF-8 text, or one U+FFFD per byte when invalid.
     private static func byteFallback(_ tokens: [[UInt32]]) -> [[UInt32]] {
         var result: [[UInt32]] = []
@@ -129,7 +138,7 @@ indirect enum TokenDecoder: Sendable {
     }
 
     /// The byte of a `<0xNN>` token (six bytes long, hexadecimal either case).
-    private static func byteToken(_ token: [UInt32]) -> UInt8? {
+    static func byteToken(_ token: [UInt32]) -> UInt8? {
         guard token.count == 6, token[0] == 0x3C, token[1] == 0x30, token[2] == 0x78, token[5] == 0x3E else { return nil }
         func digit(_ c: UInt32) -> UInt8? {
             switch c {

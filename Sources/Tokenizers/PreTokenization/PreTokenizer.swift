@@ -38,7 +38,8 @@ indirect enum PreTokenizer: Sendable {
         case .byteLevel(let addPrefixSpace, let useRegex):
             let split: [Piece] = pieces.flatMap { original -> [Piece] in
                 var piece = original
-                if addPrefixSpace, piece.scalars.first != 0x20 { piece.scalars.insert(0x20, at: 0) }
+                // The library's `prepend` rewrites the first character: an empty piece stays empty.
+                if addPrefixSpace, let first = piece.scalars.first, first != 0x20 { piece.scalars.insert(0x20, at: 0) }
                 guard useRegex else { return piece.scalars.isEmpty ? [] : [piece] }
                 return Self.split(piece, matches: Self.gpt2.matches(in: piece.scalars), behavior: .isolated, invert: false)
             }
@@ -52,7 +53,7 @@ indirect enum PreTokenizer: Sendable {
                 case .first: piece.scalars.first != replacement && piece.atOrigin
                 case .never: false
                 }
-                if prepend { piece.scalars.insert(replacement, at: 0) }
+                if prepend, !piece.scalars.isEmpty { piece.scalars.insert(replacement, at: 0) }
                 guard splitOnReplacement else { return piece.scalars.isEmpty ? [] : [piece] }
                 let matches = piece.scalars.indices.filter { piece.scalars[$0] == replacement }.map { $0..<($0 + 1) }
                 return Self.split(piece, matches: matches, behavior: .mergedWithNext, invert: false)
