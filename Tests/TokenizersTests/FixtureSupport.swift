@@ -15,7 +15,7 @@ enum Fixtures {
         let text: String
         let ids: [Int]
         let idsNoSpecial: [Int]
-        let tokensNoSpecial: [String]
+        let tokensNoSpecial: [String]?
         let decoded: String
         let decodedSkipSpecial: String
         let roundTrip: Bool

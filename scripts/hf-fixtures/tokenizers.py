@@ -104,6 +104,31 @@ COMMON = [
 ]
 
 
+FUZZ_POOLS = [
+    "abcXYZ", " ", "\t\n\r\u000b\u000c\u0085\u00a0\u1680\u2000\u2028\u2029\u202f\u205f\u3000",
+    "0123456789\u0663\u06f4\u07c5\u0967\u0bebⅫ²½", "'’sStTmMdDrReEvVlLſK", ".,;:!?-_()[]{}<>/\\\"#$%&*+=@^`|~",
+    "éüñçÅ", "\u0301\u0308\u0327\u20dd\u0903", "我们東京タ한국", "👍🏽👨‍👩‍👧‍👦🇫🇷❤️\u200d\u200c\ufe0f",
+    "𝔘𝔫𝔦ᚠꙮ😀", "▁", "\x00\x01\x7f\ud7ff\ue000\uffff",
+]
+FUZZ_TOKENS = ["<|im_start|>", "<|im_end|>", "<think>", "<s>", "</s>", "[INST]", "<mask>", "word", "Café", "[DAY]",
+               "<0x41>", "<|begin_of_text|>", "<|fim_pad|>", "<custom>", "<tool_call>"]
+
+
+def fuzz_strings(seed=99, count=120, longest=40):
+    """Random mixes of the character classes the pre-tokenizers care about, and added tokens."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        pieces = []
+        for _ in range(rng.randint(1, longest)):
+            if rng.random() < 0.1:
+                pieces.append(rng.choice(FUZZ_TOKENS))
+            else:
+                pieces.append(rng.choice(rng.choice(FUZZ_POOLS)))
+        out.append("".join(pieces))
+    return out
+
+
 def random_id_sequences(vocab_size, seed, count=24, length=24):
     rng = random.Random(seed)
     return [[rng.randrange(vocab_size) for _ in range(rng.randint(1, length))] for _ in range(count)]
@@ -243,14 +268,16 @@ def write(name, tok, config, extra, legacy, post=None):
     with open(os.path.join(folder, "tokenizer_config.json"), "w", encoding="utf-8") as f:
         json.dump(config, f, ensure_ascii=False, indent=1)
     cases = []
-    for s in COMMON + extra:
+    handwritten = COMMON + extra
+    for number, s in enumerate(handwritten + fuzz_strings()):
         with_special = tok.encode(s, add_special_tokens=True).ids
         plain = tok.encode(s, add_special_tokens=False)
         cases.append({
             "text": s,
             "ids": with_special,
             "ids_no_special": plain.ids,
-            "tokens_no_special": plain.tokens,
+            # Token strings only for the hand-written texts (fuzz cases stay small).
+            "tokens_no_special": plain.tokens if number < len(handwritten) else None,
             "decoded": tok.decode(with_special, skip_special_tokens=False),
             "decoded_skip_special": tok.decode(with_special, skip_special_tokens=True),
             "round_trip": tok.decode(plain.ids, skip_special_tokens=False) == s,
@@ -263,7 +290,13 @@ def write(name, tok, config, extra, legacy, post=None):
     expected = {"tokenizers_version": tokenizers.__version__, "vocab_size": size,
                 "cases": cases, "decode_cases": decode_cases}
     with open(os.path.join(folder, "expected.json"), "w", encoding="utf-8") as f:
-        json.dump(expected, f, ensure_ascii=False, indent=1)
+        # One case per line: small, and a regenerated file diffs readably.
+        head = {k: v for k, v in expected.items() if k not in ("cases", "decode_cases")}
+        f.write(json.dumps(head, ensure_ascii=False)[:-1])
+        for key in ("cases", "decode_cases"):
+            rows = ",\n".join(json.dumps(c, ensure_ascii=False, separators=(",", ":")) for c in expected[key])
+            f.write(f',\n"{key}":[\n{rows}]')
+        f.write("}\n")
     print(f"{name}: vocab {size}, {len(cases)} cases, tokenizer.json {len(text.encode()) // 1024} KiB")
 
 
