@@ -20,6 +20,7 @@ public struct HFTokenizer: Sendable {
     let tokenText: [[UInt32]?]
     private let addedByID: [Int: AddedToken]
     let specialContents: Set<[UInt32]>
+    private let addedIDsByContent: [[UInt32]: Int]
 
     /// The tokens of `added_tokens`, in file order.
     public let addedTokens: [AddedToken]
@@ -50,6 +51,10 @@ public struct HFTokenizer: Sendable {
         addedTokens = added
         addedByID = Dictionary(added.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         specialContents = Set(added.filter(\.special).map { $0.content.unicodeScalars.map(\.value) })
+        addedIDsByContent = Dictionary(added.map { ($0.content.unicodeScalars.map(\.value), $0.id) }, uniquingKeysWith: { _, last in last })
+        let modelIDs = model.ids
+        vocabularySize = modelIDs.count + addedIDsByContent.keys.filter { modelIDs[$0] == nil }.count
+        specialTokenIDs = Set(added.filter(\.special).map(\.id))
         let normalizer = self.normalizer
         rawMatcher = AddedTokenMatcher(added.filter { !$0.normalized }.map { ($0.content.unicodeScalars.map(\.value), $0) })
         normalizedMatcher = AddedTokenMatcher(added.filter(\.normalized).map { token in
@@ -88,17 +93,12 @@ public struct HFTokenizer: Sendable {
 
     /// The number of distinct ids: the model's vocabulary plus added tokens it lacks
     /// (`get_vocab_size(with_added_tokens=True)`).
-    public var vocabularySize: Int {
-        model.ids.count + addedTokens.filter { model.ids[$0.content.unicodeScalars.map(\.value)] == nil }.count
-    }
+    public let vocabularySize: Int
 
     /// The id of a token's exact text (added tokens first, as the library looks them up).
     public func tokenID(_ token: String) -> Int? {
         let scalars = token.unicodeScalars.map(\.value)
-        if let added = addedTokens.last(where: { $0.content.unicodeScalars.elementsEqual(token.unicodeScalars) }) {
-            return added.id
-        }
-        return model.ids[scalars].map(Int.init)
+        return addedIDsByContent[scalars] ?? model.ids[scalars].map(Int.init)
     }
 
     /// The text of a token id, if the id exists.
@@ -112,5 +112,5 @@ public struct HFTokenizer: Sendable {
     /// The id of `eosToken`, when known and in the vocabulary.
     public var eosTokenID: Int? { eosToken.flatMap(tokenID) }
     /// The ids of the special added tokens.
-    public var specialTokenIDs: Set<Int> { Set(addedTokens.filter(\.special).map(\.id)) }
+    public let specialTokenIDs: Set<Int>
 }
