@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "aepo", targets: ["Server"]),
         .library(name: "Benchmarks", targets: ["Benchmarks"]),
         .library(name: "Trainer", targets: ["Trainer"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -47,8 +48,10 @@ let package = Package(
         // Tiny GPT, tokenizer, optimiser, safetensors, rollout engine.
         .target(
             name: "Trainer",
-            dependencies: ["Benchmarks", "CBLAS", "CKernels"]
+            dependencies: ["Benchmarks", "CBLAS", "CKernels", "Tokenizers"]
         ),
+        // Hugging Face tokenizer.json (byte-level and byte-fallback BPE), Foundation only.
+        .target(name: "Tokenizers"),
         // migrations/*.sql (the schema) and Public/ (assets, templates), bundled
         // beside the binary so it runs from any working directory.
         .target(
@@ -57,6 +60,7 @@ let package = Package(
             exclude: [
                 "Package.swift", "README.md", "scripts", "docs", "Tests", "test-artifacts", "Sources/Benchmarks",
                 "Sources/Trainer", "Sources/ServerCore", "Sources/Server", "Sources/CBLAS", "Sources/CKernels", "Sources/CProcess",
+                "Sources/Tokenizers",
             ],
             sources: ["Sources/Assets"],
             resources: [.copy("migrations"), .copy("Public")]
@@ -96,6 +100,7 @@ let package = Package(
             dependencies: ["Benchmarks", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -1,0 +1,51 @@
+import Foundation
+import Tokenizers
+
+/// The committed fixtures made by `scripts/hf-fixtures/make-tokenizer-fixtures`
+/// with Hugging Face `tokenizers`.
+enum Fixtures {
+    static let names = [
+        "qwen2-style", "llama3-style", "llama2-style", "mistral-style",
+        "mistral-style-always-split", "mistral-style-never-split", "gpt2-style",
+    ]
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    struct Case: Decodable, Sendable {
+        let text: String
+        let ids: [Int]
+        let idsNoSpecial: [Int]
+        let tokensNoSpecial: [String]?
+        let decoded: String
+        let decodedSkipSpecial: String
+        let roundTrip: Bool
+    }
+
+    struct DecodeCase: Decodable, Sendable {
+        let ids: [Int]
+        let decoded: String
+        let decodedSkipSpecial: String
+    }
+
+    struct Expected: Decodable, Sendable {
+        let vocabSize: Int
+        let cases: [Case]
+        let decodeCases: [DecodeCase]
+    }
+
+    static func tokenizer(_ name: String) throws -> HFTokenizer {
+        try HFTokenizer(directory: directory.appendingPathComponent(name))
+    }
+
+    static func expected(_ name: String) throws -> Expected {
+        let data = try Data(contentsOf: directory.appendingPathComponent(name).appendingPathComponent("expected.json"))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(Expected.self, from: data)
+    }
+
+    /// Test text with control characters escaped, for failure messages.
+    static func show(_ text: String) -> String {
+        String(text.unicodeScalars.prefix(60).map { $0.isASCII && $0.value >= 0x20 ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined())
+    }
+}
