@@ -1,0 +1,313 @@
+/// Splits template text into tokens the way jinja2's lexer does with
+/// `trim_blocks=True` and `lstrip_blocks=True` (transformers' settings):
+///
+/// - `{%-` / `{{-` / `{#-` strip all whitespace before the tag, `-%}` /
+///   `-}}` / `-#}` all whitespace after it;
+/// - trim_blocks: the first newline after `%}` or `#}` is dropped (`+%}`
+///   keeps it);
+/// - lstrip_blocks: spaces and tabs between the start of a line and `{%` or
+///   `{#` are dropped (`{%+` keeps them);
+/// - one trailing newline of the template is dropped, `\r\n` and `\r`
+///   become `\n`.
+///
+/// Positions count Unicode scalars, as Python strings do.
+struct Lexer {
+    private let src: [Unicode.Scalar]
+    private var pos = 0
+    private var tokens: [Token] = []
+    /// jinja2's `line_starting`: the last match ended with a newline (or
+    /// nothing was matched yet), so whitespace before a block tag at the
+    /// start of the next text is a line's indentation.
+    private var lineStarting = true
+    private var lineCursor = (pos: 0, line: 1)
+
+    /// Tokenizes `source`, ending with `.eof`.
+    static func tokenize(_ source: String) throws(JinjaError) -> [Token] {
+        var lexer = Lexer(src: Array(normalizeNewlines(source).unicodeScalars))
+        try lexer.run()
+        lexer.tokens.append(Token(kind: .eof, line: lexer.line(at: lexer.src.count)))
+        return lexer.tokens
+    }
+
+    private init(src: [Unicode.Scalar]) {
+        self.src = src
+    }
+
+    /// `\r\n` and `\r` become `\n`; one trailing newline is removed
+    /// (jinja2's default `keep_trailing_newline=False`).
+    static func normalizeNewlines(_ source: String) -> String {
+        var out = String.UnicodeScalarView()
+        var it = source.unicodeScalars.makeIterator()
+        var pending = it.next()
+        while let c = pending {
+            pending = it.next()
+            if c == "\r" {
+                out.append("\n")
+                if pending == "\n" { pending = it.next() }
+            } else {
+                out.append(c)
+            }
+        }
+        if out.last == "\n" { out.removeLast() }
+        return String(out)
+    }
+
+    // MARK: root state
+
+    private enum Opener { case block, variable, comment, raw(end: Int) }
+
+    private mutating func run() throws(JinjaError) {
+        while pos < src.count {
+            guard let (start, opener, sign) = nextOpener(from: pos) else {
+                emit(.data(text(pos, src.count)), at: pos)
+                return
+            }
+            var data = Array(src[pos..<start])
+            if sign == "-" {
+                while let last = data.last, Self.isSpace(last) { data.removeLast() }
+            } else if sign != "+", lstripApplies(opener) {
+                let lpos = (data.lastIndex(of: "\n") ?? -1) + 1
+                if lpos > 0 || lineStarting, lpos < data.count, data[lpos...].allSatisfy(Self.isSpace) {
+                    data.removeSubrange(lpos...)
+                }
+            }
+            if !data.isEmpty { emit(.data(String(String.UnicodeScalarView(data))), at: pos) }
+            let afterOpener = start + 2 + (sign == nil ? 0 : 1)
+            switch opener {
+            case .comment:
+                try skipComment(from: afterOpener)
+            case .raw(let end):
+                lineStarting = src[end - 1] == "\n"
+                try lexRaw(from: end)
+            case .block:
+                emit(.blockBegin, at: start)
+                lineStarting = false
+                try lexTag(from: afterOpener, isBlock: true)
+            case .variable:
+                emit(.variableBegin, at: start)
+                lineStarting = false
+                try lexTag(from: afterOpener, isBlock: false)
+            }
+        }
+    }
+
+    private func lstripApplies(_ opener: Opener) -> Bool {
+        if case .variable = opener { return false }
+        return true
+    }
+
+    /// The first `{%`, `{{` or `{#` at or after `from`, with its whitespace
+    /// control sign (`-`, `+`, or nil).
+    private func nextOpener(from start: Int) -> (Int, Opener, Unicode.Scalar?)? {
+        var i = start
+        while i + 1 < src.count {
+            if src[i] == "{" {
+                let kind = src[i + 1]
+                if kind == "%" || kind == "{" || kind == "#" {
+                    let next = i + 2 < src.count ? src[i + 2] : nil
+                    let sign: Unicode.Scalar? = (next == "-" || next == "+") ? next : nil
+                    if kind == "%", let end = rawBegin(at: i + 2 + (sign == nil ? 0 : 1)) {
+                        return (i, .raw(end: end), sign)
+                    }
+                    return (i, kind == "%" ? .block : kind == "{" ? .variable : .comment, sign)
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Matches `\s*raw\s*(-%}\s*|%})` at `p`; returns the end position.
+    private func rawBegin(at p: Int) -> Int? {
+        var i = skipSpace(p)
+        guard match("raw", at: i) else { return nil }
+        i = skipSpace(i + 3)
+        if match("-%}", at: i) { return skipSpace(i + 3) }
+        if match("%}", at: i) { return i + 2 }
+        return nil
+    }
+
+    private mutating func skipComment(from start: Int) throws(JinjaError) {
+        var i = start
+        while i < src.count {
+            if match("+#}", at: i) {
+                finish(at: i + 3)
+                return
+            }
+            if match("-#}", at: i) {
+                finish(at: skipSpace(i + 3))
+                return
+            }
+            if match("#}", at: i) {
+                finish(at: i + 2 < src.count && src[i + 2] == "\n" ? i + 3 : i + 2)
+                return
+            }
+            i += 1
+        }
+        throw .syntax(message: "Missing end of comment tag", line: line(at: start))
+    }
+
+    /// The text of a `{% raw %}` block up to `{% endraw %}`, whitespace
+    /// control applied on both sides of the end tag.
+    private mutating func lexRaw(from start: Int) throws(JinjaError) {
+        var i = start
+        while i + 1 < src.count {
+            if src[i] == "{" && src[i + 1] == "%" {
+                var j = i + 2
+                var sign: Unicode.Scalar?
+                if j < src.count, src[j] == "-" || src[j] == "+" {
+                    sign = src[j]
+                    j += 1
+                }
+                j = skipSpace(j)
+                if match("endraw", at: j) {
+                    j = skipSpace(j + 6)
+                    var end: Int?
+                    if match("+%}", at: j) {
+                        end = j + 3
+                    } else if match("-%}", at: j) {
+                        end = skipSpace(j + 3)
+                    } else if match("%}", at: j) {
+                        end = j + 2 < src.count && src[j + 2] == "\n" ? j + 3 : j + 2
+                    }
+                    if let end {
+                        var data = Array(src[start..<i])
+                        if sign == "-" {
+                            while let last = data.last, Self.isSpace(last) { data.removeLast() }
+                        } else if sign != "+" {
+                            let lpos = (data.lastIndex(of: "\n") ?? -1) + 1
+                            if lpos > 0 || lineStarting, lpos < data.count, data[lpos...].allSatisfy(Self.isSpace) {
+                                data.removeSubrange(lpos...)
+                            }
+                        }
+                        if !data.isEmpty { emit(.data(String(String.UnicodeScalarView(data))), at: start) }
+                        finish(at: end)
+                        return
+                    }
+                }
+            }
+            i += 1
+        }
+        throw .syntax(message: "Missing end of raw directive", line: line(at: start))
+    }
+
+    private mutating func finish(at end: Int) {
+        lineStarting = end > 0 && src[end - 1] == "\n"
+        pos = end
+    }
+
+    // MARK: inside {% %} and {{ }}
+
+    private mutating func lexTag(from start: Int, isBlock: Bool) throws(JinjaError) {
+        pos = start
+        var balance: [Unicode.Scalar] = []
+        while pos < src.count {
+            if balance.isEmpty, let end = tagEnd(at: pos, isBlock: isBlock) {
+                emit(isBlock ? .blockEnd : .variableEnd, at: pos)
+                finish(at: end)
+                return
+            }
+            let c = src[pos]
+            if Self.isSpace(c) {
+                pos += 1
+                continue
+            }
+            if let (kind, end) = TagScanner.number(src, at: pos) {
+                emit(kind, at: pos)
+                pos = end
+                continue
+            }
+            if let end = TagScanner.name(src, at: pos) {
+                emit(.name(text(pos, end)), at: pos)
+                pos = end
+                continue
+            }
+            if c == "'" || c == "\"", let (value, end) = try TagScanner.string(src, at: pos, line: line(at: pos)) {
+                emit(.string(value), at: pos)
+                pos = end
+                continue
+            }
+            if let op = TagScanner.op(src, at: pos) {
+                try balanceCheck(op, &balance)
+                emit(.op(op), at: pos)
+                pos += op.unicodeScalars.count
+                continue
+            }
+            throw .syntax(
+                message: "unexpected char \(PythonFormat.string(String(c))) at \(pos)", line: line(at: pos))
+        }
+    }
+
+    /// The end of `%}` / `-%}` / `+%}` (blocks) or `}}` / `-}}` (variables)
+    /// at `p`, after the whitespace it swallows.
+    private func tagEnd(at p: Int, isBlock: Bool) -> Int? {
+        if isBlock {
+            if match("+%}", at: p) { return p + 3 }
+            if match("-%}", at: p) { return skipSpace(p + 3) }
+            if match("%}", at: p) { return p + 2 < src.count && src[p + 2] == "\n" ? p + 3 : p + 2 }
+        } else {
+            if match("-}}", at: p) { return skipSpace(p + 3) }
+            if match("}}", at: p) { return p + 2 }
+        }
+        return nil
+    }
+
+    private mutating func balanceCheck(_ op: String, _ balance: inout [Unicode.Scalar]) throws(JinjaError) {
+        switch op {
+        case "{": balance.append("}")
+        case "(": balance.append(")")
+        case "[": balance.append("]")
+        case "}", ")", "]":
+            guard let expected = balance.popLast() else {
+                throw .syntax(message: "unexpected '\(op)'", line: line(at: pos))
+            }
+            if String(expected) != op {
+                throw .syntax(message: "unexpected '\(op)', expected '\(expected)'", line: line(at: pos))
+            }
+        default: break
+        }
+    }
+
+    // MARK: helpers
+
+    private mutating func emit(_ kind: Token.Kind, at p: Int) {
+        tokens.append(Token(kind: kind, line: line(at: p)))
+    }
+
+    /// 1-based line of position `p`; positions are asked for in increasing order.
+    private mutating func line(at p: Int) -> Int {
+        if p < lineCursor.pos { lineCursor = (0, 1) }
+        var (i, line) = lineCursor
+        while i < p && i < src.count {
+            if src[i] == "\n" { line += 1 }
+            i += 1
+        }
+        lineCursor = (i, line)
+        return line
+    }
+
+    private func text(_ a: Int, _ b: Int) -> String {
+        String(String.UnicodeScalarView(src[a..<b]))
+    }
+
+    private func match(_ literal: String, at p: Int) -> Bool {
+        var i = p
+        for c in literal.unicodeScalars {
+            guard i < src.count, src[i] == c else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    private func skipSpace(_ p: Int) -> Int {
+        var i = p
+        while i < src.count, Self.isSpace(src[i]) { i += 1 }
+        return i
+    }
+
+    /// Python's `\s` / `str.isspace` for one character.
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        if c.value >= 0x1C && c.value <= 0x1F { return true }
+        return c.properties.isWhitespace
+    }
+}
