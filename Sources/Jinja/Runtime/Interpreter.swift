@@ -127,19 +127,14 @@ struct Interpreter {
             }
             items = kept
         }
-        let depth = (scope.lookup("loop").flatMap { loopDepth($0) } ?? 0) + 1
+        // Only recursive loops nest depth in jinja2; a loop inside a loop is depth 1.
         for (i, item) in items.enumerated() {
             let inner = Scope(parent: scope)
             try assign(item, to: target, in: inner)
-            inner.set("loop", LoopContext.make(index: i, items: items, depth: depth))
+            inner.set("loop", LoopContext.make(index: i, items: items, depth: 1))
             let flow = try execute(body, in: inner, into: &out)
             if flow == .breakLoop { break }
         }
         if items.isEmpty { try execute(otherwise, in: scope, into: &out) }
-    }
-
-    private func loopDepth(_ loop: Value) -> Int? {
-        guard case .dict(let d) = loop, case .int(let depth)? = d["depth"] else { return nil }
-        return depth
     }
 }
