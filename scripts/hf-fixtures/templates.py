@@ -24,6 +24,8 @@ Run from the repository root:
 import os
 import sys
 
+sys.dont_write_bytecode = True  # keep the repository free of __pycache__
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WANTED = os.environ.get("FIXTURE_PYTHON", os.path.join(REPO, ".venv-fixtures", "bin", "python"))
 if not os.environ.get("AEPO_FIXTURE_REEXEC"):  # always run under the chosen interpreter

@@ -237,7 +237,11 @@ enum Filters {
         if method == "common" {
             if case .int(let i) = n { return .int(i) }
             let d = n.double
-            guard d.isFinite, precision >= 0, precision < 300 else { return .float(d) }
+            guard d.isFinite, precision > -308, precision < 300 else { return .float(d) }
+            if precision < 0 {
+                let scale = pow(10.0, Double(-precision))
+                return .float((d / scale).rounded(.toNearestOrEven) * scale)
+            }
             // glibc's printf rounds the exact binary value, ties to even: Python's rule.
             return .float(Double(String(format: "%.\(precision)f", d)) ?? d)
         }

@@ -76,6 +76,7 @@ enum JSONDump {
                 out += newline(level) + "}"
             case .undefined: throw .type("Object of type Undefined is not JSON serializable")
             case .namespace: throw .type("Object of type TemplateNamespace is not JSON serializable")
+            case .loop: throw .type("Object of type LoopContext is not JSON serializable")
             case .callable(let c): throw .type("Object of type \(c.typeName) is not JSON serializable")
             }
         }

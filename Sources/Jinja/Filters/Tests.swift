@@ -39,9 +39,10 @@ enum Tests {
             default: return false
             }
         case "callable":
-            if case .callable = value { return true }
-            if case .undefined(_, true) = value { return false }
-            return false
+            switch value {
+            case .callable, .loop: return true
+            default: return false
+            }
         case "escaped": return false
         case "lower": return StringMethods.call("islower", PythonFormat.str(value), interpreter)
         case "upper": return StringMethods.call("isupper", PythonFormat.str(value), interpreter)

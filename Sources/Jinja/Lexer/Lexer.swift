@@ -21,11 +21,18 @@ struct Lexer {
     private var lineStarting = true
     private var lineCursor = (pos: 0, line: 1)
 
-    /// Tokenizes `source`, ending with `.eof`.
-    static func tokenize(_ source: String) throws(JinjaError) -> [Token] {
+    /// Tokenizes `source`, ending with `.eof`, or with `.invalid` where
+    /// the text stops being lexable.
+    static func tokenize(_ source: String) -> [Token] {
         var lexer = Lexer(src: Array(normalizeNewlines(source).unicodeScalars))
-        try lexer.run()
-        lexer.tokens.append(Token(kind: .eof, line: lexer.line(at: lexer.src.count)))
+        do {
+            try lexer.run()
+            lexer.tokens.append(Token(kind: .eof, line: lexer.line(at: lexer.src.count)))
+        } catch {
+            let line: Int
+            if case .syntax(_, let l) = error { line = l } else { line = lexer.line(at: lexer.pos) }
+            lexer.tokens.append(Token(kind: .invalid(error), line: line))
+        }
         return lexer.tokens
     }
 

@@ -10,6 +10,9 @@ struct Token: Sendable, Equatable {
         case float(Double)
         /// An operator or punctuation: `+`, `==`, `(`, `|`, `.`, ...
         case op(String)
+        /// Where the lexer failed. jinja2 lexes lazily, so its error only
+        /// surfaces if the parser gets this far: the parser reports it then.
+        case invalid(JinjaError)
         case eof
     }
 
@@ -29,6 +32,7 @@ struct Token: Sendable, Equatable {
         case .integer(let i): String(i)
         case .float(let d): PythonFormat.float(d)
         case .op(let o): o
+        case .invalid(let e): e.message
         case .eof: "end of template"
         }
     }

@@ -14,7 +14,7 @@ struct Parser {
 
     /// Parses a whole template.
     static func parse(_ source: String) throws(JinjaError) -> [Statement] {
-        var parser = Parser(tokens: try Lexer.tokenize(source))
+        var parser = Parser(tokens: Lexer.tokenize(source))
         return try parser.subparse(endTokens: nil)
     }
 
@@ -25,15 +25,24 @@ struct Parser {
     }
 
     mutating func advance() {
+        if case .invalid = current.kind { return }
         if index < tokens.count - 1 { index += 1 }
     }
 
+    /// The lexer's error when the parser has reached it: jinja2 would have
+    /// raised it while fetching this token, before any parse error.
+    var lexerFailure: JinjaError? {
+        if case .invalid(let e) = current.kind { return e }
+        return nil
+    }
+
     func fail(_ message: String, line: Int? = nil) -> JinjaError {
-        .syntax(message: message, line: line ?? current.line)
+        lexerFailure ?? .syntax(message: message, line: line ?? current.line)
     }
 
     /// jinja2's `TokenStream.expect` failure for `what` (already described).
     func expectFailure(_ what: String) -> JinjaError {
+        if let e = lexerFailure { return e }
         if case .eof = current.kind {
             return fail("unexpected end of template, expected \(PythonFormat.string(what)).")
         }
@@ -90,6 +99,8 @@ struct Parser {
         }
         while true {
             switch current.kind {
+            case .invalid(let error):
+                throw error
             case .eof:
                 flush()
                 return body
@@ -133,6 +144,7 @@ struct Parser {
     }
 
     private func unknownTagFailure(_ name: String?, stack: [[String]], line: Int) -> JinjaError {
+        if let e = lexerFailure { return e }
         var message = [name.map { "Encountered unknown tag \(PythonFormat.string($0))." } ?? "Unexpected end of template."]
         if let looking = stack.last {
             let currently = looking.map { PythonFormat.string($0) }.joined(separator: " or ")

@@ -10,6 +10,15 @@ extension Interpreter {
             case .macro(let macro): return try callMacro(macro, args)
             case .method(let receiver, let name): return try Methods.call(name, on: receiver.value, args, self)
             }
+        case .loop(let run, _):
+            guard let recursion = run.recursion else {
+                throw .runtime(kind: "TypeError", message: "The loop must have the 'recursive' marker to be called recursively.")
+            }
+            guard args.positional.count == 1 else { throw .type("loop() takes exactly one argument") }
+            var out = ""
+            try runLoop(
+                items: try iterate(args.positional[0]), recursion: recursion, depth: run.depth + 1, into: &out)
+            return .string(out)
         default:
             throw .type("'\(callee.pythonTypeName)' object is not callable")
         }

@@ -100,6 +100,8 @@ extension Interpreter {
             return d[name] ?? .undefinedAttribute(name, of: object)
         case .namespace(let ns):
             return ns[name] ?? .undefinedAttribute(name, of: object)
+        case .loop(let run, let index):
+            return run.attribute(name, index: index) ?? .undefinedAttribute(name, of: object)
         default:
             return .undefinedAttribute(name, of: object)
         }

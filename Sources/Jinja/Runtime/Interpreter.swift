@@ -30,10 +30,10 @@ struct Interpreter {
                 return try execute(branch.body, in: scope, into: &out)
             }
             return try execute(otherwise, in: scope, into: &out)
-        case .for(let target, let iterable, let body, let otherwise, let filter, _):
+        case .for(let target, let iterable, let body, let otherwise, let filter, let recursive):
             try executeFor(
-                target: target, iterable: iterable, body: body, otherwise: otherwise, filter: filter, in: scope,
-                into: &out)
+                target: target, iterable: iterable, body: body, otherwise: otherwise, filter: filter,
+                recursive: recursive, in: scope, into: &out)
         case .set(let target, let value):
             try assign(try evaluate(value, in: scope), to: target, in: scope)
         case .setBlock(let target, let filter, let body):
@@ -114,27 +114,37 @@ struct Interpreter {
     }
 
     private func executeFor(
-        target: Expr, iterable: Expr, body: [Statement], otherwise: [Statement], filter: Expr?, in scope: Scope,
-        into out: inout String
+        target: Expr, iterable: Expr, body: [Statement], otherwise: [Statement], filter: Expr?, recursive: Bool,
+        in scope: Scope, into out: inout String
     ) throws(JinjaError) {
-        var items = try iterate(try evaluate(iterable, in: scope))
-        if let filter {
+        let recursion = LoopRun.Recursion(target: target, body: body, otherwise: otherwise, filter: filter, scope: scope)
+        let items = try iterate(try evaluate(iterable, in: scope))
+        try runLoop(items: items, recursion: recursion, depth: 1, recursive: recursive, into: &out)
+    }
+
+    /// Runs a loop body over `items`: the `if` filter first (so `loop.length`
+    /// counts what is kept), a fresh frame per iteration (a `set` in the body
+    /// is gone at the next one), `else` when nothing was iterated.
+    func runLoop(
+        items all: [Value], recursion r: LoopRun.Recursion, depth: Int, recursive: Bool = true, into out: inout String
+    ) throws(JinjaError) {
+        var items = all
+        if let filter = r.filter {
             var kept: [Value] = []
             for item in items {
-                let probe = Scope(parent: scope)
-                try assign(item, to: target, in: probe)
+                let probe = Scope(parent: r.scope)
+                try assign(item, to: r.target, in: probe)
                 if try evaluate(filter, in: probe).isTruthy { kept.append(item) }
             }
             items = kept
         }
-        // Only recursive loops nest depth in jinja2; a loop inside a loop is depth 1.
+        let run = LoopRun(items: items, depth: depth, recursion: recursive ? r : nil)
         for (i, item) in items.enumerated() {
-            let inner = Scope(parent: scope)
-            try assign(item, to: target, in: inner)
-            inner.set("loop", LoopContext.make(index: i, items: items, depth: 1))
-            let flow = try execute(body, in: inner, into: &out)
-            if flow == .breakLoop { break }
+            let inner = Scope(parent: r.scope)
+            try assign(item, to: r.target, in: inner)
+            inner.set("loop", .loop(run, index: i))
+            if try execute(r.body, in: inner, into: &out) == .breakLoop { break }
         }
-        if items.isEmpty { try execute(otherwise, in: scope, into: &out) }
+        if items.isEmpty { try execute(r.otherwise, in: r.scope, into: &out) }
     }
 }

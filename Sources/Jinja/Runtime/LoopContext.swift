@@ -1,26 +1,65 @@
-/// The `loop` variable inside `{% for %}`: jinja2's `LoopContext`
-/// attributes, computed up front since the items are known.
-enum LoopContext {
-    /// The `loop` value for iteration `index` (0-based) over `items`.
-    static func make(index: Int, items: [Value], depth: Int) -> Value {
+import Synchronization
+
+/// One run of a `{% for %}` loop: what jinja2's `LoopContext` knows. The
+/// `loop` variable of iteration `i` is `.loop(run, index: i)`.
+public final class LoopRun: Sendable {
+    let items: [Value]
+    /// 1 for a loop; `loop(children)` in a recursive loop goes one deeper.
+    let depth: Int
+    /// Set for `{% for ... recursive %}`: calling `loop(items)` renders the
+    /// same body over `items`.
+    let recursion: Recursion?
+    /// The last arguments of `loop.changed(...)`.
+    private let lastChanged = Mutex<[Value]?>(nil)
+
+    struct Recursion: Sendable {
+        let target: Expr
+        let body: [Statement]
+        let otherwise: [Statement]
+        let filter: Expr?
+        let scope: Scope
+    }
+
+    init(items: [Value], depth: Int, recursion: Recursion?) {
+        self.items = items
+        self.depth = depth
+        self.recursion = recursion
+    }
+
+    /// `loop.<name>` at iteration `index`.
+    func attribute(_ name: String, index: Int) -> Value? {
         let length = items.count
-        var d = ValueDict()
-        d["index"] = .int(index + 1)
-        d["index0"] = .int(index)
-        d["revindex"] = .int(length - index)
-        d["revindex0"] = .int(length - index - 1)
-        d["first"] = .bool(index == 0)
-        d["last"] = .bool(index == length - 1)
-        d["length"] = .int(length)
-        d["depth"] = .int(depth)
-        d["depth0"] = .int(depth - 1)
-        if index > 0 { d["previtem"] = items[index - 1] }
-        if index + 1 < length { d["nextitem"] = items[index + 1] }
-        d["cycle"] = .callable(
-            Callable(name: "cycle") { args throws(JinjaError) in
+        switch name {
+        case "index": return .int(index + 1)
+        case "index0": return .int(index)
+        case "revindex": return .int(length - index)
+        case "revindex0": return .int(length - index - 1)
+        case "first": return .bool(index == 0)
+        case "last": return .bool(index == length - 1)
+        case "length": return .int(length)
+        case "depth": return .int(depth)
+        case "depth0": return .int(depth - 1)
+        case "previtem":
+            return index > 0 ? items[index - 1] : .undefined(message: "there is no previous item")
+        case "nextitem":
+            return index + 1 < length ? items[index + 1] : .undefined(message: "there is no next item")
+        case "cycle":
+            return .callable(Callable(name: "cycle") { args throws(JinjaError) in
                 guard !args.positional.isEmpty else { throw .type("no items for cycling given") }
                 return args.positional[index % args.positional.count]
             })
-        return .dict(d)
+        case "changed":
+            return .callable(Callable(name: "changed") { [self] args throws(JinjaError) in
+                let value = args.positional
+                return .bool(lastChanged.withLock { last in
+                    if let last, last.count == value.count, zip(last, value).allSatisfy({ Operators.equals($0, $1) }) {
+                        return false
+                    }
+                    last = value
+                    return true
+                })
+            })
+        default: return nil
+        }
     }
 }

@@ -27,6 +27,7 @@ extension Operators {
             guard a.count == b.count else { return false }
             return a.entries.allSatisfy { e in b[e.key].map { equals(e.value, $0) } ?? false }
         case (.namespace(let a), .namespace(let b)): return a === b
+        case (.loop(let a, let i), .loop(let b, let j)): return a === b && i == j
         default: return false
         }
     }

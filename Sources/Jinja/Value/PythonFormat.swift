@@ -47,6 +47,8 @@ enum PythonFormat {
             out += "<Namespace "
             writeRepr(.dict(ns.attributes), into: &out)
             out += ">"
+        case .loop(let run, let index):
+            out += "<LoopContext \(index + 1)/\(run.items.count)>"
         case .callable(let c):
             switch c.kind {
             case .macro: out += "<Macro '\(c.name)'>"

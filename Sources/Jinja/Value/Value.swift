@@ -25,6 +25,8 @@ public enum Value: Sendable {
     case namespace(Namespace)
     /// Anything that can be called: macros, globals, bound methods.
     case callable(Callable)
+    /// The `loop` variable of iteration `index` of a `{% for %}` run.
+    case loop(LoopRun, index: Int)
 
     /// An undefined value for a missing variable, with jinja2's message.
     static func undefinedName(_ name: String) -> Value {
@@ -67,6 +69,7 @@ public enum Value: Sendable {
         case .dict: "dict"
         case .namespace: "Namespace"
         case .callable(let c): c.typeName
+        case .loop: "LoopContext"
         }
     }
 
@@ -87,6 +90,7 @@ public enum Value: Sendable {
         case .list(let a), .tuple(let a): !a.isEmpty
         case .dict(let d): !d.isEmpty
         case .namespace, .callable: true
+        case .loop(let run, _): !run.items.isEmpty
         }
     }
 }

@@ -78,7 +78,7 @@ enum HashKey: Hashable {
                 keys.append(k)
             }
             self = .tuple(keys)
-        case .undefined, .list, .dict, .namespace, .callable:
+        case .undefined, .list, .dict, .namespace, .callable, .loop:
             return nil
         }
     }
