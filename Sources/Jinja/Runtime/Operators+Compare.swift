@@ -80,3 +80,8 @@ extension Operators {
         }
     }
 }
+
+extension Value: Equatable {
+    /// Python `==` (so `1 == 1.0 == True`, dicts compare without order).
+    public static func == (a: Value, b: Value) -> Bool { Operators.equals(a, b) }
+}
