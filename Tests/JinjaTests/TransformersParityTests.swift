@@ -23,6 +23,8 @@ import Testing
         let template = try ChatTemplate(source: try Fixtures.template(name), specialTokens: tokens)
         var tools: [Value]?
         if case .list(let t)? = fixture["tools"] { tools = t }
+        var documents: [Value]?
+        if case .list(let d)? = fixture["documents"] { documents = d }
         var continueField: String?
         switch fixture["continue_final_message"] {
         case .bool(true)?: continueField = "content"
@@ -31,8 +33,8 @@ import Testing
         }
         expectOutcome(fixture) {
             try template.render(
-                messages: messages, tools: tools, addGenerationPrompt: fixture["add_generation_prompt"]?.isTruthy ?? false,
-                continueFinalMessage: continueField, extra: Fixtures.context(fixture["kwargs"]),
+                messages: messages, tools: tools, documents: documents,
+                addGenerationPrompt: fixture["add_generation_prompt"]?.isTruthy ?? false, continueFinalMessage: continueField, extra: Fixtures.context(fixture["kwargs"]),
                 environment: Fixtures.environment)
         }
     }

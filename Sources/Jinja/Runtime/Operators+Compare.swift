@@ -73,8 +73,11 @@ extension Operators {
         case .list(let items), .tuple(let items):
             return items.contains { equals($0, needle) }
         case .dict(let d):
-            guard needle.isHashable else { throw .type("unhashable type: '\(needle.pythonTypeName)'") }
-            return d[needle] != nil
+            switch needle {
+            case .list, .dict: throw .type("unhashable type: '\(needle.pythonTypeName)'")
+            case .namespace, .callable, .loop: return false  // hashable by identity, never a JSON key
+            default: return d[needle] != nil
+            }
         default:
             throw .type("argument of type '\(container.pythonTypeName)' is not iterable")
         }

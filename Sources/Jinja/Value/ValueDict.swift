@@ -56,13 +56,15 @@ public struct ValueDict: Sendable {
 
 /// A Python-hashable value reduced to what Python's `==` and `hash` see.
 enum HashKey: Hashable {
+    /// jinja2's Undefined hashes by its type: all undefined values are one key.
+    case undefined
     case none
     case int(Int)
     case float(Double)
     case string(String)
     case tuple([HashKey])
 
-    /// nil for unhashable values (lists, dicts, namespaces, undefined).
+    /// nil for unhashable values (lists, dicts, namespaces).
     init?(_ value: Value) {
         switch value {
         case .none: self = .none
@@ -78,7 +80,8 @@ enum HashKey: Hashable {
                 keys.append(k)
             }
             self = .tuple(keys)
-        case .undefined, .list, .dict, .namespace, .callable, .loop:
+        case .undefined: self = .undefined
+        case .list, .dict, .namespace, .callable, .loop:
             return nil
         }
     }
