@@ -12,14 +12,14 @@
 ///
 /// Positions count Unicode scalars, as Python strings do.
 struct Lexer {
-    private let src: [Unicode.Scalar]
-    private var pos = 0
-    private var tokens: [Token] = []
+    let src: [Unicode.Scalar]
+    var pos = 0
+    var tokens: [Token] = []
     /// jinja2's `line_starting`: the last match ended with a newline (or
     /// nothing was matched yet), so whitespace before a block tag at the
     /// start of the next text is a line's indentation.
-    private var lineStarting = true
-    private var lineCursor = (pos: 0, line: 1)
+    var lineStarting = true
+    var lineCursor = (pos: 0, line: 1)
 
     /// Tokenizes `source`, ending with `.eof`, or with `.invalid` where
     /// the text stops being lexable.
@@ -36,7 +36,7 @@ struct Lexer {
         return lexer.tokens
     }
 
-    private init(src: [Unicode.Scalar]) {
+    init(src: [Unicode.Scalar]) {
         self.src = src
     }
 
@@ -61,9 +61,9 @@ struct Lexer {
 
     // MARK: root state
 
-    private enum Opener { case block, variable, comment, raw(end: Int) }
+    enum Opener { case block, variable, comment, raw(end: Int) }
 
-    private mutating func run() throws(JinjaError) {
+    mutating func run() throws(JinjaError) {
         while pos < src.count {
             guard let (start, opener, sign) = nextOpener(from: pos) else {
                 emit(.data(text(pos, src.count)), at: pos)
@@ -98,14 +98,14 @@ struct Lexer {
         }
     }
 
-    private func lstripApplies(_ opener: Opener) -> Bool {
+    func lstripApplies(_ opener: Opener) -> Bool {
         if case .variable = opener { return false }
         return true
     }
 
     /// The first `{%`, `{{` or `{#` at or after `from`, with its whitespace
     /// control sign (`-`, `+`, or nil).
-    private func nextOpener(from start: Int) -> (Int, Opener, Unicode.Scalar?)? {
+    func nextOpener(from start: Int) -> (Int, Opener, Unicode.Scalar?)? {
         var i = start
         while i + 1 < src.count {
             if src[i] == "{" {
@@ -125,7 +125,7 @@ struct Lexer {
     }
 
     /// Matches `\s*raw\s*(-%}\s*|%})` at `p`; returns the end position.
-    private func rawBegin(at p: Int) -> Int? {
+    func rawBegin(at p: Int) -> Int? {
         var i = skipSpace(p)
         guard match("raw", at: i) else { return nil }
         i = skipSpace(i + 3)
@@ -134,7 +134,7 @@ struct Lexer {
         return nil
     }
 
-    private mutating func skipComment(from start: Int) throws(JinjaError) {
+    mutating func skipComment(from start: Int) throws(JinjaError) {
         var i = start
         while i < src.count {
             if match("+#}", at: i) {
@@ -156,7 +156,7 @@ struct Lexer {
 
     /// The text of a `{% raw %}` block up to `{% endraw %}`, whitespace
     /// control applied on both sides of the end tag.
-    private mutating func lexRaw(from start: Int) throws(JinjaError) {
+    mutating func lexRaw(from start: Int) throws(JinjaError) {
         var i = start
         while i + 1 < src.count {
             if src[i] == "{" && src[i + 1] == "%" {
@@ -198,123 +198,8 @@ struct Lexer {
         throw .syntax(message: "Missing end of raw directive", line: line(at: start))
     }
 
-    private mutating func finish(at end: Int) {
+    mutating func finish(at end: Int) {
         lineStarting = end > 0 && src[end - 1] == "\n"
         pos = end
-    }
-
-    // MARK: inside {% %} and {{ }}
-
-    private mutating func lexTag(from start: Int, isBlock: Bool) throws(JinjaError) {
-        pos = start
-        var balance: [Unicode.Scalar] = []
-        while pos < src.count {
-            if balance.isEmpty, let end = tagEnd(at: pos, isBlock: isBlock) {
-                emit(isBlock ? .blockEnd : .variableEnd, at: pos)
-                finish(at: end)
-                return
-            }
-            let c = src[pos]
-            if Self.isSpace(c) {
-                pos += 1
-                continue
-            }
-            if let (kind, end) = TagScanner.number(src, at: pos) {
-                emit(kind, at: pos)
-                pos = end
-                continue
-            }
-            if let end = TagScanner.name(src, at: pos) {
-                emit(.name(text(pos, end)), at: pos)
-                pos = end
-                continue
-            }
-            if c == "'" || c == "\"", let (value, end) = try TagScanner.string(src, at: pos, line: line(at: pos)) {
-                emit(.string(value), at: pos)
-                pos = end
-                continue
-            }
-            if let op = TagScanner.op(src, at: pos) {
-                try balanceCheck(op, &balance)
-                emit(.op(op), at: pos)
-                pos += op.unicodeScalars.count
-                continue
-            }
-            throw .syntax(
-                message: "unexpected char \(PythonFormat.string(String(c))) at \(pos)", line: line(at: pos))
-        }
-    }
-
-    /// The end of `%}` / `-%}` / `+%}` (blocks) or `}}` / `-}}` (variables)
-    /// at `p`, after the whitespace it swallows.
-    private func tagEnd(at p: Int, isBlock: Bool) -> Int? {
-        if isBlock {
-            if match("+%}", at: p) { return p + 3 }
-            if match("-%}", at: p) { return skipSpace(p + 3) }
-            if match("%}", at: p) { return p + 2 < src.count && src[p + 2] == "\n" ? p + 3 : p + 2 }
-        } else {
-            if match("-}}", at: p) { return skipSpace(p + 3) }
-            if match("}}", at: p) { return p + 2 }
-        }
-        return nil
-    }
-
-    private mutating func balanceCheck(_ op: String, _ balance: inout [Unicode.Scalar]) throws(JinjaError) {
-        switch op {
-        case "{": balance.append("}")
-        case "(": balance.append(")")
-        case "[": balance.append("]")
-        case "}", ")", "]":
-            guard let expected = balance.popLast() else {
-                throw .syntax(message: "unexpected '\(op)'", line: line(at: pos))
-            }
-            if String(expected) != op {
-                throw .syntax(message: "unexpected '\(op)', expected '\(expected)'", line: line(at: pos))
-            }
-        default: break
-        }
-    }
-
-    // MARK: helpers
-
-    private mutating func emit(_ kind: Token.Kind, at p: Int) {
-        tokens.append(Token(kind: kind, line: line(at: p)))
-    }
-
-    /// 1-based line of position `p`; positions are asked for in increasing order.
-    private mutating func line(at p: Int) -> Int {
-        if p < lineCursor.pos { lineCursor = (0, 1) }
-        var (i, line) = lineCursor
-        while i < p && i < src.count {
-            if src[i] == "\n" { line += 1 }
-            i += 1
-        }
-        lineCursor = (i, line)
-        return line
-    }
-
-    private func text(_ a: Int, _ b: Int) -> String {
-        String(String.UnicodeScalarView(src[a..<b]))
-    }
-
-    private func match(_ literal: String, at p: Int) -> Bool {
-        var i = p
-        for c in literal.unicodeScalars {
-            guard i < src.count, src[i] == c else { return false }
-            i += 1
-        }
-        return true
-    }
-
-    private func skipSpace(_ p: Int) -> Int {
-        var i = p
-        while i < src.count, Self.isSpace(src[i]) { i += 1 }
-        return i
-    }
-
-    /// Python's `\s` / `str.isspace` for one character.
-    static func isSpace(_ c: Unicode.Scalar) -> Bool {
-        if c.value >= 0x1C && c.value <= 0x1F { return true }
-        return c.properties.isWhitespace
     }
 }
