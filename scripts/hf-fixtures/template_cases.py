@@ -417,3 +417,38 @@ CHECKPOINT_CASES = [
         "messages": M["one"],
     },
 ]
+
+
+def _generated_cases(count=240, seed=12):
+    """Random pairings of literals with filters and operators (seeded, so the
+    fixture is stable): they probe Python semantics no hand-written case thought of."""
+    import random
+
+    rng = random.Random(seed)
+    values = ["0", "1", "-3", "2.5", "'abc'", "'Hé llo wörld'", "''", "[1, 2, 3]", "['b', 'a', 'B']", "{'x': 1, 'y': [2]}",
+              "none", "true", "(1, 'a')", "'  pad  '", "[]", "{}", "-0.5", "'3'", "[0, '', none, 'x']", "'a-b c'"]
+    filters = ["length", "string", "upper", "lower", "list", "first", "last", "reverse | list", "sort | list",
+               "join(',')", "tojson", "int", "float", "abs", "round", "round(1)", "trim", "title", "capitalize",
+               "default('d')", "default('d', true)", "count", "unique | list", "sum", "min", "max", "e",
+               "wordcount", "center(9)", "indent(2)", "items | list", "dictsort", "batch(2) | list", "select | list",
+               "reject | list", "map('string') | list", "replace('a', 'b')", "truncate(5)", "tojson(indent=1)",
+               "string | length", "list | length", "trim | upper", "first | string", "float | round(1)"]
+    ops = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or"]
+    tests = ["string", "number", "iterable", "sequence", "mapping", "none", "defined", "odd", "even", "true", "integer"]
+    cases = []
+    for i in range(count):
+        kind = rng.randrange(4)
+        a, b = rng.choice(values), rng.choice(values)
+        if kind == 0:
+            source = f"{{{{ {a} | {rng.choice(filters)} }}}}"
+        elif kind == 1:
+            source = f"{{{{ {a} {rng.choice(ops)} {b} }}}}"
+        elif kind == 2:
+            source = f"{{{{ ({a} {rng.choice(ops)} {b}) | {rng.choice(filters)} }}}}"
+        else:
+            source = f"{{{{ {a} is {rng.choice(tests)} }}}}|{{{{ {a}[1:] if {a} is sequence else {a} }}}}"
+        cases.append({"id": f"generated/{i:03d}", "source": source, "context": {}})
+    return cases
+
+
+INLINE_CASES += _generated_cases()

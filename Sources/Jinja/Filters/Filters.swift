@@ -59,17 +59,25 @@ enum Filters {
             return try StringMethods.call("center", PythonFormat.str(value), Arguments([a["width"]!]), interpreter)
         case "indent":
             let a = try Signature.bind(name, args, [("width", Value.int(4)), ("first", .bool(false)), ("blank", .bool(false))])
-            return .string(indent(
-                PythonFormat.str(value), a["width"]!, first: a["first"]!.isTruthy, blank: a["blank"]!.isTruthy))
+            // jinja2 appends "\n" to the value itself, so only strings get through.
+            guard case .string(let s) = value else { throw try notAString(value, "+=") }
+            return .string(indent(s, a["width"]!, first: a["first"]!.isTruthy, blank: a["blank"]!.isTruthy))
         case "wordcount":
             return .int(wordCount(PythonFormat.str(value)))
         case "truncate":
             let a = try Signature.bind(
                 name, args, [("length", Value.int(255)), ("killwords", .bool(false)), ("end", "..."), ("leeway", Value.none)])
+            let length = Operators.indexValue(a["length"]!) ?? 255
+            let leeway = Operators.indexValue(a["leeway"]!) ?? 5
+            // jinja2 measures and slices the value itself: a short list comes back unchanged.
+            if try Filters.length(value) <= length + leeway { return value }
+            guard case .string(let s) = value else {
+                throw .runtime(kind: "AttributeError", message: "'\(value.pythonTypeName)' object has no attribute 'rsplit'")
+            }
             return .string(truncate(
-                PythonFormat.str(value), length: Operators.indexValue(a["length"]!) ?? 255,
+                s, length: length,
                 killwords: a["killwords"]!.isTruthy, end: PythonFormat.str(a["end"]!),
-                leeway: Operators.indexValue(a["leeway"]!) ?? 5))
+                leeway: leeway))
         case "format":
             if !args.positional.isEmpty && !args.keyword.isEmpty {
                 throw .runtime(kind: "FilterArgumentError", message: "can't handle positional and keyword arguments at the same time")
@@ -104,6 +112,13 @@ enum Filters {
             }
             throw .runtime(kind: "TemplateAssertionError", message: "No filter named '\(name)'.")
         }
+    }
+
+    /// The error jinja2 hits when a string-only filter gets another type.
+    private static func notAString(_ value: Value, _ op: String) throws(JinjaError) -> JinjaError {
+        if let e = value.undefinedError { return e }
+        if case .list = value { return .runtime(kind: "AttributeError", message: "'list' object has no attribute 'splitlines'") }
+        return .type("unsupported operand type(s) for \(op): '\(value.pythonTypeName)' and 'str'")
     }
 
     static func escapeHTML(_ s: String) -> String {

@@ -79,6 +79,11 @@ enum Operators {
             return .string(try PercentFormat.format(format, r))
         default: break
         }
+        if op == .mul {
+            // Python names the operand that is not an int when a sequence is repeated.
+            if l.isSequence { throw .type("can't multiply sequence by non-int of type '\(r.pythonTypeName)'") }
+            if r.isSequence { throw .type("can't multiply sequence by non-int of type '\(l.pythonTypeName)'") }
+        }
         throw .type(
             "unsupported operand type(s) for \(op.rawValue): '\(l.pythonTypeName)' and '\(r.pythonTypeName)'")
     }
@@ -147,5 +152,15 @@ enum Operators {
     private static func checkedInt(_ r: (partialValue: Int, overflow: Bool)) throws(JinjaError) -> Int {
         if r.overflow { throw overflow }
         return r.partialValue
+    }
+}
+
+extension Value {
+    /// str, list or tuple: what Python's `*` repeats.
+    var isSequence: Bool {
+        switch self {
+        case .string, .list, .tuple: true
+        default: false
+        }
     }
 }
