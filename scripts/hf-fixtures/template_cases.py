@@ -452,3 +452,4 @@ def _generated_cases(count=240, seed=12):
 
 
 INLINE_CASES += _generated_cases()
+INLINE_CASES += [dict(c, id=c["id"].replace("generated/", "generated-b/")) for c in _generated_cases(count=500, seed=99)]

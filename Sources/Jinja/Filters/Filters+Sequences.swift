@@ -31,7 +31,11 @@ extension Filters {
             return .list(d.entries.map { .tuple([$0.key, $0.value]) })
         case "reverse":
             if case .string(let s) = value { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
-            return .list(try interpreter.iterate(value).reversed())
+            do {
+                return .list(try interpreter.iterate(value).reversed())
+            } catch {
+                throw .runtime(kind: "FilterArgumentError", message: "argument must be iterable")
+            }
         case "map":
             return .list(try map(value, args, interpreter))
         case "select", "reject", "selectattr", "rejectattr":

@@ -72,9 +72,13 @@ enum Operators {
         case (.mul, _, .string(let s)):
             if let n = indexValue(l) { return .string(String(repeating: s, count: max(0, n))) }
         case (.mul, .list(let a), _):
-            if let n = indexValue(r) { return .list(Array(repeating: a, count: max(0, n)).flatMap { $0 }) }
+            if let n = indexValue(r) { return .list(repeated(a, n)) }
         case (.mul, _, .list(let a)):
-            if let n = indexValue(l) { return .list(Array(repeating: a, count: max(0, n)).flatMap { $0 }) }
+            if let n = indexValue(l) { return .list(repeated(a, n)) }
+        case (.mul, .tuple(let a), _):
+            if let n = indexValue(r) { return .tuple(repeated(a, n)) }
+        case (.mul, _, .tuple(let a)):
+            if let n = indexValue(l) { return .tuple(repeated(a, n)) }
         case (.mod, .string(let format), _):
             return .string(try PercentFormat.format(format, r))
         default: break
@@ -135,10 +139,16 @@ enum Operators {
         case .mod:
             guard y != 0 else { throw zeroDivision("float modulo by zero") }
             let m = x.truncatingRemainder(dividingBy: y)
-            return .float(m != 0 && ((m < 0) != (y < 0)) ? m + y : m)
+            // Python: the result takes the divisor's sign, a zero included.
+            if m == 0 { return .float(y < 0 ? -0.0 : 0.0) }
+            return .float((m < 0) != (y < 0) ? m + y : m)
         case .pow:
             return .float(pow(x, y))
         }
+    }
+
+    private static func repeated(_ items: [Value], _ n: Int) -> [Value] {
+        Array(repeating: items, count: max(0, n)).flatMap { $0 }
     }
 
     private static func zeroDivision(_ message: String) -> JinjaError {

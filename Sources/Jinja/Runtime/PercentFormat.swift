@@ -14,6 +14,10 @@ enum PercentFormat {
             mapping = d
         default: positional = [args]
         }
+        // CPython treats any non-tuple, non-string argument with __getitem__
+        // (a list too) as a mapping: unused, it is not an error.
+        var lenient = mapping != nil
+        if case .list = args { lenient = true }
         var out = ""
         var chars = Array(template)
         chars.append("\0")
@@ -55,7 +59,7 @@ enum PercentFormat {
             }
             out += try convert(value, conversion, spec)
         }
-        if mapping == nil, next < positional.count {
+        if !lenient, next < positional.count {
             throw .type("not all arguments converted during string formatting")
         }
         return out
