@@ -44,6 +44,8 @@ public struct Environment: Sendable {
         })
         globals["dict"] = .callable(Callable(name: "dict") { args throws(JinjaError) in .dict(try dictionary(args)) })
         globals["range"] = .callable(Callable(name: "range") { args throws(JinjaError) in try range(args) })
+        globals["joiner"] = Helpers.joiner
+        globals["lipsum"] = Helpers.lipsum
         return Environment(globals: globals)
     }
 

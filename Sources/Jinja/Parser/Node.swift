@@ -83,6 +83,9 @@ indirect enum Statement: Sendable {
     case generation(body: [Statement])
     case breakLoop
     case continueLoop
+    /// `include`, `import`, `from`, `extends`: templates are rendered from a
+    /// string, without a loader, so these fail when reached.
+    case requiresLoader
 }
 
 enum OutputPart: Sendable {

@@ -29,8 +29,10 @@ extension Parser {
         case "break", "continue":
             advance()
             return [tag == "break" ? .breakLoop : .continueLoop]
-        case "extends", "include", "import", "from", "autoescape":
-            throw fail("the '\(tag)' tag is not supported: chat templates are rendered without a loader", line: line)
+        case "extends", "include", "import", "from":
+            return [try parseLoaderTag(tag)]
+        case "autoescape":
+            throw fail("the 'autoescape' tag is not supported by this engine", line: line)
         default:
             tagStack.removeLast()
             defer { tagStack.append(tag) }
@@ -167,5 +169,46 @@ extension Parser {
         }
         try expectOp(")")
         return (parameters, defaults)
+    }
+
+    /// `extends`, `include`, `import` and `from ... import`: parsed as jinja2
+    /// parses them; rendering them fails as transformers' loader-less
+    /// environment fails.
+    private mutating func parseLoaderTag(_ tag: String) throws(JinjaError) -> Statement {
+        advance()
+        _ = try parseExpression()
+        switch tag {
+        case "include":
+            if current.isName("ignore"), peek().isName("missing") {
+                advance()
+                advance()
+            }
+            skipContextModifier()
+        case "import":
+            try expectName("as")
+            _ = try expectAnyName()
+            skipContextModifier()
+        case "from":
+            try expectName("import")
+            repeat {
+                if current.isName("with") || current.isName("without") {
+                    skipContextModifier()
+                    break
+                }
+                _ = try expectAnyName()
+                if skipName("as") { _ = try expectAnyName() }
+            } while skipOp(",")
+            skipContextModifier()
+        default:
+            break
+        }
+        return .requiresLoader
+    }
+
+    private mutating func skipContextModifier() {
+        if current.isName("with") || current.isName("without"), peek().isName("context") {
+            advance()
+            advance()
+        }
     }
 }

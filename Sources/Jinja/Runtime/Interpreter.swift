@@ -65,6 +65,8 @@ struct Interpreter {
             return .breakLoop
         case .continueLoop:
             return .continueLoop
+        case .requiresLoader:
+            throw .type("no loader for this environment specified")
         }
         return .normal
     }
