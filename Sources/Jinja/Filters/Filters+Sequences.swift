@@ -1,7 +1,6 @@
-/// Filters over sequences and mappings. jinja2 returns generators from
-/// some of them (`map`, `select`, `reverse`, ...); here they return lists,
-/// which print and iterate the same. One difference remains: an empty
-/// generator is truthy in Python, an empty list is not.
+/// Filters over sequences and mappings. Those that return generators in
+/// jinja2 (`map`, `select`, `reverse`, `items`, ...) return a one-shot
+/// `.iterator` here too: truthy, without a length, exhausted after one walk.
 extension Filters {
     static func sequenceFilter(_ name: String, _ value: Value, _ args: Arguments, _ interpreter: Interpreter)
         throws(JinjaError) -> Value?
@@ -12,11 +11,13 @@ extension Filters {
         case "list":
             return .list(try interpreter.iterate(value))
         case "first", "last":
-            let items = try interpreter.iterate(value)
-            guard let item = name == "first" ? items.first : items.last else {
-                return .undefined(message: "No \(name) item, sequence was empty.")
+            let empty = Value.undefined(message: "No \(name) item, sequence was empty.")
+            if case .iterator(let it) = value {
+                guard name == "first" else { throw .type("'\(it.typeName)' object is not reversible") }
+                return it.next() ?? empty
             }
-            return item
+            let items = try interpreter.iterate(value)
+            return (name == "first" ? items.first : items.last) ?? empty
         case "join":
             let a = try Signature.bind(name, args, [("d", Value.string("")), ("attribute", Value.none)])
             var items = try interpreter.iterate(value)
@@ -26,21 +27,24 @@ extension Filters {
             }
             return .string(items.map(PythonFormat.str).joined(separator: PythonFormat.str(a["d"]!)))
         case "items":
-            if value.isUndefined { return .list([]) }
+            if value.isUndefined { return .iterator(ValueIterator([])) }
             guard case .dict(let d) = value else { throw .type("Can only get item pairs from a mapping.") }
-            return .list(d.entries.map { .tuple([$0.key, $0.value]) })
+            return .iterator(ValueIterator(d.entries.map { .tuple([$0.key, $0.value]) }))
         case "reverse":
-            if case .string(let s) = value { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
-            do {
-                return .list(try interpreter.iterate(value).reversed())
-            } catch {
-                throw .runtime(kind: "FilterArgumentError", message: "argument must be iterable")
+            switch value {
+            case .string(let s): return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
+            case .list(let items): return .iterator(ValueIterator(items.reversed(), typeName: "list_reverseiterator"))
+            case .tuple(let items): return .iterator(ValueIterator(items.reversed(), typeName: "reversed"))
+            case .dict(let d): return .iterator(ValueIterator(d.keys.reversed(), typeName: "dict_reversekeyiterator"))
+            case .undefined: return .iterator(ValueIterator([], typeName: "reversed"))
+            case .iterator(let it): return .list(it.drain().reversed())  // not reversible: jinja2 falls back to a list
+            default: throw .runtime(kind: "FilterArgumentError", message: "argument must be iterable")
             }
         case "map":
-            return .list(try map(value, args, interpreter))
+            return .iterator(ValueIterator(try map(value, args, interpreter)))
         case "select", "reject", "selectattr", "rejectattr":
-            return .list(try select(
-                value, args, interpreter, keep: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr")))
+            return .iterator(ValueIterator(try select(
+                value, args, interpreter, keep: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr"))))
         case "unique":
             let a = try Signature.bind(name, args, [("case_sensitive", .bool(false)), ("attribute", Value.none)])
             let key = try sortKey(a["attribute"]!, caseSensitive: a["case_sensitive"]!.isTruthy, interpreter)
@@ -53,7 +57,7 @@ extension Filters {
                     out.append(item)
                 }
             }
-            return .list(out)
+            return .iterator(ValueIterator(out))
         case "sort":
             let a = try Signature.bind(
                 name, args, [("reverse", .bool(false)), ("case_sensitive", .bool(false)), ("attribute", Value.none)])
@@ -113,7 +117,7 @@ extension Filters {
                 }
                 batches.append(.list(current))
             }
-            return .list(batches)
+            return .iterator(ValueIterator(batches))
         default:
             return nil
         }

@@ -77,6 +77,7 @@ enum JSONDump {
             case .undefined: throw .type("Object of type Undefined is not JSON serializable")
             case .namespace: throw .type("Object of type TemplateNamespace is not JSON serializable")
             case .loop: throw .type("Object of type LoopContext is not JSON serializable")
+            case .iterator(let it): throw .type("Object of type \(it.typeName) is not JSON serializable")
             case .callable(let c): throw .type("Object of type \(c.typeName) is not JSON serializable")
             }
         }

@@ -35,7 +35,7 @@ enum Tests {
             }
         case "iterable":
             switch value {
-            case .string, .list, .tuple, .dict, .undefined: return true
+            case .string, .list, .tuple, .dict, .undefined, .iterator: return true
             default: return false
             }
         case "callable":

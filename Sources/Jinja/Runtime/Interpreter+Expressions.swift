@@ -142,6 +142,7 @@ extension Interpreter {
         switch value {
         case .undefined: return []
         case .list(let items), .tuple(let items): return items
+        case .iterator(let it): return it.drain()
         case .dict(let d): return d.keys
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
         default: throw .type("'\(value.pythonTypeName)' object is not iterable")

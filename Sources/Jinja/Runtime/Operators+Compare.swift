@@ -28,6 +28,7 @@ extension Operators {
             return a.entries.allSatisfy { e in b[e.key].map { equals(e.value, $0) } ?? false }
         case (.namespace(let a), .namespace(let b)): return a === b
         case (.loop(let a, let i), .loop(let b, let j)): return a === b && i == j
+        case (.iterator(let a), .iterator(let b)): return a === b
         default: return false
         }
     }
@@ -72,10 +73,14 @@ extension Operators {
             return n.isEmpty || s.unicodeScalars.firstRange(of: n.unicodeScalars) != nil
         case .list(let items), .tuple(let items):
             return items.contains { equals($0, needle) }
+        case .iterator(let it):
+            // Python consumes the iterator up to the match.
+            while let item = it.next() { if equals(item, needle) { return true } }
+            return false
         case .dict(let d):
             switch needle {
             case .list, .dict: throw .type("unhashable type: '\(needle.pythonTypeName)'")
-            case .namespace, .callable, .loop: return false  // hashable by identity, never a JSON key
+            case .namespace, .callable, .loop, .iterator: return false  // hashable by identity, never a JSON key
             default: return d[needle] != nil
             }
         default:

@@ -47,6 +47,9 @@ enum PythonFormat {
             out += "<Namespace "
             writeRepr(.dict(ns.attributes), into: &out)
             out += ">"
+        case .iterator(let it):
+            // Python adds the object's address, which no two runs share.
+            out += "<\(it.typeName) object>"
         case .loop(let run, let index):
             out += "<LoopContext \(index + 1)/\(run.items.count)>"
         case .callable(let c):

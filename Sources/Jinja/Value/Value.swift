@@ -27,6 +27,8 @@ public enum Value: Sendable {
     case callable(Callable)
     /// The `loop` variable of iteration `index` of a `{% for %}` run.
     case loop(LoopRun, index: Int)
+    /// A one-shot iterator (what `map`, `select`, `reverse`... return).
+    case iterator(ValueIterator)
 
     /// An undefined value for a missing variable, with jinja2's message.
     static func undefinedName(_ name: String) -> Value {
@@ -70,6 +72,7 @@ public enum Value: Sendable {
         case .namespace: "Namespace"
         case .callable(let c): c.typeName
         case .loop: "LoopContext"
+        case .iterator(let it): it.typeName
         }
     }
 
@@ -89,7 +92,7 @@ public enum Value: Sendable {
         case .string(let s): !s.isEmpty
         case .list(let a), .tuple(let a): !a.isEmpty
         case .dict(let d): !d.isEmpty
-        case .namespace, .callable: true
+        case .namespace, .callable, .iterator: true
         case .loop(let run, _): !run.items.isEmpty
         }
     }

@@ -81,7 +81,7 @@ enum HashKey: Hashable {
             }
             self = .tuple(keys)
         case .undefined: self = .undefined
-        case .list, .dict, .namespace, .callable, .loop:
+        case .list, .dict, .namespace, .callable, .loop, .iterator:
             return nil
         }
     }
