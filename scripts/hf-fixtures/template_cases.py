@@ -425,6 +425,18 @@ CHECKPOINT_CASES = [
         "messages": M["one"],
     },
     {
+        "id": "checkpoint/model-specific-tokens",
+        "dir": "model-specific",
+        "config": {
+            "chat_template": "{{ image_token | default('-') }}|{{ think_token | default('-') }}|{{ audio_token | default('-') }}|{{ max_token | default('-') }}|{{ sep_token | default('-') }}|{{ messages[0].content }}",
+            "image_token": "<|img|>",
+            "think_token": {"content": "<think>", "lstrip": False, "normalized": False, "rstrip": False, "single_word": False, "special": True, "__type": "AddedToken"},
+            "extra_special_tokens": {"audio_token": "<|aud|>"},
+            "max_token": 5,
+        },
+        "messages": M["one"],
+    },
+    {
         "id": "checkpoint/no-template",
         "dir": "no-template",
         "messages": M["one"],

@@ -17,7 +17,8 @@ extension ChatTemplate {
     ///    `tool_use` when tools are passed, else `default`.
     ///
     /// Special tokens come from `tokenizer_config.json` (a string or an
-    /// AddedToken object's `content`), and from `special_tokens_map.json`
+    /// AddedToken object's `content`; the named ones, other `*_token` keys and
+    /// a dict `extra_special_tokens`), and from `special_tokens_map.json`
     /// when the config has no `added_tokens_decoder` (transformers' legacy path).
     public static func load(directory: URL, name: String? = nil, withTools: Bool = false) throws(ChatTemplateError)
         -> ChatTemplate
@@ -86,16 +87,29 @@ extension ChatTemplate {
         {
             sources.append(legacy)
         }
+        func content(_ v: Value?) -> String? {
+            switch v {
+            case .string(let s)?: return s
+            case .dict(let d)?: if case .string(let s)? = d["content"] { return s } else { return nil }
+            default: return nil
+            }
+        }
         var tokens: [String: String] = [:]
         for source in sources {
             for name in specialTokenNames {
-                switch source[name] {
-                case .string(let s)?: tokens[name] = s
-                case .dict(let d)?:
-                    if case .string(let s)? = d["content"] { tokens[name] = s }
-                case .none?: tokens[name] = nil
-                default: break
-                }
+                if case .none? = source[name] { tokens[name] = nil }
+                if let s = content(source[name]) { tokens[name] = s }
+            }
+        }
+        // transformers 5 also names "model-specific" tokens: any other
+        // `*_token` key of the config, and `extra_special_tokens` given as a dict.
+        for e in config.entries {
+            guard case .string(let key) = e.key, key.hasSuffix("_token"), !specialTokenNames.contains(key) else { continue }
+            if let s = content(e.value) { tokens[key] = s }
+        }
+        if case .dict(let extra)? = config["extra_special_tokens"] {
+            for e in extra.entries {
+                if case .string(let key) = e.key, let s = content(e.value) { tokens[key] = s }
             }
         }
         return tokens
