@@ -4,7 +4,10 @@
 /// (`|`) and test (`is`) chain.
 extension Parser {
     mutating func parseExpression(withCondition: Bool = true) throws(JinjaError) -> Expr {
-        withCondition ? try parseConditional() : try parseOr()
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else { throw fail("expression nested too deeply") }
+        return withCondition ? try parseConditional() : try parseOr()
     }
 
     private mutating func parseConditional() throws(JinjaError) -> Expr {
@@ -30,7 +33,12 @@ extension Parser {
     }
 
     private mutating func parseNot() throws(JinjaError) -> Expr {
-        if skipName("not") { return .not(try parseNot()) }
+        if skipName("not") {
+            nesting += 1
+            defer { nesting -= 1 }
+            guard nesting <= Self.maxNesting else { throw fail("expression nested too deeply") }
+            return .not(try parseNot())
+        }
         return try parseCompare()
     }
 
@@ -86,6 +94,9 @@ extension Parser {
     }
 
     private mutating func parseUnary(withFilter: Bool = true) throws(JinjaError) -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maxNesting else { throw fail("expression nested too deeply") }
         var node: Expr
         if skipOp("-") {
             node = .negate(try parseUnary(withFilter: false))

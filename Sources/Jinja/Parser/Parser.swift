@@ -11,6 +11,10 @@ struct Parser {
     /// Names read inside each open macro body (to know whether it takes
     /// `caller`, `varargs`, `kwargs`).
     var macroNameUses: [Set<String>] = []
+    /// Expression nesting, bounded so a pathological template fails with a
+    /// syntax error instead of overflowing the stack.
+    var nesting = 0
+    static let maxNesting = 100
 
     /// Parses a whole template.
     static func parse(_ source: String) throws(JinjaError) -> [Statement] {

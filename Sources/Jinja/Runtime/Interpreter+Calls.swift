@@ -16,7 +16,7 @@ extension Interpreter {
             }
             guard args.positional.count == 1 else { throw .type("loop() takes exactly one argument") }
             var out = ""
-            try runLoop(
+            try nested().runLoop(
                 items: try iterate(args.positional[0]), recursion: recursion, depth: run.depth + 1, into: &out)
             return .string(out)
         default:
@@ -64,7 +64,7 @@ extension Interpreter {
         frame.set("varargs", .list(extra))
         frame.set("kwargs", .dict(ValueDict(keyword.map { ($0.name, $0.value) })))
         var out = ""
-        try execute(def.body, in: frame, into: &out)
+        try nested().execute(def.body, in: frame, into: &out)
         return .string(out)
     }
 

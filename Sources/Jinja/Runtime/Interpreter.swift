@@ -2,6 +2,21 @@
 /// `Interpreter+Expressions.swift`, calls in `Interpreter+Calls.swift`.
 struct Interpreter {
     let environment: Environment
+    /// Macro calls and recursive-loop calls in progress: bounded, so a
+    /// template recursing forever fails (as Python's RecursionError) instead
+    /// of overflowing the thread's stack.
+    var callDepth = 0
+    static let maxCallDepth = 64
+
+    /// An interpreter one call deeper.
+    func nested() throws(JinjaError) -> Interpreter {
+        guard callDepth < Self.maxCallDepth else {
+            throw .runtime(kind: "RecursionError", message: "maximum recursion depth exceeded")
+        }
+        var copy = self
+        copy.callDepth += 1
+        return copy
+    }
 
     /// How a statement list ended: normally, or by `{% break %}` /
     /// `{% continue %}` bubbling up to the enclosing loop.

@@ -68,17 +68,17 @@ enum Operators {
         case (.add, .list, _): throw .type("can only concatenate list (not \"\(r.pythonTypeName)\") to list")
         case (.add, .tuple, _): throw .type("can only concatenate tuple (not \"\(r.pythonTypeName)\") to tuple")
         case (.mul, .string(let s), _):
-            if let n = indexValue(r) { return .string(String(repeating: s, count: max(0, n))) }
+            if let n = indexValue(r) { return .string(try repeated(s, n)) }
         case (.mul, _, .string(let s)):
-            if let n = indexValue(l) { return .string(String(repeating: s, count: max(0, n))) }
+            if let n = indexValue(l) { return .string(try repeated(s, n)) }
         case (.mul, .list(let a), _):
-            if let n = indexValue(r) { return .list(repeated(a, n)) }
+            if let n = indexValue(r) { return .list(try repeated(a, n)) }
         case (.mul, _, .list(let a)):
-            if let n = indexValue(l) { return .list(repeated(a, n)) }
+            if let n = indexValue(l) { return .list(try repeated(a, n)) }
         case (.mul, .tuple(let a), _):
-            if let n = indexValue(r) { return .tuple(repeated(a, n)) }
+            if let n = indexValue(r) { return .tuple(try repeated(a, n)) }
         case (.mul, _, .tuple(let a)):
-            if let n = indexValue(l) { return .tuple(repeated(a, n)) }
+            if let n = indexValue(l) { return .tuple(try repeated(a, n)) }
         case (.mod, .string(let format), _):
             return .string(try PercentFormat.format(format, r))
         default: break
@@ -147,8 +147,18 @@ enum Operators {
         }
     }
 
-    private static func repeated(_ items: [Value], _ n: Int) -> [Value] {
-        Array(repeating: items, count: max(0, n)).flatMap { $0 }
+    /// Results past this many elements or bytes fail (Python's MemoryError)
+    /// rather than exhausting the server's memory.
+    static let maxRepetition = 1 << 26
+
+    private static func repeated(_ items: [Value], _ n: Int) throws(JinjaError) -> [Value] {
+        guard n <= 0 || items.count <= maxRepetition / n else { throw .runtime(kind: "MemoryError", message: "") }
+        return Array(repeating: items, count: max(0, n)).flatMap { $0 }
+    }
+
+    private static func repeated(_ s: String, _ n: Int) throws(JinjaError) -> String {
+        guard n <= 0 || s.utf8.count <= maxRepetition / n else { throw .runtime(kind: "MemoryError", message: "") }
+        return String(repeating: s, count: max(0, n))
     }
 
     private static func zeroDivision(_ message: String) -> JinjaError {

@@ -77,7 +77,11 @@ enum PercentFormat {
             }
             switch n {
             case .int(let i): body = String(i)
-            case .float(let d): body = String(Int(d.rounded(.towardZero)))
+            case .float(let d):
+                guard let i = Int(exactly: d.rounded(.towardZero)) else {
+                    throw .runtime(kind: "OverflowError", message: "cannot convert float \(PythonFormat.float(d)) to integer")
+                }
+                body = String(i)
             }
             if flags.contains("+"), !body.hasPrefix("-") { body = "+" + body }
         case "f", "F", "e", "E", "g", "G":

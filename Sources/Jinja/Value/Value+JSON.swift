@@ -16,7 +16,7 @@ extension Value {
 private struct JSONParser {
     let scalars: [Unicode.Scalar]
     var pos = 0
-    static let maxDepth = 512
+    static let maxDepth = 128
 
     func failure(_ what: String) -> JinjaError {
         var line = 1
