@@ -70,7 +70,7 @@ extension Operators {
             guard case .string(let n) = needle else {
                 throw .type("'in <string>' requires string as left operand, not \(needle.pythonTypeName)")
             }
-            return n.isEmpty || s.unicodeScalars.firstRange(of: n.unicodeScalars) != nil
+            return StringMethods.contains(s, n)
         case .list(let items), .tuple(let items):
             return items.contains { equals($0, needle) }
         case .iterator(let it):

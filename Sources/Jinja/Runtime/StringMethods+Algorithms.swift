@@ -2,7 +2,38 @@
 /// Python's `split`, `strip`, `replace`, `title`, padding and predicates.
 extension StringMethods {
     static func text<C: Collection>(_ scalars: C) -> String where C.Element == Unicode.Scalar {
-        String(String.UnicodeScalarView(scalars))
+        // Encoding to UTF-8 bytes in one buffer is much faster than appending
+        // scalars to a String one by one.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.count)
+        for c in scalars { UTF8.encode(c) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Byte offsets of the non-overlapping occurrences of `needle` (not
+    /// empty) in `haystack`, left to right. Searching UTF-8 bytes finds the
+    /// same matches as searching code points: UTF-8 never matches inside a
+    /// character.
+    static func byteOccurrences(_ haystack: [UInt8], _ needle: [UInt8], limit: Int = -1) -> [Int] {
+        guard let first = needle.first, haystack.count >= needle.count else { return [] }
+        var out: [Int] = []
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if limit >= 0 && out.count >= limit { break }
+            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) {
+                out.append(i)
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// Python `needle in s` for strings.
+    static func contains(_ s: String, _ needle: String) -> Bool {
+        needle.isEmpty || !byteOccurrences(Array(s.utf8), Array(needle.utf8), limit: 1).isEmpty
     }
 
     /// Python `strip`: whitespace, or any of `chars`.
@@ -32,19 +63,19 @@ extension StringMethods {
     }
 
     static func split(_ s: String, _ sep: String?, _ maxsplit: Int) -> [String] {
-        let scalars = Array(s.unicodeScalars)
         var parts: [String] = []
         if let sep {
-            let needle = Array(sep.unicodeScalars)
+            let bytes = Array(s.utf8)
+            let needle = Array(sep.utf8)
             var start = 0
-            for at in occurrences(scalars, needle) {
-                if maxsplit >= 0 && parts.count >= maxsplit { break }
-                parts.append(text(scalars[start..<at]))
+            for at in byteOccurrences(bytes, needle, limit: maxsplit) {
+                parts.append(String(decoding: bytes[start..<at], as: UTF8.self))
                 start = at + needle.count
             }
-            parts.append(text(scalars[start...]))
+            parts.append(String(decoding: bytes[start...], as: UTF8.self))
             return parts
         }
+        let scalars = Array(s.unicodeScalars)
         var i = 0
         while i < scalars.count {
             while i < scalars.count, Lexer.isSpace(scalars[i]) { i += 1 }
@@ -90,6 +121,20 @@ extension StringMethods {
     }
 
     static func replace(_ s: String, _ old: String, _ new: String, count: Int) -> String {
+        if !old.isEmpty {
+            let bytes = Array(s.utf8)
+            let needle = Array(old.utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var start = 0
+            for at in byteOccurrences(bytes, needle, limit: count) {
+                out += bytes[start..<at]
+                out += new.utf8
+                start = at + needle.count
+            }
+            out += bytes[start...]
+            return String(decoding: out, as: UTF8.self)
+        }
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         var start = 0

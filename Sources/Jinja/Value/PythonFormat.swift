@@ -123,6 +123,10 @@ enum PythonFormat {
 
     /// Python `repr(str)`: single quotes unless the text has `'` and no `"`.
     static func string(_ s: String) -> String {
+        // Fast path for plain ASCII text (names in messages, most values).
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") }) {
+            return "'" + s + "'"
+        }
         let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for scalar in s.unicodeScalars {
