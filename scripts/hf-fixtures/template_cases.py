@@ -137,6 +137,18 @@ FAMILY_CASES = [
      "documents": [{"title": "Doc A", "text": "Alpha text."}, {"title": "Doc B", "text": "Beta text."}], "add_generation_prompt": True},
     case("family_chatml.jinja", "continue", "continue-with-gen-prompt", continue_final_message=True, add_generation_prompt=True),
     {"id": "family_chatml/empty", "template": "family_chatml.jinja", "messages": []},
+    {"id": "dump/reasoning-aliases", "template": "dump_context.jinja", "messages": [
+        {"role": "user", "content": "q", "name": None},
+        {"role": "assistant", "content": "a1", "reasoning_content": "r1"},
+        {"role": "assistant", "thinking": "t2", "content": "a2"},
+        {"role": "assistant", "content": "a3", "reasoning": "r3", "thinking": "t3"},
+        {"role": "assistant", "content": "a4", "reasoning_content": None, "reasoning": "r4"},
+    ]},
+    {"id": "dump/tools-and-gen", "template": "dump_context.jinja", "messages": [{"role": "user", "content": "x"}],
+     "tools": TOOLS[:1], "add_generation_prompt": True},
+    {"id": "dump/continue-reasoning-fields", "template": "dump_context.jinja", "messages": [
+        {"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "reasoning_content": "partial thought"}],
+     "continue_final_message": "reasoning_content"},
     case("family_chatml.jinja", "one", "extra-kwargs-override", add_generation_prompt=True, kwargs={"bos_token": "<override>", "custom": [1, 2]}),
 ]
 
