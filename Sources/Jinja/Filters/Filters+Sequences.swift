@@ -21,11 +21,11 @@ extension Filters {
         case "join":
             let a = try Signature.bind(name, args, [("d", Value.string("")), ("attribute", Value.none)])
             var items = try interpreter.iterate(value)
-            if case let attribute = a["attribute"]!, !(attribute.isNone) {
+            if case let attribute = a["attribute"], !(attribute.isNone) {
                 let getter = try attributeGetter(attribute, interpreter)
                 items = try items.map { v throws(JinjaError) in try getter(v) }
             }
-            return .string(items.map(PythonFormat.str).joined(separator: PythonFormat.str(a["d"]!)))
+            return .string(items.map(PythonFormat.str).joined(separator: PythonFormat.str(a["d"])))
         case "items":
             if value.isUndefined { return .iterator(ValueIterator([])) }
             guard case .dict(let d) = value else { throw .type("Can only get item pairs from a mapping.") }
@@ -47,7 +47,7 @@ extension Filters {
                 value, args, interpreter, keep: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr"))))
         case "unique":
             let a = try Signature.bind(name, args, [("case_sensitive", .bool(false)), ("attribute", Value.none)])
-            let key = try sortKey(a["attribute"]!, caseSensitive: a["case_sensitive"]!.isTruthy, interpreter)
+            let key = try sortKey(a["attribute"], caseSensitive: a["case_sensitive"].isTruthy, interpreter)
             var seen: [Value] = []
             var out: [Value] = []
             for item in try interpreter.iterate(value) {
@@ -61,28 +61,28 @@ extension Filters {
         case "sort":
             let a = try Signature.bind(
                 name, args, [("reverse", .bool(false)), ("case_sensitive", .bool(false)), ("attribute", Value.none)])
-            let key = try sortKey(a["attribute"]!, caseSensitive: a["case_sensitive"]!.isTruthy, interpreter)
-            return .list(try sorted(try interpreter.iterate(value), key: key, reverse: a["reverse"]!.isTruthy))
+            let key = try sortKey(a["attribute"], caseSensitive: a["case_sensitive"].isTruthy, interpreter)
+            return .list(try sorted(try interpreter.iterate(value), key: key, reverse: a["reverse"].isTruthy))
         case "dictsort":
             let a = try Signature.bind(
                 name, args, [("case_sensitive", .bool(false)), ("by", "key"), ("reverse", .bool(false))])
             guard case .dict(let d) = value else { throw .runtime(kind: "AttributeError", message: "'\(value.pythonTypeName)' object has no attribute 'items'") }
-            let by = PythonFormat.str(a["by"]!)
+            let by = PythonFormat.str(a["by"])
             guard by == "key" || by == "value" else {
                 throw .runtime(kind: "FilterArgumentError", message: "You can only sort by either \"key\" or \"value\"")
             }
-            let caseSensitive = a["case_sensitive"]!.isTruthy
+            let caseSensitive = a["case_sensitive"].isTruthy
             let pairs = d.entries.map { Value.tuple([$0.key, $0.value]) }
             return .list(try sorted(pairs, key: { v throws(JinjaError) in
                 guard case .tuple(let kv) = v else { return v }
                 let part = kv[by == "key" ? 0 : 1]
                 return caseSensitive ? part : lowered(part)
-            }, reverse: a["reverse"]!.isTruthy))
+            }, reverse: a["reverse"].isTruthy))
         case "min", "max":
             let a = try Signature.bind(name, args, [("case_sensitive", .bool(false)), ("attribute", Value.none)])
             let items = try interpreter.iterate(value)
             guard var best = items.first else { return .undefined(message: "No aggregated item, sequence was empty.") }
-            let key = try attributeGetter(a["attribute"]!, interpreter, lower: !a["case_sensitive"]!.isTruthy)
+            let key = try attributeGetter(a["attribute"], interpreter, lower: !a["case_sensitive"].isTruthy)
             var bestKey = try key(best)
             for item in items.dropFirst() {
                 let k = try key(item)
@@ -95,13 +95,13 @@ extension Filters {
             return best
         case "sum":
             let a = try Signature.bind(name, args, [("attribute", Value.none), ("start", Value.int(0))])
-            let getter = try attributeGetter(a["attribute"]!, interpreter)
-            var total = a["start"]!
+            let getter = try attributeGetter(a["attribute"], interpreter)
+            var total = a["start"]
             for item in try interpreter.iterate(value) { total = try Operators.binary(.add, total, try getter(item)) }
             return total
         case "batch":
             let a = try Signature.bind(name, args, [("linecount", nil), ("fill_with", Value.none)])
-            guard let size = Operators.indexValue(a["linecount"]!), size > 0 else { throw .value("batch size must be positive") }
+            guard let size = Operators.indexValue(a["linecount"]), size > 0 else { throw .value("batch size must be positive") }
             var batches: [Value] = []
             var current: [Value] = []
             for item in try interpreter.iterate(value) {
@@ -112,8 +112,8 @@ extension Filters {
                 current.append(item)
             }
             if !current.isEmpty {
-                if !(a["fill_with"]!.isNone) && current.count < size {
-                    current += Array(repeating: a["fill_with"]!, count: size - current.count)
+                if !(a["fill_with"].isNone) && current.count < size {
+                    current += Array(repeating: a["fill_with"], count: size - current.count)
                 }
                 batches.append(.list(current))
             }

@@ -28,7 +28,7 @@ enum Filters {
         switch name {
         case "default", "d":
             let a = try Signature.bind(name, args, [("default_value", Value.string("")), ("boolean", Value.bool(false))])
-            if value.isUndefined || (a["boolean"]!.isTruthy && !value.isTruthy) { return a["default_value"]! }
+            if value.isUndefined || (a["boolean"].isTruthy && !value.isTruthy) { return a["default_value"] }
             return value
         case "tojson":
             let a = try Signature.bind(
@@ -36,8 +36,8 @@ enum Filters {
                 [("ensure_ascii", .bool(false)), ("indent", Value.none), ("separators", Value.none),
                  ("sort_keys", .bool(false))])
             return .string(try JSONDump.dumps(
-                value, ensureASCII: a["ensure_ascii"]!.isTruthy, indent: a["indent"]!,
-                separators: a["separators"]!, sortKeys: a["sort_keys"]!.isTruthy))
+                value, ensureASCII: a["ensure_ascii"].isTruthy, indent: a["indent"],
+                separators: a["separators"], sortKeys: a["sort_keys"].isTruthy))
         case "string": return .string(PythonFormat.str(value))
         case "safe": return .string(PythonFormat.str(value))
         case "escape", "e": return .string(escapeHTML(PythonFormat.str(value)))
@@ -47,28 +47,28 @@ enum Filters {
         case "title": return .string(title(PythonFormat.str(value)))
         case "trim":
             let a = try Signature.bind(name, args, [("chars", Value.none)])
-            guard case .string(let chars)? = a["chars"] else { return .string(StringMethods.strip(PythonFormat.str(value), nil)) }
+            guard case .string(let chars) = a["chars"] else { return .string(StringMethods.strip(PythonFormat.str(value), nil)) }
             return .string(StringMethods.strip(PythonFormat.str(value), chars))
         case "replace":
             let a = try Signature.bind(name, args, [("old", nil), ("new", nil), ("count", Value.none)])
-            let count = Operators.indexValue(a["count"]!) ?? -1
+            let count = Operators.indexValue(a["count"]) ?? -1
             return .string(StringMethods.replace(
-                PythonFormat.str(value), PythonFormat.str(a["old"]!), PythonFormat.str(a["new"]!), count: count))
+                PythonFormat.str(value), PythonFormat.str(a["old"]), PythonFormat.str(a["new"]), count: count))
         case "center":
             let a = try Signature.bind(name, args, [("width", Value.int(80))])
-            return try StringMethods.call("center", PythonFormat.str(value), Arguments([a["width"]!]), interpreter)
+            return try StringMethods.call("center", PythonFormat.str(value), Arguments([a["width"]]), interpreter)
         case "indent":
             let a = try Signature.bind(name, args, [("width", Value.int(4)), ("first", .bool(false)), ("blank", .bool(false))])
             // jinja2 appends "\n" to the value itself, so only strings get through.
             guard case .string(let s) = value else { throw try notAString(value, "+=") }
-            return .string(indent(s, a["width"]!, first: a["first"]!.isTruthy, blank: a["blank"]!.isTruthy))
+            return .string(indent(s, a["width"], first: a["first"].isTruthy, blank: a["blank"].isTruthy))
         case "wordcount":
             return .int(wordCount(PythonFormat.str(value)))
         case "truncate":
             let a = try Signature.bind(
                 name, args, [("length", Value.int(255)), ("killwords", .bool(false)), ("end", "..."), ("leeway", Value.none)])
-            let length = Operators.indexValue(a["length"]!) ?? 255
-            let leeway = Operators.indexValue(a["leeway"]!) ?? 5
+            let length = Operators.indexValue(a["length"]) ?? 255
+            let leeway = Operators.indexValue(a["leeway"]) ?? 5
             // jinja2 measures and slices the value itself: a short list comes back unchanged.
             if try Filters.length(value) <= length + leeway { return value }
             guard case .string(let s) = value else {
@@ -76,7 +76,7 @@ enum Filters {
             }
             return .string(truncate(
                 s, length: length,
-                killwords: a["killwords"]!.isTruthy, end: PythonFormat.str(a["end"]!),
+                killwords: a["killwords"].isTruthy, end: PythonFormat.str(a["end"]),
                 leeway: leeway))
         case "format":
             if !args.positional.isEmpty && !args.keyword.isEmpty {
@@ -87,10 +87,10 @@ enum Filters {
             return .string(try PercentFormat.format(PythonFormat.str(value), operand))
         case "int":
             let a = try Signature.bind(name, args, [("default", Value.int(0)), ("base", Value.int(10))])
-            return toInt(value, base: Operators.indexValue(a["base"]!) ?? 10) ?? a["default"]!
+            return toInt(value, base: Operators.indexValue(a["base"]) ?? 10) ?? a["default"]
         case "float":
             let a = try Signature.bind(name, args, [("default", Value.float(0))])
-            return toFloat(value).map { .float($0) } ?? a["default"]!
+            return toFloat(value).map { .float($0) } ?? a["default"]
         case "abs":
             if let e = value.undefinedError { throw e }
             switch Operators.Number(value) {
@@ -102,7 +102,7 @@ enum Filters {
             }
         case "round":
             let a = try Signature.bind(name, args, [("precision", Value.int(0)), ("method", "common")])
-            return try round(value, precision: Operators.indexValue(a["precision"]!) ?? 0, method: PythonFormat.str(a["method"]!))
+            return try round(value, precision: Operators.indexValue(a["precision"]) ?? 0, method: PythonFormat.str(a["method"]))
         case "attr":
             guard case .string(let attr)? = args.positional.first else { throw .type("attr() requires a name") }
             return try interpreter.attribute(attr, of: value)

@@ -51,7 +51,7 @@ enum Methods {
         switch name {
         case "get":
             let a = try Signature.bind("get", args, [("key", nil), ("default", Value.none)])
-            return d[a["key"] ?? .none] ?? a["default"] ?? .none
+            return d[a["key"]] ?? a["default"]
         case "items": return .list(d.entries.map { .tuple([$0.key, $0.value]) })
         case "keys": return .list(d.keys)
         case "values": return .list(d.values)

@@ -2,10 +2,18 @@
 /// methods accept arguments by position or by name as their Python
 /// counterparts do.
 enum Signature {
+    /// Every parameter's value after binding.
+    struct Bound {
+        fileprivate var values: [String: Value] = [:]
+
+        /// The value of a parameter of the signature (always bound: a
+        /// default or an argument).
+        subscript(name: String) -> Value { values[name] ?? .none }
+    }
+
     /// `parameters` in order, each with its default (nil: required).
-    /// Returns every parameter's value.
     static func bind(_ function: String, _ args: Arguments, _ parameters: [(name: String, default: Value?)])
-        throws(JinjaError) -> [String: Value]
+        throws(JinjaError) -> Bound
     {
         if args.positional.count > parameters.count {
             throw .type(
@@ -24,6 +32,6 @@ enum Signature {
             guard let d = p.default else { throw .type("\(function)() missing required argument '\(p.name)'") }
             bound[p.name] = d
         }
-        return bound
+        return Bound(values: bound)
     }
 }

@@ -14,7 +14,7 @@ enum StringMethods {
         case "split", "rsplit":
             let a = try Signature.bind(name, args, [("sep", Value.none), ("maxsplit", Value.int(-1))])
             let sep = try optionalString(a["sep"], name)
-            let maxsplit = Operators.indexValue(a["maxsplit"] ?? .int(-1)) ?? -1
+            let maxsplit = Operators.indexValue(a["maxsplit"]) ?? -1
             if sep == "" { throw .value("empty separator") }
             let parts = name == "split" ? split(s, sep, maxsplit) : rsplit(s, sep, maxsplit)
             return .list(parts.map { .string($0) })
