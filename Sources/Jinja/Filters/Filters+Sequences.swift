@@ -21,8 +21,8 @@ extension Filters {
         case "join":
             let a = try Signature.bind(name, args, [("d", Value.string("")), ("attribute", Value.none)])
             var items = try interpreter.iterate(value)
-            if case let attribute = a["attribute"], !(attribute.isNone) {
-                let getter = try attributeGetter(attribute, interpreter)
+            if !a["attribute"].isNone {
+                let getter = try attributeGetter(a["attribute"], interpreter)
                 items = try items.map { v throws(JinjaError) in try getter(v) }
             }
             return .string(items.map(PythonFormat.str).joined(separator: PythonFormat.str(a["d"])))

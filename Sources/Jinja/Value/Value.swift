@@ -53,8 +53,16 @@ public enum Value: Sendable {
 
     /// jinja2's `object_type_repr`: `dict object`, `None`, ...
     var typeDescription: String {
-        if case .none = self { return "None" }
-        return "\(pythonTypeName) object"
+        switch self {
+        case .none: return "None"
+        // Classes outside builtins are named with their module, as jinja2 does.
+        case .namespace: return "transformers.utils.chat_template_utils.TemplateNamespace object"
+        case .loop: return "jinja2.runtime.LoopContext object"
+        case .callable(let c):
+            if case .macro = c.kind { return "jinja2.runtime.Macro object" }
+            return "\(pythonTypeName) object"
+        default: return "\(pythonTypeName) object"
+        }
     }
 
     /// The Python type name (`str`, `int`, `dict`, ...), used in error messages.
