@@ -28,13 +28,15 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "CProcess",
+                "CProcess", "Jinja",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Samples"), .copy("Scripts")]
         ),
+        // Jinja chat templates rendered as transformers renders them (Foundation only).
+        .target(name: "Jinja"),
         // OpenBLAS through its CBLAS interface (plumbing only).
         .systemLibrary(
             name: "CBLAS",
@@ -61,6 +63,7 @@ let package = Package(
                 "Package.swift", "README.md", "scripts", "docs", "Tests", "test-artifacts", "Sources/Benchmarks",
                 "Sources/Trainer", "Sources/ServerCore", "Sources/Server", "Sources/CBLAS", "Sources/CKernels", "Sources/CProcess",
                 "Sources/Tokenizers",
+                "Sources/Jinja",
             ],
             sources: ["Sources/Assets"],
             resources: [.copy("migrations"), .copy("Public")]
@@ -82,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "Server",
             dependencies: [
-                "ServerCore", "Benchmarks", "Trainer", "Assets",
+                "ServerCore", "Benchmarks", "Trainer", "Assets", "Jinja",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -101,6 +104,7 @@ let package = Package(
         ),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
