@@ -81,7 +81,7 @@ struct ArchiveChunks: AsyncSequence, Sendable {
         mutating func next() async throws -> ByteBuffer? {
             var buffer: ByteBuffer
             if let handle = file {
-                let data = try handle.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
+                let data = try handle.read(upToCount: Int(Swift.min(remaining, 1 << 20))) ?? Data()
                 // The size went into the Content-Length: a file that shrank
                 // since the listing cannot be sent.
                 guard !data.isEmpty else { throw ClientError.unarchivable(path, "a file that shrank while it was uploaded") }

@@ -23,9 +23,10 @@ package struct HFConfigFacts: Sendable, Equatable {
         }
         var architecture: String?
         if let value = object["architectures"] {
-            guard case .array(let items) = value, let names = Optional(items.compactMap(\.stringValue)),
-                names.count == items.count
-            else { throw HFCheckpointError(file: "config.json", "\"architectures\" must be an array of strings") }
+            let names: [String]? = if case .array(let items) = value { items.compactMap(\.stringValue) } else { nil }
+            guard let names, case .array(let items) = value, names.count == items.count else {
+                throw HFCheckpointError(file: "config.json", "\"architectures\" must be an array of strings")
+            }
             architecture = names.first
         }
         var modelType: String?

@@ -37,8 +37,8 @@ package struct HFDirectoryInspector: Sendable {
                 throw HFCheckpointError(file: path, error.description)
             }
         }
-        let index = paths.contains(HFWeights.indexFile)
-            ? try read(HFWeights.indexFile, in: root, limit: Self.maxIndexBytes) : nil
+        let index: Data? =
+            if paths.contains(HFWeights.indexFile) { try read(HFWeights.indexFile, in: root, limit: Self.maxIndexBytes) } else { nil }
         let weights = try HFWeights(headers: headers, index: index)
         let dtype = weights.dominantDType.map(Self.torchName) ?? "unknown"
 
