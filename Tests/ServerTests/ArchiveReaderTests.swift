@@ -61,7 +61,7 @@ struct ArchiveReaderTests {
         let lines = try Self.entries(data)
         let files = lines.filter { $0.hasPrefix("F") }.sorted()
         #expect(files == [
-            "F ckpt/config.json 23", "F ckpt/empty.txt 0", "F ckpt/sub/\(Self.long)/crème.txt 6", "F ckpt/sub/block.bin 512",
+            "F ckpt/config.json 23", "F ckpt/empty.txt 0", "F ckpt/sub/block.bin 512", "F ckpt/sub/\(Self.long)/crème.txt 6",
         ])
         #expect(lines.contains("D ckpt/sub/\(Self.long)"))
         // Byte-at-a-time and odd chunkings see exactly the same archive.

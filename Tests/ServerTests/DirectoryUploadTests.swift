@@ -165,7 +165,7 @@ struct DirectoryUploadTests {
             ("no-end", Array(good.dropLast(1024)), "invalid_archive", "without the two zero end-of-archive blocks"),
             ("empty-archive", TarWriter.endOfArchive, "invalid_archive", "holds no file"),
             ("no-config", [UInt8](TarFixture.archive(Array(HFFixture.llamaFiles().dropFirst()))), "invalid_hf_checkpoint", "config.json: is missing"),
-            ("bad-index", [UInt8](TarFixture.archive(HFFixture.shardedFiles(weightMap: ["model.norm.weight": "model-00001-of-00002.safetensors"]))),
+            ("bad-index", [UInt8](TarFixture.archive(HFFixture.shardedFiles(weightMap: ["model.layers.0.mlp.down_proj.weight": "model-00001-of-00002.safetensors"]))),
              "invalid_hf_checkpoint", "which does not hold it"),
         ]
         try await env.application().test(.router) { client in
