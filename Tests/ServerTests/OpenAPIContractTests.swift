@@ -120,6 +120,8 @@ struct OpenAPIContractTests {
         var auth = true
         var contentType: String?
         var body: String?
+        /// A binary body (a tar), sent instead of `body`.
+        var bytes: Data?
     }
 
     /// Sends `call` and checks the answer against the document: a documented
@@ -132,7 +134,8 @@ struct OpenAPIContractTests {
         var headers: HTTPFields = call.auth ? admin : [:]
         if let contentType = call.contentType { headers[.contentType] = contentType }
         let response = try await client.execute(
-            uri: call.uri, method: call.method, headers: headers, body: call.body.map { ByteBuffer(string: $0) })
+            uri: call.uri, method: call.method, headers: headers,
+            body: call.bytes.map { ByteBuffer(bytes: $0) } ?? call.body.map { ByteBuffer(string: $0) })
         let label = "\(call.method.rawValue) \(call.uri) -> \(response.status.code)"
         let path = String(call.uri.split(separator: "?", maxSplits: 1).first ?? "")
         guard let (_, operation) = checks.operation(call.method.rawValue, path) else {
@@ -190,6 +193,16 @@ struct OpenAPIContractTests {
             _ = try await exchange(
                 client, Call(method: .put, uri: "/api/v1/checkpoints?name=seed-again", contentType: "application/octet-stream", body: "seed"),
                 problems: &problems)
+            let tar = TarFixture.archive(HFFixture.llamaFiles())
+            let directory = try await exchange(
+                client, Call(method: .put, uri: "/api/v1/checkpoints?name=hf-seed", contentType: "application/x-tar", bytes: tar),
+                problems: &problems)
+            let unsupported = TarFixture.archive(HFFixture.llamaFiles(architecture: "OtherForCausalLM"))
+            for call in [
+                Call(method: .post, uri: "/api/v1/checkpoints?name=hf-again", contentType: "application/x-tar", bytes: tar),
+                Call(method: .put, uri: "/api/v1/checkpoints?name=hf-other", contentType: "application/x-tar", bytes: unsupported),
+                Call(method: .put, uri: "/api/v1/checkpoints?name=hf-bad", contentType: "application/x-tar", bytes: Data("junk".utf8)),
+            ] { _ = try await exchange(client, call, problems: &problems) }
             let registration = #"{"name":"served","endpoint":{"url":"http://127.0.0.1:9/v1","model":"m","max_concurrency":2}}"#
             let endpoint = try await exchange(
                 client, Call(method: .post, uri: "/api/v1/checkpoints", contentType: "application/json", body: registration),
@@ -221,6 +234,7 @@ struct OpenAPIContractTests {
                 Call(method: .get, uri: "/healthz"), Call(method: .get, uri: "/openapi.yaml"), Call(method: .get, uri: "/metrics"),
                 Call(method: .get, uri: "/api/v1/checkpoints"), Call(method: .get, uri: "/api/v1/checkpoints?limit=1"),
                 Call(method: .get, uri: "/api/v1/checkpoints/\(fileID)"), Call(method: .get, uri: "/api/v1/checkpoints/\(endpointID)"),
+                Call(method: .get, uri: "/api/v1/checkpoints/\(Self.id(directory))"), Call(method: .get, uri: "/checkpoints/\(Self.id(directory))"),
                 Call(method: .get, uri: "/api/v1/benchmarks"), Call(method: .get, uri: "/api/v1/corpus"),
                 Call(method: .get, uri: "/api/v1/corpus/search?q=four&k=2"),
                 Call(method: .get, uri: "/api/v1/evaluations"), Call(method: .get, uri: "/api/v1/evaluations?checkpoint=\(endpointID)"),

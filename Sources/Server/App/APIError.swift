@@ -68,6 +68,14 @@ extension APIError {
             self.init(status, error.code, error.message)
         case let error as NameError:
             self = .badRequest("invalid_name", error.description)
+        case let error as ArchiveError:
+            if case .tooLarge = error {
+                self.init(.contentTooLarge, "payload_too_large", error.description)
+            } else {
+                self = .badRequest("invalid_archive", error.description)
+            }
+        case let error as HFCheckpointError:
+            self = .badRequest("invalid_hf_checkpoint", error.description)
         case let error as SafetensorsInspectionError:
             self = .badRequest("invalid_safetensors", error.description)
         case let error as CheckpointStoreError:

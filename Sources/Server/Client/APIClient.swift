@@ -9,12 +9,14 @@ enum ClientError: Error, CustomStringConvertible {
     case invalidServerURL(String)
     case server(status: Int, code: String, message: String)
     case unreadableFile(String)
+    case unarchivable(String, String)
 
     var description: String {
         switch self {
         case .invalidServerURL(let url): "not a usable server URL: \(url)"
         case .server(let status, let code, let message): "server answered \(status) \(code): \(message)"
         case .unreadableFile(let path): "cannot read \(path)"
+        case .unarchivable(let path, let what): "cannot upload \(path): it is \(what)"
         }
     }
 }
@@ -54,6 +56,21 @@ struct APIClient {
         authorize(&request)
         let chunks = FileChunks(handle: handle, total: size, progress: progress)
         request.body = .stream(chunks, length: .known(size))
+        return try await send(request)
+    }
+
+    /// Streams a directory as a tar made on the fly to
+    /// `PUT /api/v1/checkpoints?name=` (`Content-Type: application/x-tar`),
+    /// with its size announced so that the server can refuse it early.
+    func uploadDirectory(
+        at path: String, name: String, progress: @escaping @Sendable (Int64, Int64) -> Void
+    ) async throws -> Data {
+        let archive = try DirectoryArchive(root: URL(fileURLWithPath: path, isDirectory: true))
+        var request = HTTPClientRequest(url: baseURL + "/api/v1/checkpoints?name=" + Self.queryEncode(name))
+        request.method = .PUT
+        request.headers.add(name: "Content-Type", value: "application/x-tar")
+        authorize(&request)
+        request.body = .stream(ArchiveChunks(archive: archive, progress: progress), length: .known(archive.size))
         return try await send(request)
     }
 

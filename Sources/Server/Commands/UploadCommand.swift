@@ -6,9 +6,14 @@ import ServerCore
 struct UploadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upload",
-        abstract: "Upload a checkpoint file; progress on stderr, the checkpoint JSON on stdout.")
+        abstract: "Upload a checkpoint file or a Hugging Face model directory; progress on stderr, the checkpoint JSON on stdout.",
+        discussion: """
+            A directory is streamed as a tar made on the fly (no temporary copy), files in sorted \
+            order; symbolic links to files are followed, .git and .cache/huggingface are skipped.
+            """)
 
-    @Argument(help: "The file to upload (safetensors or any artifact).") var file: String
+    @Argument(help: "The file (safetensors or any artifact) or the Hugging Face model directory to upload.")
+    var file: String
     @Option(help: "The checkpoint's name (a label such as org/model-step-200).") var name: String
     @Option(help: "Server URL, e.g. http://127.0.0.1:8080.") var server: String
     @Option(help: "A write token (default: $AEPO_TOKEN).") var token: String?
@@ -18,8 +23,16 @@ struct UploadCommand: AsyncParsableCommand {
         let client = try APIClient(server: server, token: token)
         let bar = ProgressBar(label: "upload")
         do {
-            let data = try await client.uploadFile(at: file, name: name) { sent, total in
-                bar.update(done: sent, total: total)
+            var isDirectory: ObjCBool = false
+            let data: Data
+            if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+                data = try await client.uploadDirectory(at: file, name: name) { sent, total in
+                    bar.update(done: sent, total: total)
+                }
+            } else {
+                data = try await client.uploadFile(at: file, name: name) { sent, total in
+                    bar.update(done: sent, total: total)
+                }
             }
             bar.finish()
             FileHandle.standardOutput.write(data)

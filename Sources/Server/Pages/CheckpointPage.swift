@@ -32,10 +32,19 @@ struct CheckpointPage: Sendable {
         var created: String?
     }
 
+    struct FileRow: Sendable {
+        var path: String
+        var size: String
+        var sha256: String
+    }
+
     var id: Int64
     var name: String
     var kind: String
     var facts: [Fact]
+    /// An `hf` checkpoint's files.
+    var files: [FileRow]
+    var hasFiles: Bool
     var metadata: [Fact]
     var hasMetadata: Bool
     var aliases: String?
@@ -58,13 +67,19 @@ struct CheckpointPage: Sendable {
     ) {
         id = checkpoint.id
         name = checkpoint.name
-        kind = checkpoint.kind == .file ? "Uploaded file" : "Model endpoint"
+        kind = switch checkpoint.kind {
+        case .file: "Uploaded file"
+        case .hf: "Hugging Face model directory"
+        case .endpoint: "Model endpoint"
+        }
         var facts: [Fact] = []
         if let sha = checkpoint.sha256 { facts.append(Fact(key: "SHA-256", value: sha)) }
+        if let digest = checkpoint.digest { facts.append(Fact(key: "Digest", value: digest)) }
         if let bytes = checkpoint.bytes { facts.append(Fact(key: "Size", value: "\(Format.bytes(bytes)) (\(Format.count(Int(bytes))) bytes)")) }
         if let format = checkpoint.format { facts.append(Fact(key: "Format", value: format)) }
         if let tensors = checkpoint.tensors { facts.append(Fact(key: "Tensors", value: Format.count(tensors))) }
         if let parameters = checkpoint.parameters { facts.append(Fact(key: "Parameters", value: Format.count(Int(parameters)))) }
+        facts += Self.hfFacts(checkpoint)
         if let endpoint = checkpoint.endpoint {
             facts.append(Fact(key: "Endpoint", value: endpoint.url))
             facts.append(Fact(key: "Model", value: endpoint.model))
@@ -72,6 +87,10 @@ struct CheckpointPage: Sendable {
         }
         facts.append(Fact(key: "Registered", value: Format.time(checkpoint.createdAt) ?? checkpoint.createdAt))
         self.facts = facts
+        files = (checkpoint.files ?? []).map {
+            FileRow(path: $0.path, size: Format.bytes($0.bytes), sha256: $0.sha256)
+        }
+        hasFiles = !files.isEmpty
         metadata = checkpoint.metadata.sorted { $0.key < $1.key }.map { Fact(key: $0.key, value: $0.value) }
         hasMetadata = !metadata.isEmpty
         aliases = checkpoint.aliases.isEmpty ? nil : checkpoint.aliases.joined(separator: ", ")
@@ -108,6 +127,24 @@ struct CheckpointPage: Sendable {
                 created: Format.time(view.createdAt))
         }
         hasEvaluations = !self.evaluations.isEmpty
+    }
+
+    /// The facts of an `hf` checkpoint that a file or an endpoint lacks.
+    static func hfFacts(_ checkpoint: CheckpointView) -> [Fact] {
+        guard checkpoint.kind == .hf else { return [] }
+        var facts: [Fact] = []
+        if let files = checkpoint.files { facts.append(Fact(key: "Files", value: Format.count(files.count))) }
+        if let architecture = checkpoint.architecture { facts.append(Fact(key: "Architecture", value: architecture)) }
+        if let modelType = checkpoint.modelType { facts.append(Fact(key: "Model type", value: modelType)) }
+        if let dtype = checkpoint.dtype { facts.append(Fact(key: "Dtype", value: dtype)) }
+        if let length = checkpoint.contextLength { facts.append(Fact(key: "Context length", value: Format.count(length))) }
+        if let template = checkpoint.hasChatTemplate {
+            facts.append(Fact(key: "Chat template", value: template ? "included" : "none"))
+        }
+        let engines = checkpoint.runnableBy ?? []
+        facts.append(Fact(key: "Runnable by", value: engines.isEmpty ? "no engine yet" : engines.joined(separator: ", ")))
+        if let message = checkpoint.message { facts.append(Fact(key: "Note", value: message)) }
+        return facts
     }
 
     /// What is known of the run that produced a checkpoint no training job

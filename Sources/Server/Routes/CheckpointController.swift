@@ -92,12 +92,17 @@ struct CheckpointController: Sendable {
         return try JSONResponse.make(registration.checkpoint, status: registration.created ? .created : .ok)
     }
 
-    /// Streams the body to a temp file while hashing it, then registers it.
+    /// Streams the body to a temp file while hashing it, then registers it;
+    /// a tar body (`Content-Type: application/x-tar`) is a Hugging Face
+    /// directory, extracted as it arrives (``uploadDirectory(_:name:declared:)``).
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try Name.validate(request.uri.queryParameters["name"].map(String.init))
         let declared = request.headers[.contentLength].flatMap(Int64.init)
         if let declared, declared > config.maxUploadBytes {
             throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
+        }
+        if Self.isTar(request.headers[.contentType]) {
+            return try await uploadDirectory(request, name: name, declared: declared)
         }
         let sink = try UploadSink(directory: config.temporaryDirectory)
         do {

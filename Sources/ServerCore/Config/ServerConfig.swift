@@ -23,6 +23,9 @@ package struct ServerConfig: Sendable {
     /// being written is closed, including one that never finishes its
     /// request head (a client trickling header bytes).
     package var idleTimeout: Duration = .seconds(30)
+    /// What the built-in engine knows of the Hugging Face architectures it
+    /// runs: decides `runnable_by` of uploaded `hf` checkpoints.
+    package var hfTensorCheck: any HFTensorCheck = NoBuiltinHFEngine()
     /// `AEPO_ADMIN_TOKEN`, when set.
     package var adminToken: String?
 

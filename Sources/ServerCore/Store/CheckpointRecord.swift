@@ -1,16 +1,19 @@
 import Foundation
 import GRDB
 
-/// One row of `checkpoint`: an uploaded file or a registered endpoint.
+/// One row of `checkpoint`: an uploaded file, an uploaded Hugging Face
+/// directory or a registered endpoint.
 package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
     package static let databaseTableName = "checkpoint"
 
-    package enum Kind: String, Codable, Sendable { case file, endpoint }
+    package enum Kind: String, Codable, Sendable { case file, endpoint, hf }
 
     package var id: Int64?
     package var name: String
     package var kind: Kind
     package var sha256: String?
+    /// An `hf` checkpoint's manifest digest (its directory's name).
+    package var digest: String?
     package var bytes: Int64?
     package var format: String?
     /// JSON object text: a safetensors file's `__metadata__`, else `{}`.
@@ -20,15 +23,27 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
     package var endpointURL: String?
     package var endpointModel: String?
     package var maxConcurrency: Int?
+    package var architecture: String?
+    package var modelType: String?
+    package var dtype: String?
+    package var contextLength: Int?
+    package var hasChatTemplate: Bool?
+    /// JSON array text of engine names, e.g. `["builtin"]`.
+    package var runnableBy: String?
+    package var message: String?
     package var createdAt: String
 
     package enum CodingKeys: String, CodingKey {
-        case id, name, kind, sha256, bytes, format, metadata
+        case id, name, kind, sha256, digest, bytes, format, metadata, architecture, dtype, message
         case tensorCount = "tensor_count"
         case parameterCount = "parameter_count"
         case endpointURL = "endpoint_url"
         case endpointModel = "endpoint_model"
         case maxConcurrency = "max_concurrency"
+        case modelType = "model_type"
+        case contextLength = "context_length"
+        case hasChatTemplate = "has_chat_template"
+        case runnableBy = "runnable_by"
         case createdAt = "created_at"
     }
 
@@ -36,6 +51,7 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
         package static let id = Column(CodingKeys.id)
         package static let name = Column(CodingKeys.name)
         package static let sha256 = Column(CodingKeys.sha256)
+        package static let digest = Column(CodingKeys.digest)
     }
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -58,5 +74,25 @@ package struct CheckpointNameRecord: Codable, Sendable, FetchableRecord, Persist
     package enum Columns {
         package static let name = Column(CodingKeys.name)
         package static let checkpointID = Column(CodingKeys.checkpointID)
+    }
+}
+
+/// One row of `checkpoint_file`: a file of an `hf` checkpoint.
+package struct CheckpointFileRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "checkpoint_file"
+
+    package var checkpointID: Int64
+    package var path: String
+    package var bytes: Int64
+    package var sha256: String
+
+    package enum CodingKeys: String, CodingKey {
+        case path, bytes, sha256
+        case checkpointID = "checkpoint_id"
+    }
+
+    package enum Columns {
+        package static let checkpointID = Column(CodingKeys.checkpointID)
+        package static let path = Column(CodingKeys.path)
     }
 }

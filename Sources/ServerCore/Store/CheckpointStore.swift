@@ -17,7 +17,8 @@ package struct Registration: Sendable {
 /// Checkpoint rows and the content-addressed files under `checkpoints/`.
 package struct CheckpointStore: Sendable {
     package let database: AppDatabase
-    /// `<data-dir>/checkpoints`, where files live as `<sha256>`.
+    /// `<data-dir>/checkpoints`, where files live as `<sha256>` and `hf`
+    /// directories as `<digest>/`.
     package let directory: URL
 
     package init(database: AppDatabase, directory: URL) {
@@ -56,6 +57,49 @@ package struct CheckpointStore: Sendable {
             // Rename last: if it fails the transaction rolls back, and if the
             // commit fails the start-up sweep removes the unreferenced file.
             if rename(temporaryFile.path, destination.path) != 0 {
+                throw POSIXFileError(operation: "rename", path: destination.path, code: errno)
+            }
+            return Registration(checkpoint: try view(of: record, in: db), created: true)
+        }
+    }
+
+    /// Records an uploaded `hf` directory, already extracted, hashed and
+    /// validated.
+    ///
+    /// The same content (the same manifest digest) seen before answers the
+    /// existing checkpoint, recording `name` as an alias; otherwise the
+    /// directory is renamed to `checkpoints/<digest>/` and the row and its
+    /// files are inserted in the same transaction. The caller removes what
+    /// is left of the extraction directory.
+    package func registerDirectory(
+        name: String, directory extracted: ExtractedDirectory, summary: HFCheckpointSummary
+    ) async throws -> Registration {
+        let manifest = extracted.manifest
+        let digest = manifest.digest
+        let destination = directory.appendingPathComponent(digest, isDirectory: true)
+        let runnableBy = String(decoding: try JSONEncoder().encode(summary.runnableBy), as: UTF8.self)
+        return try await database.writer.write { db in
+            if var existing = try CheckpointRecord.filter(CheckpointRecord.Columns.digest == digest).fetchOne(db) {
+                try addName(name, to: existing.id ?? 0, in: db)
+                existing = try CheckpointRecord.fetchOne(db, key: existing.id) ?? existing
+                return Registration(checkpoint: try view(of: existing, in: db), created: false)
+            }
+            try ensureNameIsFree(name, in: db)
+            var record = CheckpointRecord(
+                name: name, kind: .hf, digest: digest, bytes: manifest.bytes, metadata: "{}",
+                tensorCount: summary.tensors, parameterCount: summary.parameters, architecture: summary.architecture,
+                modelType: summary.modelType, dtype: summary.dtype, contextLength: summary.contextLength,
+                hasChatTemplate: summary.hasChatTemplate, runnableBy: runnableBy, message: summary.message,
+                createdAt: Timestamp.now())
+            try record.insert(db)
+            let id = record.id ?? 0
+            try CheckpointNameRecord(name: name, checkpointID: id, createdAt: record.createdAt).insert(db)
+            for file in manifest.files {
+                try CheckpointFileRecord(checkpointID: id, path: file.path, bytes: file.bytes, sha256: file.sha256).insert(db)
+            }
+            // Rename last, as for files: a failed rename rolls back, a failed
+            // commit leaves a directory the start-up sweep removes.
+            if rename(extracted.root.path, destination.path) != 0 {
                 throw POSIXFileError(operation: "rename", path: destination.path, code: errno)
             }
             return Registration(checkpoint: try view(of: record, in: db), created: true)
@@ -101,12 +145,13 @@ package struct CheckpointStore: Sendable {
         }
     }
 
-    /// Removes files under `checkpoints/` that no row references: the trace
-    /// of a server killed between a rename and its commit.
+    /// Removes files and directories under `checkpoints/` that no row
+    /// references: the trace of a server killed between a rename and its commit.
     package func sweepUnreferencedFiles() async throws -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         let known = try await database.writer.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT sha256 FROM checkpoint WHERE sha256 IS NOT NULL"))
+            Set(try String.fetchAll(
+                db, sql: "SELECT sha256 FROM checkpoint WHERE sha256 IS NOT NULL UNION SELECT digest FROM checkpoint WHERE digest IS NOT NULL"))
         }
         var removed = 0
         for name in names where !known.contains(name) {
@@ -134,7 +179,11 @@ package struct CheckpointStore: Sendable {
         let names = try String.fetchAll(
             db, CheckpointNameRecord.select(CheckpointNameRecord.Columns.name)
                 .filter(CheckpointNameRecord.Columns.checkpointID == record.id))
-        return CheckpointView(record: record, aliases: names)
+        guard record.kind == .hf else { return CheckpointView(record: record, aliases: names) }
+        let files = try CheckpointFileRecord.filter(CheckpointFileRecord.Columns.checkpointID == record.id)
+            .order(CheckpointFileRecord.Columns.path).fetchAll(db)
+            .map { DirectoryManifest.File(path: $0.path, bytes: $0.bytes, sha256: $0.sha256) }
+        return CheckpointView(record: record, aliases: names, files: DirectoryManifest(files: files).files)
     }
 }
 

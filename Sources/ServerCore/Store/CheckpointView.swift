@@ -17,22 +17,50 @@ package struct CheckpointView: Codable, Sendable, Equatable {
     package var name: String
     package var kind: CheckpointRecord.Kind
     package var sha256: String?
+    /// `hf`: SHA-256 of the canonical manifest of ``files``.
+    package var digest: String?
+    /// Bytes of the file, or of all the files of an `hf` directory.
     package var bytes: Int64?
     package var format: String?
     package var metadata: [String: String]
     package var tensors: Int?
     package var parameters: Int64?
     package var endpoint: Endpoint?
+    /// `hf`: every file, sorted by path.
+    package var files: [DirectoryManifest.File]?
+    /// `hf`: the first of `config.json`'s `architectures`.
+    package var architecture: String?
+    /// `hf`: `config.json`'s `model_type`.
+    package var modelType: String?
+    /// `hf`: the dtype holding most parameters (`bfloat16`, ...).
+    package var dtype: String?
+    /// `hf`: the longest sequence the config allows.
+    package var contextLength: Int?
+    /// `hf`: whether the checkpoint ships a chat template.
+    package var hasChatTemplate: Bool?
+    /// `hf`: the engines that can run it (`["builtin"]`, or none).
+    package var runnableBy: [String]?
+    /// `hf`: why no engine runs it, when none does.
+    package var message: String?
     /// Other names recorded for the same bytes.
     package var aliases: [String]
     package var createdAt: String
 
     package enum CodingKeys: String, CodingKey {
-        case id, name, kind, sha256, bytes, format, metadata, tensors, parameters, endpoint, aliases
+        case id, name, kind, sha256, digest, bytes, format, metadata, tensors, parameters, endpoint, files
+        case architecture, dtype, message, aliases
+        case modelType = "model_type"
+        case contextLength = "context_length"
+        case hasChatTemplate = "has_chat_template"
+        case runnableBy = "runnable_by"
         case createdAt = "created_at"
     }
 
-    package init(record: CheckpointRecord, aliases: [String]) {
+    /// - Parameters:
+    ///   - record: the row.
+    ///   - aliases: every name of the checkpoint (its own is left out).
+    ///   - files: an `hf` checkpoint's files.
+    package init(record: CheckpointRecord, aliases: [String], files: [DirectoryManifest.File]? = nil) {
         self.id = record.id ?? 0
         self.name = record.name
         self.kind = record.kind
@@ -44,6 +72,17 @@ package struct CheckpointView: Codable, Sendable, Equatable {
         self.parameters = record.parameterCount
         if let url = record.endpointURL, let model = record.endpointModel {
             self.endpoint = Endpoint(url: url, model: model, maxConcurrency: record.maxConcurrency ?? 16)
+        }
+        if record.kind == .hf {
+            self.digest = record.digest
+            self.files = files ?? []
+            self.architecture = record.architecture
+            self.modelType = record.modelType
+            self.dtype = record.dtype
+            self.contextLength = record.contextLength
+            self.hasChatTemplate = record.hasChatTemplate
+            self.runnableBy = record.runnableBy.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+            self.message = record.message
         }
         self.aliases = aliases.filter { $0 != record.name }.sorted()
         self.createdAt = record.createdAt

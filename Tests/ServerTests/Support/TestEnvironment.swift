@@ -23,13 +23,18 @@ struct TestEnvironment {
     /// - Parameters:
     ///   - maxUploadBytes: the upload limit.
     ///   - loadBuiltinModel: the model served for built-in checkpoints (default: the built-in engine).
-    init(maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil) async throws {
+    ///   - hfTensorCheck: what decides `runnable_by` of `hf` uploads (default: the test double that runs Llama).
+    init(
+        maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil,
+        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck()
+    ) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
         config.trainerCommand = ["/usr/bin/env", "python3", Self.fixture("stand_in_trainer.py")]
         config.cancelGrace = .seconds(1)
         config.dataDirectory = directory
         config.maxUploadBytes = maxUploadBytes
+        config.hfTensorCheck = hfTensorCheck
         config.adminToken = adminToken
         services = try await prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
     }
@@ -53,6 +58,11 @@ struct TestEnvironment {
     /// Names of the files currently under `<data-dir>/tmp`.
     func temporaryFiles() -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: services.config.temporaryDirectory.path)) ?? []
+    }
+
+    /// Every path under `<data-dir>/tmp`, recursively.
+    func temporaryTree() -> [String] {
+        FileManager.default.enumerator(atPath: services.config.temporaryDirectory.path)?.allObjects as? [String] ?? []
     }
 
     /// Names of the files currently under `<data-dir>/checkpoints`.
