@@ -35,6 +35,8 @@ struct LeaderboardPage: Sendable {
     }
 
     var sources: [SourceLink]
+    /// Links filtering by protocol (`?protocol=`): all, default, each preset.
+    var protocols: [SourceLink]
     var caption: String
     /// How the table is sorted, above it.
     var description: String
@@ -53,8 +55,13 @@ struct LeaderboardPage: Sendable {
     static let perPage = 100
 
     /// The model of page `page` (1-based) of `board`.
-    init(_ board: Leaderboard, page: Int, hasImported: Bool, reportedCount: Int) {
+    init(_ board: Leaderboard, page: Int, hasImported: Bool, reportedCount: Int, protocol label: String? = nil) {
         let source = board.source
+        protocols = ([nil, "default"] + ProtocolPreset.allCases.map(\.rawValue)).map { option in
+            SourceLink(
+                title: option.map { "protocol \($0)" } ?? "all protocols",
+                href: PageURL.make("/", [("data", source.rawValue), ("protocol", option)]), current: option == label)
+        }
         let sort = board.sort
         let layout = TableLayout(columns: board.columns, averaged: board.averaged)
         sources = DataSource.allCases.map { option in
