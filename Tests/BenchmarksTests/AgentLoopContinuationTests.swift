@@ -39,8 +39,8 @@ struct AgentLoopContinuationTests {
 
     @Test func maxTokensIsClampedToWhatThePromptLeaves() async throws {
         let model = ScriptedModel([
-            .reply(Completion(text: "<search>q", matchedStop: "</search>", usage: usage(500, 300))),
-            .reply(Completion(text: "<answer>\\boxed{1}", matchedStop: "</answer>", usage: usage(900, 10))),
+            .reply(Completion(text: "<search>q", matchedStop: "</search>", usage: Self.usage(500, 300))),
+            .reply(Completion(text: "<answer>\\boxed{1}", matchedStop: "</answer>", usage: Self.usage(900, 10))),
         ])
         let loop = AgentLoop(model: model, tools: ToolBox(), contextLength: 2000)
         let run = try await loop.run(question: "Q", system: String(repeating: "s", count: 396), seed: 0)
@@ -50,13 +50,16 @@ struct AgentLoopContinuationTests {
         let firstPromptBytes = requests[0].prompt.utf8.count
         #expect(requests[0].sampling.maxTokens == 2000 - (firstPromptBytes + 3) / 4)
         // Second call: 800 measured tokens plus the tool result appended since, at 4 bytes a token.
-        let added = run.trajectory.utf8.count - "<answer>\\boxed{1}</answer>".utf8.count - "<search>q</search>".utf8.count
-        #expect(requests[1].sampling.maxTokens == 2000 - (800 + (added + 3) / 4))
+        let answerBytes = "<answer>\\boxed{1}</answer>".utf8.count
+        let searchBytes = "<search>q</search>".utf8.count
+        let added: Int = run.trajectory.utf8.count - answerBytes - searchBytes
+        let estimated: Int = 800 + (added + 3) / 4
+        #expect(requests[1].sampling.maxTokens == 2000 - estimated)
     }
 
     @Test func aFullContextEndsTheSampleWithLength() async throws {
         let model = ScriptedModel([
-            .reply(Completion(text: "<search>q", matchedStop: "</search>", usage: usage(1000, 1000))),
+            .reply(Completion(text: "<search>q", matchedStop: "</search>", usage: Self.usage(1000, 1000))),
         ])
         let run = try await AgentLoop(model: model, tools: ToolBox(), contextLength: 2000).run(question: "Q", system: "S", seed: 0)
         #expect(run.finishReason == .length && run.modelCalls == 1)

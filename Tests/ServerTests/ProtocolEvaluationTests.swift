@@ -7,6 +7,11 @@ import Testing
 @testable import Server
 @testable import ServerCore
 
+/// A page of `GET /api/v1/evaluations/{id}/samples`.
+struct SamplePage: Decodable {
+    let samples: [SampleView]
+}
+
 @Suite("Evaluations that survive real models (issue 13)")
 struct ProtocolEvaluationTests {
     let env: TestEnvironment
@@ -52,8 +57,7 @@ struct ProtocolEvaluationTests {
     }
 
     private func samples(_ client: some TestClientProtocol, id: Int64) async throws -> [SampleView] {
-        struct Page: Decodable { let samples: [SampleView] }
-        return try await client.execute(uri: "/api/v1/evaluations/\(id)/samples?limit=1000", method: .get).body.json(Page.self).samples
+        try await client.execute(uri: "/api/v1/evaluations/\(id)/samples?limit=1000", method: .get).body.json(SamplePage.self).samples
     }
 
     @Test func erroredSamplesCountAsIncorrectAndTheEvaluationFinishes() async throws {

@@ -33,10 +33,11 @@ public struct AgentLoop: Sendable {
     ///   - sampling: sampling parameters.
     ///   - template: the prompt framing (`.chatml` for remote models).
     ///   - logger: the logger for progress.
+    ///   - contextLength: the model's context length in tokens, when known.
     public init(
         model: any CompletionModel, tools: ToolBox = ToolBox(), limits: AgentLimits = AgentLimits(),
         sampling: SamplingParameters = SamplingParameters(), template: PromptTemplate = .chatml,
-        logger: Logger = Logger(label: "aepo.agent")
+        logger: Logger = Logger(label: "aepo.agent"), contextLength: Int? = nil
     ) {
         self.model = model
         self.tools = tools

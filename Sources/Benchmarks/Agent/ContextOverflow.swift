@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reading an OpenAI-compatible server's "context length exceeded" 400.
 ///
 /// vLLM answers a request whose prompt plus `max_tokens` passes the

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The extraction fallbacks of ``ExtractionMode/fallbacks``.
 extension AnswerExtraction {
     /// Lines of the output the judge sees when no answer was extracted.

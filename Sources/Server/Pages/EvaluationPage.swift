@@ -112,34 +112,42 @@ struct EvaluationPage: Sendable {
 
     private static func facts(of view: EvaluationView) -> [CheckpointPage.Fact] {
         let config = view.config
-        let caps = config.benchmarks.compactMap { name in config.itemCap(name).map { "\(name) \($0)" } }
-        let limits = config.limits
-        var facts = [
-            CheckpointPage.Fact(key: "Protocol", value: view.protocol + (config.preset.map { " (preset \($0))" } ?? "")),
-            .init(key: "Benchmarks", value: config.benchmarks.joined(separator: ", ")),
-            .init(key: "Samples per item", value: String(config.samples)),
-            .init(key: "Items", value: caps.isEmpty ? "all" : "first " + caps.joined(separator: ", ") + " (results not ranked)"),
-            .init(
-                key: "Limits",
-                value: "\(limits.maxSearches) searches, \(limits.maxPythonCalls) python calls (\(Format.seconds(limits.pythonTimeoutSeconds)) s each), "
-                    + "\(limits.maxTokensPerCall) tokens per call, \(limits.maxContinuations) continuations per turn, "
-                    + "\(limits.maxModelCalls) model calls, \(Format.seconds(limits.sampleTimeoutSeconds)) s per sample"),
-            .init(
-                key: "System prompt",
-                value: config.prompt.map { ($0.name.map { "\"\($0)\" " } ?? "inline ") + "sha256 " + String($0.sha256.prefix(12)) }
-                    ?? "this project's default"),
-            .init(key: "Answer extraction", value: config.extraction.rawValue),
-            .init(key: "Failure budget", value: "fails above \(Format.percent(config.maxErrorRate) ?? "")% errored samples"),
-            .init(key: "Seed", value: String(config.seed)),
-            .init(key: "Sampling", value: "temperature \(config.sampling.temperature), top_p \(config.sampling.topP), top_k \(config.sampling.topK), repetition penalty \(config.sampling.repetitionPenalty)"),
-            .init(key: "Search", value: config.search.backend.rawValue + (config.search.url.map { " (\($0))" } ?? "")),
-            .init(key: "Judge", value: config.judge.map { "\($0.model) at \($0.url), \($0.mode.rawValue) rules" } ?? "none: rule-based checks"),
-            .init(key: "Concurrency", value: String(view.concurrency)),
-            .init(key: "Created", value: Format.time(view.createdAt) ?? view.createdAt),
+        let caps: [String] = config.benchmarks.compactMap { name in config.itemCap(name).map { "\(name) \($0)" } }
+        let items = caps.isEmpty ? "all" : "first " + caps.joined(separator: ", ") + " (results not ranked)"
+        let preset = config.preset.map { " (preset \($0))" } ?? ""
+        var prompt = "this project's default"
+        if let stored = config.prompt {
+            let name = stored.name.map { "\"\($0)\" " } ?? "inline "
+            prompt = name + "sha256 " + String(stored.sha256.prefix(12))
+        }
+        let budget = Format.percent(config.maxErrorRate) ?? ""
+        var facts: [CheckpointPage.Fact] = [
+            CheckpointPage.Fact(key: "Protocol", value: view.protocol + preset),
+            CheckpointPage.Fact(key: "Benchmarks", value: config.benchmarks.joined(separator: ", ")),
+            CheckpointPage.Fact(key: "Samples per item", value: String(config.samples)),
+            CheckpointPage.Fact(key: "Items", value: items),
+            CheckpointPage.Fact(key: "Limits", value: limitsText(config.limits)),
+            CheckpointPage.Fact(key: "System prompt", value: prompt),
+            CheckpointPage.Fact(key: "Answer extraction", value: config.extraction.rawValue),
+            CheckpointPage.Fact(key: "Failure budget", value: "fails above \(budget)% errored samples"),
+            CheckpointPage.Fact(key: "Seed", value: String(config.seed)),
+            CheckpointPage.Fact(key: "Sampling", value: "temperature \(config.sampling.temperature), top_p \(config.sampling.topP), top_k \(config.sampling.topK), repetition penalty \(config.sampling.repetitionPenalty)"),
+            CheckpointPage.Fact(key: "Search", value: config.search.backend.rawValue + (config.search.url.map { " (\($0))" } ?? "")),
+            CheckpointPage.Fact(key: "Judge", value: config.judge.map { "\($0.model) at \($0.url), \($0.mode.rawValue) rules" } ?? "none: rule-based checks"),
+            CheckpointPage.Fact(key: "Concurrency", value: String(view.concurrency)),
+            CheckpointPage.Fact(key: "Created", value: Format.time(view.createdAt) ?? view.createdAt),
         ]
         if let started = Format.time(view.startedAt) { facts.append(.init(key: "Started", value: started)) }
         if let finished = Format.time(view.finishedAt) { facts.append(.init(key: "Ended", value: finished)) }
         return facts
+    }
+
+    private static func limitsText(_ limits: AgentLimits) -> String {
+        let python = Format.seconds(limits.pythonTimeoutSeconds)
+        let sample = Format.seconds(limits.sampleTimeoutSeconds)
+        return "\(limits.maxSearches) searches, \(limits.maxPythonCalls) python calls (\(python) s each), "
+            + "\(limits.maxTokensPerCall) tokens per call, \(limits.maxContinuations) continuations per turn, "
+            + "\(limits.maxModelCalls) model calls, \(sample) s per sample"
     }
 }
 
