@@ -13,6 +13,19 @@ struct ProtocolLiveTests {
 
     init() throws { work = try TemporaryDirectory.make() }
 
+    /// Polls `condition` every 100 ms for up to `seconds`, sleeping without
+    /// holding a thread of the cooperative pool (the stand-in model answers
+    /// from that pool, and `eventually`'s `usleep` starves it on 2 cores when
+    /// live suites run side by side).
+    private func waitUntil(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? condition()) == true { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try condition()
+    }
+
     private func evaluation(_ server: LiveServer, id: Int64) throws -> EvaluationView {
         try JSONDecoder().decode(EvaluationView.self, from: Data(try curl(["\(server.baseURL)/api/v1/evaluations/\(id)"]).output.utf8))
     }
@@ -36,11 +49,15 @@ struct ProtocolLiveTests {
             "-d", #"{"checkpoint":"fake","benchmarks":["gsm8k"],"samples":5}"#, "\(server.baseURL)/api/v1/evaluations",
         ]).output
         let id = try JSONDecoder().decode(EvaluationView.self, from: Data(created.utf8)).id
-        #expect(eventually(seconds: 120) { ((try? evaluation(server, id: id))?.progress.done ?? 0) >= 6 })
+        #expect(try await waitUntil(seconds: 120) { ((try? evaluation(server, id: id))?.progress.done ?? 0) >= 6 })
         server.stop(signal: SIGKILL)
+        let beforeKill = try await AppDatabase.open(directory: data).writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sample") ?? 0
+        }
+        #expect(beforeKill >= 6 && beforeKill < 15, "the kill must land mid-run")
 
         let restarted = try LiveServer(dataDirectory: data)
-        #expect(eventually(seconds: 240) { (try? evaluation(restarted, id: id))?.status == .finished })
+        #expect(try await waitUntil(seconds: 240) { (try? evaluation(restarted, id: id))?.status == .finished })
         let view = try evaluation(restarted, id: id)
         #expect(view.progress == .init(done: 15, total: 15))
         let result = try #require(view.results.first)
