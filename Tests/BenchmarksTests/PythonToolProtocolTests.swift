@@ -38,7 +38,7 @@ struct PythonToolProtocolTests {
     }
 
     @Test(.enabled(if: bwrapInstalled && testVenv != nil)) func venvPackagesImportOffline() async throws {
-        let python = BubblewrapPython(configuration: .init(venv: Self.testVenv, memoryBytes: 4 << 30))
+        let python = BubblewrapPython(configuration: .init(venv: Self.testVenv))
         let code = """
             import numpy, sympy, scipy.special
             x = sympy.symbols('x')

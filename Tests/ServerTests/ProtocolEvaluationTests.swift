@@ -205,6 +205,11 @@ struct ProtocolEvaluationTests {
             #expect(try byPaper.body.json(Board.self).rows.count == 1)
             let byDefault = try await client.execute(uri: "/api/v1/leaderboard?data=imported&protocol=default", method: .get)
             #expect(try byDefault.body.json(Board.self).rows.isEmpty)
+            let filtered = String(buffer: try await client.execute(uri: "/?data=imported&protocol=default", method: .get).body)
+            #expect(filtered.contains("No finished evaluation covers"))
+            #expect(filtered.contains("aria-current=\"true\">protocol default</a>"))
+            let paperBoard = String(buffer: try await client.execute(uri: "/?data=imported&protocol=aepo-paper", method: .get).body)
+            #expect(paperBoard.contains("href=\"/checkpoints/") && paperBoard.contains("protocol=aepo-paper"))
             let page = String(buffer: try await client.execute(uri: "/evaluations/\(paper.id)", method: .get).body)
             #expect(page.contains("<dt>Protocol</dt><dd>aepo-paper (preset aepo-paper)</dd>"))
         }

@@ -84,7 +84,8 @@ extension BubblewrapPython {
 
         /// The `bwrap` arguments that run `code` (through ``PythonDriver``).
         func arguments(code: String) -> [String] {
-            var arguments = mounts() + [
+            // The private /tmp first, so a venv or python under /tmp stays visible above it.
+            var arguments = [
                 "--dev", "/dev",
                 "--proc", "/proc",
                 "--size", String(tmpBytes), "--tmpfs", "/tmp",
@@ -92,7 +93,7 @@ extension BubblewrapPython {
                 "--die-with-parent", "--new-session",
                 "--chdir", "/tmp",
                 "--clearenv",
-            ]
+            ] + mounts()
             for path in hiddenPaths {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }

@@ -72,7 +72,7 @@ struct LeaderboardPage: Sendable {
         description = sort.field == .name
             ? "By checkpoint name, \(sort.order == .asc ? "A to Z" : "Z to A")"
             : "Sorted by \(layout.title(of: sort)), \(sort.order == .desc ? "highest first" : "lowest first")"
-        headerRows = layout.headerRows(sort: sort, source: source)
+        headerRows = layout.headerRows(sort: sort, source: source, protocol: label)
         columnCount = layout.columnCount
         let total = board.rows.count
         let start = min((page - 1) * Self.perPage, total)
@@ -89,9 +89,11 @@ struct LeaderboardPage: Sendable {
         hasReported = !reported.isEmpty
         hiddenReported = source == .sample && reportedCount > 0 ? reportedCount : nil
         pager = Pager(page: page, perPage: Self.perPage, total: total) { number in
-            PageURL.make("/", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue), ("page", String(number))])
+            PageURL.make(
+                "/", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue), ("page", String(number)), ("protocol", label)])
         }
-        jsonHref = PageURL.make("/api/v1/leaderboard", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue)])
+        jsonHref = PageURL.make(
+            "/api/v1/leaderboard", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue), ("protocol", label)])
         isEmpty = board.rows.isEmpty
         showTable = !isEmpty || hasReported
     }
