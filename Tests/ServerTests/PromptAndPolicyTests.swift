@@ -15,6 +15,9 @@ struct PromptAndPolicyTests {
         #expect(policy.failure(.init(errors: 7, finished: 7, reached: 0, planned: 100)) == nil)
         #expect(policy.failure(.init(errors: 8, finished: 8, reached: 0, planned: 100, lastError: "connection refused"))?
             .hasPrefix("no sample could reach the model (8 tried): connection refused") == true)
+        // Past the budget with nothing reached: the message says why.
+        #expect(policy.failure(.init(errors: 21, finished: 21, reached: 0, planned: 100, lastError: "refused"))?
+            .hasPrefix("no sample could reach the model (21 tried)") == true)
         // A resumed run with two samples left decides on those two.
         #expect(policy.failure(.init(errors: 2, finished: 2, reached: 0, planned: 2)) != nil)
         #expect(SampleFailurePolicy(maxErrorRate: 0, total: 10).failure(.init(errors: 1, finished: 1, reached: 1, planned: 10)) != nil)

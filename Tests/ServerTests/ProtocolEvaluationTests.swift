@@ -127,6 +127,20 @@ struct ProtocolEvaluationTests {
         }
     }
 
+    @Test func anEndpointNobodyAnswersFailsTheEvaluationInsteadOfScoringIt() async throws {
+        try await env.application().test(.router) { client in
+            // Nothing listens on the discard port: every call is refused, after the client's retries.
+            try await prepare(client, port: 9)
+            let (_, created) = try await submit(client, ["concurrency": 6])
+            let view = try await waitForEnd(client, id: created.id)
+            #expect(view.status == .failed)
+            #expect(view.error?.hasPrefix("no sample could reach the model") == true, "\(view.error ?? "")")
+            // It stopped early: not all 15 samples were tried.
+            #expect(view.progress.done < 15)
+            #expect(view.results.first?.errors == view.progress.done)
+        }
+    }
+
     @Test func judgeModesAndFallbacksAreCounted() async throws {
         // "106" is wrong by the rules; the scripted judges accept it.
         // With a failing judge, every sample the rules call wrong falls back: b#2, b#4 and c#0, 1, 3, 4.

@@ -29,14 +29,15 @@ public enum ModelContext {
         return length
     }
 
-    /// Asks `endpoint` for its model's context length (one attempt per
-    /// `endpoint.retry`, no concurrency permit held).
+    /// Asks `endpoint` for its model's context length: one attempt of at
+    /// most 15 s, no concurrency permit held (the answer is optional; a
+    /// server that is down is the evaluation's failure policy's business).
     /// - Returns: the length, or nil when the server does not say or fails:
     ///   the loop then runs without clamping, as before.
     public static func fetch(_ endpoint: OpenAIEndpoint) async -> Int? {
         var headers: [(String, String)] = []
         if let key = endpoint.apiKey, !key.isEmpty { headers.append(("Authorization", "Bearer \(key)")) }
-        let client = RetryingHTTPClient(retry: endpoint.retry, requestTimeout: .seconds(30), headers: .init(headers))
+        let client = RetryingHTTPClient(retry: .none, requestTimeout: .seconds(15), headers: .init(headers))
         guard let answer = try? await client.getJSON(from: endpoint.url("models")) else { return nil }
         return contextLength(in: answer, model: endpoint.model)
     }

@@ -44,10 +44,11 @@ package struct SampleFailurePolicy: Sendable, Equatable {
 
     /// Why the evaluation must fail now, or nil while it may go on. Pure.
     package func failure(_ tally: Tally) -> String? {
-        if tally.finished > 0, tally.reached == 0, tally.finished >= min(tally.planned, unreachableAfter) {
+        let overBudget = total > 0 && Double(tally.errors) > maxErrorRate * Double(total)
+        if tally.finished > 0, tally.reached == 0, overBudget || tally.finished >= min(tally.planned, unreachableAfter) {
             return "no sample could reach the model (\(tally.finished) tried): \(tally.lastError ?? "unknown error")"
         }
-        if total > 0, Double(tally.errors) > maxErrorRate * Double(total) {
+        if overBudget {
             return "\(tally.errors) of \(total) samples failed, more than max_error_rate \(maxErrorRate)"
                 + (tally.lastError.map { "; last: \($0)" } ?? "")
         }
