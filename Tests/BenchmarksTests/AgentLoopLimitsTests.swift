@@ -24,9 +24,9 @@ struct AgentLoopLimitsTests {
         #expect((run.searchCalls, run.pythonCalls, run.finishReason) == (2, 2, .answered))
     }
 
-    @Test func lengthFinishStops() async throws {
+    @Test func lengthFinishStopsWithoutContinuations() async throws {
         let model = ScriptedModel([ScriptedModel.ended("<think>a very long thought", finish: .length)])
-        let run = try await AgentLoop(model: model).run(question: "Q", system: "S", seed: 0)
+        let run = try await AgentLoop(model: model, limits: AgentLimits(maxContinuations: 0)).run(question: "Q", system: "S", seed: 0)
         #expect(run.finishReason == .length && run.modelCalls == 1 && run.prediction == nil)
         #expect(run.trajectory == "<think>a very long thought")
     }

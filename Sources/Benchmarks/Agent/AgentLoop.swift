@@ -19,6 +19,11 @@ public struct AgentLoop: Sendable {
     public var template: PromptTemplate
     /// Where step-by-step progress is logged (debug level).
     public var logger: Logger
+    /// The model's context length in tokens, when known (`GET /v1/models`
+    /// `max_model_len`, or the checkpoint's config): each call's
+    /// `max_tokens` is clamped to what the prompt leaves, and a sample
+    /// whose prompt fills the context ends with `.length`.
+    public var contextLength: Int?
 
     /// Creates a loop.
     /// - Parameters:
@@ -28,10 +33,11 @@ public struct AgentLoop: Sendable {
     ///   - sampling: sampling parameters.
     ///   - template: the prompt framing (`.chatml` for remote models).
     ///   - logger: the logger for progress.
+    ///   - contextLength: the model's context length in tokens, when known.
     public init(
         model: any CompletionModel, tools: ToolBox = ToolBox(), limits: AgentLimits = AgentLimits(),
         sampling: SamplingParameters = SamplingParameters(), template: PromptTemplate = .chatml,
-        logger: Logger = Logger(label: "aepo.agent")
+        logger: Logger = Logger(label: "aepo.agent"), contextLength: Int? = nil
     ) {
         self.model = model
         self.tools = tools
@@ -39,6 +45,7 @@ public struct AgentLoop: Sendable {
         self.sampling = sampling
         self.template = template
         self.logger = logger
+        self.contextLength = contextLength
     }
 
     /// Runs one sample of a benchmark item, with the system prompt in the
@@ -58,41 +65,54 @@ public struct AgentLoop: Sendable {
     ///   - seed: the sample's seed; model call `k` (from 0) uses `seed &+ k`,
     ///     so a redone sample sends the same requests.
     /// - Returns: the trajectory, prediction, counts and finish reason.
-    /// - Throws: `AgentError.modelFailed` when a model call fails,
-    ///   `.cancelled` when the calling task is cancelled.
+    /// - Throws: `AgentError.modelFailed` when a model call fails (a
+    ///   context-length 400 that leaves room is retried once with the
+    ///   `max_tokens` the server's numbers allow), `.cancelled` when the
+    ///   calling task is cancelled.
     public func run(question: String, system: String, seed: UInt64) async throws(AgentError) -> AgentRun {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + limits.sampleTimeout
         var path = AgentPath()
+        var loop = self
         while true {
             if Task.isCancelled { throw .cancelled }
             guard !path.isFinished,
-                let request = nextCall(&path, question: question, system: system, seed: seed, deadline: deadline)
+                var request = loop.nextCall(&path, question: question, system: system, seed: seed, deadline: deadline)
             else {
                 return path.run(latency: start.duration(to: clock.now))
             }
-            let completion: Completion
-            do {
-                let model = self.model
-                switch try await withDeadline(deadline, operation: { try await model.complete(request) }) {
-                case .expired:
-                    path.finishReason = .timeout
-                    continue
-                case .finished(let value): completion = value
+            var completion: Completion?
+            var retried = false
+            while completion == nil, !path.isFinished {
+                do {
+                    let model = self.model
+                    let sent = request
+                    switch try await withDeadline(deadline, operation: { try await model.complete(sent) }) {
+                    case .expired: path.finishReason = .timeout
+                    case .finished(let value): completion = value
+                    }
+                } catch {
+                    if Task.isCancelled { throw .cancelled }
+                    // The server said how long the prompt is: ask for what is left, once.
+                    if !retried, let overflow = ContextOverflow.from(error), let room = overflow.room, room >= 1 {
+                        loop.contextLength = overflow.maxContext
+                        request.sampling.maxTokens = min(request.sampling.maxTokens, room)
+                        retried = true
+                        continue
+                    }
+                    throw .modelFailed(error: error, modelCalls: path.modelCalls, trajectory: path.trajectory)
                 }
-            } catch {
-                if Task.isCancelled { throw .cancelled }
-                throw .modelFailed(error: error, modelCalls: path.modelCalls, trajectory: path.trajectory)
             }
-            try await advance(&path, with: completion, deadline: deadline)
+            guard let completion else { continue }
+            try await loop.advance(&path, with: completion, deadline: deadline)
         }
     }
 
     /// Starts the next model call of `path`: the request to send (the call
     /// is counted as made), or nil when the sample's deadline has passed (it
-    /// is then finished with `.timeout`) or it has used up its model calls
-    /// (`.callLimit`).
+    /// is then finished with `.timeout`), it has used up its model calls
+    /// (`.callLimit`) or its prompt leaves no room in the context (`.length`).
     /// - Parameters:
     ///   - path: the sample so far.
     ///   - question: the user's question.
@@ -112,8 +132,17 @@ public struct AgentLoop: Sendable {
         }
         var callSampling = sampling
         callSampling.maxTokens = min(sampling.maxTokens, limits.maxTokensPerCall)
+        let prompt = template.render(system: system, question: question) + path.trajectory
+        if let contextLength {
+            let room = contextLength - path.state.estimatedPromptTokens(promptBytes: prompt.utf8.count)
+            guard room >= 1 else {
+                path.finishReason = .length
+                return nil
+            }
+            callSampling.maxTokens = min(callSampling.maxTokens, room)
+        }
         let request = CompletionRequest(
-            prompt: template.render(system: system, question: question) + path.trajectory,
+            prompt: prompt,
             stop: AgentTag.stopStrings, sampling: callSampling, seed: seed &+ UInt64(path.modelCalls),
             turns: .init(system: system, user: question, assistant: path.trajectory))
         path.state.modelCalls += 1
@@ -134,15 +163,22 @@ public struct AgentLoop: Sendable {
         path.state.add(usage: completion.usage)
         let (text, tag) = AgentTag.restore(completion)
         path.append(text, source: .model, statistics: completion.statistics)
+        path.state.measure(usage: completion.usage)
         logger.debug(
             "model call",
             metadata: [
                 "agent.call": "\(path.modelCalls)", "agent.finish": "\(completion.finishReason)",
                 "agent.tag": "\(tag?.rawValue ?? "none")",
             ])
+        if tag != nil { path.state.continuations = 0 }
         switch tag {
         case nil:
             if completion.finishReason == .length {
+                // Cut by the token limit mid-turn: the next call continues the text, a few times.
+                if path.state.continuations < limits.maxContinuations, path.modelCalls < limits.maxModelCalls {
+                    path.state.continuations += 1
+                    return
+                }
                 path.finishReason = .length
             } else {
                 path.finishReason = AnswerExtraction.finalAnswer(from: path.trajectory) != nil ? .answered : .noAnswer

@@ -15,11 +15,34 @@ struct AgentLoopState: Sendable {
     var toolErrors: [String] = []
     /// Generated tokens reported so far; `nil` until one call reports them.
     var completionTokens: Int?
+    /// Calls made for the current turn after it ended on the token limit.
+    var continuations = 0
+    /// Prompt plus completion tokens of the last call that reported both,
+    /// and the trajectory's UTF-8 length at that point: what the next
+    /// prompt's size is estimated from.
+    var measuredTokens: (tokens: Int, trajectoryBytes: Int)?
 
     /// Adds a call's reported token count.
     mutating func add(usage: Completion.Usage?) {
         guard let tokens = usage?.completionTokens else { return }
         completionTokens = (completionTokens ?? 0) + tokens
+    }
+
+    /// Records the size of the text so far after a call that reported its usage.
+    mutating func measure(usage: Completion.Usage?) {
+        guard let prompt = usage?.promptTokens, let completion = usage?.completionTokens else { return }
+        measuredTokens = (prompt + completion, trajectory.utf8.count)
+    }
+
+    /// The prompt's estimated length in tokens: the last measure plus the
+    /// text added since at 4 bytes a token, else the whole prompt at that
+    /// rate. An underestimate costs a retry (the server's 400 tells the
+    /// exact count); an overestimate only shortens a call near the limit.
+    func estimatedPromptTokens(promptBytes: Int) -> Int {
+        if let measured = measuredTokens {
+            return measured.tokens + (trajectory.utf8.count - measured.trajectoryBytes + 3) / 4
+        }
+        return (promptBytes + 3) / 4
     }
 
     /// Records a query; `false` when its normalised form was searched before.

@@ -72,6 +72,17 @@ public struct RetryingHTTPClient: Sendable {
     /// - Throws: `HTTPCallError`: the first non-retryable failure, or
     ///   `.retriesExhausted` wrapping the last retryable one.
     public func postJSON(to url: String, body: Data) async throws(HTTPCallError) -> Data {
+        try await call(url: url, body: body)
+    }
+
+    /// GETs `url` (e.g. `/v1/models`) and returns the 2xx answer body, with
+    /// the same timeout, limiter and retries as `postJSON`.
+    public func getJSON(from url: String) async throws(HTTPCallError) -> Data {
+        try await call(url: url, body: nil)
+    }
+
+    /// One call with its retries: a POST of `body`, or a GET when it is nil.
+    private func call(url: String, body: Data?) async throws(HTTPCallError) -> Data {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw .invalidURL(url) }
         var failures = 0
         while true {
@@ -101,7 +112,7 @@ public struct RetryingHTTPClient: Sendable {
     }
 
     /// One attempt, holding a permit of the limiter.
-    private func attempt(url: String, body: Data) async -> (Result<Data, HTTPCallError>, Double?) {
+    private func attempt(url: String, body: Data?) async -> (Result<Data, HTTPCallError>, Double?) {
         if let limiter {
             do {
                 try await limiter.acquire()
@@ -114,13 +125,15 @@ public struct RetryingHTTPClient: Sendable {
         return outcome
     }
 
-    private func send(url: String, body: Data) async -> (Result<Data, HTTPCallError>, Double?) {
+    private func send(url: String, body: Data?) async -> (Result<Data, HTTPCallError>, Double?) {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        request.method = body == nil ? .GET : .POST
         request.headers = headers
-        request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         request.headers.replaceOrAdd(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
+        if let body {
+            request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(requestTimeout.nanoseconds))
             let buffer = try await response.body.collect(upTo: maxResponseBytes)

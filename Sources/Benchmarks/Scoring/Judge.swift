@@ -14,7 +14,7 @@ public protocol Judge: Sendable {
     ///   - golds: the gold aliases.
     ///   - prediction: the extracted answer.
     /// - Returns: the judge's verdict.
-    /// - Throws: any transport or parsing failure; the scorer reports it as
-    ///   `ScoringError.judgeFailed`.
+    /// - Throws: any transport or parsing failure; the scorer then lets the
+    ///   rule-based check decide and reports the failure as `judgeError`.
     func judge(question: String, golds: [String], prediction: String) async throws -> JudgeVerdict
 }

@@ -18,11 +18,15 @@ public struct ScoreResult: Sendable, Hashable, Codable {
     public let score: Double
     /// The correctness rule used.
     public let metric: ScoringMetric
+    /// Why the judge gave no verdict, when the rule-based check decided in
+    /// its place (`metric` is then the rule's).
+    public let judgeError: String?
 
     /// Creates a result.
-    public init(correct: Bool, score: Double, metric: ScoringMetric) {
+    public init(correct: Bool, score: Double, metric: ScoringMetric, judgeError: String? = nil) {
         self.correct = correct
         self.score = score
         self.metric = metric
+        self.judgeError = judgeError
     }
 }

@@ -6,14 +6,19 @@ public struct Scorer: Sendable {
     /// The LLM judge for the knowledge and deep-search sets; `nil` scores
     /// with the rule-based checks alone.
     public let judge: (any Judge)?
+    /// Whether the judge also sees math predictions the rules call wrong
+    /// (the AEPO authors' rules, ``JudgeMode/judgesMath``).
+    public let judgesMath: Bool
 
     /// Creates a scorer.
     /// - Parameters:
     ///   - math: the math scorer (rules only by default).
-    ///   - judge: an LLM judge, used for every family but math.
-    public init(math: MathScorer = MathScorer(), judge: (any Judge)? = nil) {
+    ///   - judge: an LLM judge, used for every family but math unless `judgesMath`.
+    ///   - judgesMath: whether math sets are judged too.
+    public init(math: MathScorer = MathScorer(), judge: (any Judge)? = nil, judgesMath: Bool = false) {
         self.math = math
         self.judge = judge
+        self.judgesMath = judgesMath
     }
 
     /// Scores a final answer.
@@ -25,7 +30,9 @@ public struct Scorer: Sendable {
     ///   sample is correct when the rule-based check says so (the judge is
     ///   not asked) or the judge answers Correct, and the metric is `judge`
     ///   for every sample (a blank prediction is incorrect without a call).
-    /// - Throws: `ScoringError` when math-verify or the judge cannot run.
+    ///   When the judge fails, the rule-based check decides and the
+    ///   result carries the judge's error (`judgeError`).
+    /// - Throws: `ScoringError.mathVerify` when math-verify cannot run.
     public func score(
         spec: BenchmarkSpec, item: DatasetItem, prediction: String?
     ) async throws(ScoringError) -> ScoreResult {
@@ -36,13 +43,17 @@ public struct Scorer: Sendable {
         var metric: ScoringMetric
         switch spec.scoring {
         case .mathEqual:
-            guard !answer.isEmpty else { return ScoreResult(correct: false, score: 0, metric: .mathEqual) }
+            guard !answer.isEmpty else {
+                return ScoreResult(correct: false, score: 0, metric: judge != nil && judgesMath ? .judge : .mathEqual)
+            }
             do throws(MathVerifyError) {
                 correct = try await math.compare(golds: golds, prediction: answer).equal
             } catch {
                 throw .mathVerify(error)
             }
-            return ScoreResult(correct: correct, score: correct ? 1 : 0, metric: .mathEqual)
+            guard judgesMath else { return ScoreResult(correct: correct, score: correct ? 1 : 0, metric: .mathEqual) }
+            score = correct ? 1 : 0
+            metric = .mathEqual
         case .qa:
             correct = QAScoring.exactMatch(prediction: answer, aliases: golds)
             score = QAScoring.f1(prediction: answer, aliases: golds)
@@ -64,7 +75,8 @@ public struct Scorer: Sendable {
                 let verdict = try await judge.judge(question: item.question, golds: golds, prediction: answer)
                 correct = verdict == .correct
             } catch {
-                throw .judgeFailed(String(describing: error))
+                // The rule check stands; the failure is counted, not fatal.
+                return ScoreResult(correct: correct, score: score, metric: metric, judgeError: String(describing: error))
             }
             if spec.scoring != .qa { score = correct ? 1 : 0 }
         }

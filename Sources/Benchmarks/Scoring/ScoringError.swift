@@ -3,13 +3,10 @@
 public enum ScoringError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The math-verify worker could not run.
     case mathVerify(MathVerifyError)
-    /// The judge call failed; the payload describes the underlying error.
-    case judgeFailed(String)
 
     public var description: String {
         switch self {
         case .mathVerify(let error): return "math-verify: \(error)"
-        case .judgeFailed(let detail): return "judge failed: \(detail)"
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The python tool in a bubblewrap sandbox: `python3 -I -u -c CODE` under
-/// `bwrap` with every namespace unshared (no network), the root file system
-/// read-only (minus `Configuration.hiddenPaths`), a private size-limited
+/// The python tool in a bubblewrap sandbox: `python3 -I -u` running the
+/// code through ``PythonDriver`` under `bwrap` with every namespace
+/// unshared (no network), only the system directories and the configured
+/// venv mounted, read-only (minus `Configuration.hiddenPaths`), a private size-limited
 /// tmpfs on `/tmp` (the working directory), a cleared environment, no
 /// capabilities, a new session, death with the parent, CPU and
 /// address-space rlimits (`ulimit -t` / `-v`), a wall timeout that kills
@@ -29,17 +30,24 @@ public actor BubblewrapPython: PythonRunner {
     /// - Throws: `.unavailable` when no sandbox can be made, `.codeTooLarge`,
     ///   `.launchFailed`, or `.cancelled` (the program is killed).
     public func run(_ code: String) async throws(PythonToolError) -> PythonResult {
+        try await run(code, timeout: configuration.wallTimeout)
+    }
+
+    /// Runs one program in the sandbox with its own wall timeout.
+    /// - Parameters:
+    ///   - code: the program.
+    ///   - timeout: the wall timeout of this call.
+    public func run(_ code: String, timeout: Duration) async throws(PythonToolError) -> PythonResult {
         let size = code.utf8.count
         guard size <= configuration.maxCodeBytes else {
             throw .codeTooLarge(bytes: size, limit: configuration.maxCodeBytes)
         }
         try await checkAvailability()
-        let timeout = configuration.wallTimeout
         let outcome = try await SandboxProcess.run(
             executable: configuration.bwrap, arguments: configuration.arguments(code: code),
             environment: [:], outputLimit: configuration.outputByteLimit, timeout: timeout)
         return PythonResult(
-            output: outcome.output, exitStatus: outcome.timedOut ? nil : outcome.status,
+            output: outcome.output, errorOutput: outcome.errorOutput, exitStatus: outcome.timedOut ? nil : outcome.status,
             timedOut: outcome.timedOut, truncated: outcome.truncated, duration: outcome.duration,
             timeout: timeout)
     }
@@ -78,9 +86,27 @@ public actor BubblewrapPython: PythonRunner {
             throw .unavailable("cannot start \(bwrap): \(error)")
         }
         guard outcome.status == 0, !outcome.timedOut, outcome.output.contains(marker) else {
-            let detail = outcome.output.trailingWhitespaceRemoved.clipped(to: 300)
+            let detail = (outcome.output + outcome.errorOutput).trailingWhitespaceRemoved.clipped(to: 300)
             let ending = outcome.timedOut ? "timed out" : "exit status \(outcome.status)"
             throw .unavailable("the sandbox probe failed (\(ending)): \(detail)")
         }
+    }
+}
+
+/// A sandbox with an evaluation's own wall timeout per python call.
+public struct TimedPython: PythonRunner {
+    /// The sandbox (shared: it probes once).
+    public let runner: BubblewrapPython
+    /// Wall-clock seconds per call.
+    public let timeoutSeconds: Double
+
+    /// Creates the runner.
+    public init(runner: BubblewrapPython, timeoutSeconds: Double) {
+        self.runner = runner
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public func run(_ code: String) async throws -> PythonResult {
+        try await runner.run(code, timeout: .milliseconds(Int64((timeoutSeconds * 1000).rounded())))
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 
 /// How one python program ended, and what it printed.
 public struct PythonResult: Sendable, Hashable {
-    /// Standard output and standard error, interleaved as written; when
-    /// longer than the runner's capture limit, its start and end around an
-    /// omission marker.
+    /// Standard output; when longer than the runner's capture limit, its
+    /// start and end around an omission marker.
     public var output: String
+    /// Standard error (a traceback), captured the same way.
+    public var errorOutput: String
     /// The exit status; a status above 128 means killed by signal
     /// `status - 128` (the sandbox reports signals this way). `nil` when
     /// the wall timeout killed the program.
@@ -21,10 +22,11 @@ public struct PythonResult: Sendable, Hashable {
 
     /// Creates a result.
     public init(
-        output: String, exitStatus: Int32?, timedOut: Bool = false, truncated: Bool = false,
+        output: String, errorOutput: String = "", exitStatus: Int32?, timedOut: Bool = false, truncated: Bool = false,
         duration: Duration = .zero, timeout: Duration = .zero
     ) {
         self.output = output
+        self.errorOutput = errorOutput
         self.exitStatus = exitStatus
         self.timedOut = timedOut
         self.truncated = truncated
@@ -48,12 +50,17 @@ public struct PythonResult: Sendable, Hashable {
         }
     }
 
-    /// The text the model sees: the output (start and end kept when over
-    /// the budget), `(no output)` when there is none, then the status line.
+    /// The text the model sees: standard output when the program succeeded,
+    /// standard error (the traceback) when it failed (standard output when
+    /// it wrote nothing there), `(no output)` when there is none, then the
+    /// status line; start and end kept when over the budget.
     /// - Parameter characterBudget: the most characters of the text.
     public func render(characterBudget: Int) -> String {
         let status = statusLine.map { "\n" + $0 } ?? ""
-        let trimmedOutput = output.trailingWhitespaceRemoved
+        let failed = timedOut || (exitStatus ?? 0) != 0
+        let errors = errorOutput.trailingWhitespaceRemoved
+        let shown = failed && !errors.isEmpty ? errors : output
+        let trimmedOutput = shown.trailingWhitespaceRemoved
         let body = trimmedOutput.isEmpty ? "(no output)" : trimmedOutput
         let room = max(0, characterBudget - status.count)
         return (body.clipped(to: room) + status).clipped(to: characterBudget)

@@ -1,13 +1,15 @@
 import Foundation
 
-/// Runs one child process (the sandbox) with its combined stdout and stderr
-/// captured, a wall timeout and cancellation: on either, the child's
+/// Runs one child process (the sandbox) with its stdout and stderr
+/// captured apart, a wall timeout and cancellation: on either, the child's
 /// process group is killed with SIGKILL (see ``ChildProcess``).
 enum SandboxProcess {
     /// How the child ended.
     struct Outcome: Sendable {
-        /// Captured output (see ``OutputMode/capture(limit:)``).
+        /// Captured standard output (see ``OutputMode/capture(limit:)``).
         var output: String
+        /// Captured standard error.
+        var errorOutput: String
         /// Whether output was dropped.
         var truncated: Bool
         /// The exit status, or 128 + the signal that killed the child.
@@ -37,7 +39,7 @@ enum SandboxProcess {
         do {
             child = try ChildProcess(ChildProcess.Configuration(
                 executable: executable, arguments: arguments, environment: environment,
-                standardOutput: .capture(limit: outputLimit), mergeStandardError: true))
+                standardOutput: .capture(limit: outputLimit), standardError: .capture(limit: outputLimit)))
         } catch {
             throw .launchFailed("\(executable): \(error)")
         }
@@ -65,8 +67,9 @@ enum SandboxProcess {
         let duration = ContinuousClock.now - start
         if Task.isCancelled { throw .cancelled }
         let (output, truncated) = child.standardOutput.captured()
+        let (errorOutput, errorTruncated) = child.standardError.captured()
         return Outcome(
-            output: output, truncated: truncated, status: termination.shellStatus, timedOut: timedOut,
-            duration: duration)
+            output: output, errorOutput: errorOutput, truncated: truncated || errorTruncated,
+            status: termination.shellStatus, timedOut: timedOut, duration: duration)
     }
 }

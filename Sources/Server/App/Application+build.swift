@@ -21,6 +21,8 @@ struct AppServices: Sendable {
     let metrics: ServerMetrics
     let adminToken: AdminTokenSource
     let reported: ReportedResultStore
+    /// Named system prompts (`/api/v1/prompts`).
+    let prompts: PromptStore
     let pages: PageStore
     /// Bumped by every write the pages show; keys the page caches.
     let generation: DataGeneration
@@ -95,8 +97,9 @@ func prepareServices(
     }
     let runner = EvaluationRunner(store: evaluations, datasets: datasets, logger: logger, makeExecutor: factory)
     let scheduler = EvaluationScheduler(runner: runner)
+    let prompts = PromptStore(database: database)
     let submitter = EvaluationSubmitter(
-        evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler)
+        evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts)
     let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
     let training = TrainingStore(database: database)
     let trainingManager = TrainingManager(store: training, hub: hub, logger: logger, grace: config.cancelGrace) { launch in
@@ -106,7 +109,8 @@ func prepareServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,
         evaluations: evaluations, scheduler: scheduler, training: training, trainingManager: trainingManager, hub: hub,
         metrics: ServerMetrics(),
-        adminToken: adminToken, reported: ReportedResultStore(database: database), pages: PageStore(database: database),
+        adminToken: adminToken, reported: ReportedResultStore(database: database), prompts: prompts,
+        pages: PageStore(database: database),
         generation: generation,
         leaderboards: LeaderboardService(
             store: LeaderboardStore(database: database), generation: generation),
@@ -131,7 +135,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let corpus = CorpusController(corpus: services.corpus, maxCorpusBytes: services.config.maxCorpusBytes)
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
-        scheduler: services.scheduler, hub: services.hub, maxJSONBytes: services.config.maxJSONBytes)
+        scheduler: services.scheduler, prompts: services.prompts, hub: services.hub,
+        maxJSONBytes: services.config.maxJSONBytes)
     let trainingJobs = TrainingJobController(
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)
@@ -142,9 +147,11 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
         training: services.training
     ).addRoutes(to: router)
     let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
+    let prompts = PromptController(store: services.prompts, maxJSONBytes: services.config.maxJSONBytes)
     let api = router.group("api/v1")
     LeaderboardController(leaderboards: services.leaderboards, cache: services.pageCache).addRoutes(to: api)
     reported.addReadRoutes(to: api)
+    prompts.addReadRoutes(to: api)
     trainingJobs.addReadRoutes(to: api)
     checkpoints.addReadRoutes(to: api)
     benchmarks.addReadRoutes(to: api)
@@ -158,6 +165,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     trainingJobs.addWriteRoutes(to: writes)
     let admin = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .admin))
     reported.addAdminRoutes(to: admin)
+    prompts.addAdminRoutes(to: admin)
     methods.fill(routes: router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

@@ -22,6 +22,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Samples per item (Pass@5 needs 5).") var samples = 5
     @Option(help: "Only the first N items of each benchmark.") var limit: Int?
     @Option(help: "The evaluation seed.") var seed = 0
+    @Option(help: "A named protocol, e.g. aepo-paper (docs/protocol.md).") var preset: String?
+    @Option(help: "A stored system prompt's name.") var prompt: String?
+    @Option(help: "Fail the evaluation when more than this fraction of its samples error (default 0.2).") var maxErrorRate: Double?
     @Option(help: "Samples in flight (default: the endpoint's max_concurrency).") var concurrency: Int?
     @Option(help: "Write the evaluation and threshold checks as JSON here.") var json: String?
     @Option(help: "Write JUnit XML here.") var junit: String?
@@ -49,6 +52,9 @@ struct EvalCommand: AsyncParsableCommand {
             "samples": samples, "seed": seed,
         ]
         if let limit { body["limit"] = limit }
+        if let preset { body["preset"] = preset }
+        if let prompt { body["prompt"] = prompt }
+        if let maxErrorRate { body["max_error_rate"] = maxErrorRate }
         if let concurrency { body["concurrency"] = concurrency }
         var evaluation = try await client.decode(EvaluationView.self, from: try await client.postJSON("/api/v1/evaluations", body))
         FileHandle.standardError.write(Data("evaluation \(evaluation.id) (\(evaluation.status.rawValue)) of \(evaluation.checkpoint.name)\n".utf8))

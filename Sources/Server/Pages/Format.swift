@@ -18,6 +18,11 @@ enum Format {
         return String(format: "%.3f", value)
     }
 
+    /// Seconds without a needless fraction: 120 -> "120", 0.5 -> "0.5".
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
     /// The first 12 hex digits of a SHA-256, enough to tell versions apart.
     static func shortSHA(_ sha: String) -> String {
         String(sha.prefix(12))

@@ -35,6 +35,8 @@ struct LeaderboardPage: Sendable {
     }
 
     var sources: [SourceLink]
+    /// Links filtering by protocol (`?protocol=`): all, default, each preset.
+    var protocols: [SourceLink]
     var caption: String
     /// How the table is sorted, above it.
     var description: String
@@ -53,8 +55,13 @@ struct LeaderboardPage: Sendable {
     static let perPage = 100
 
     /// The model of page `page` (1-based) of `board`.
-    init(_ board: Leaderboard, page: Int, hasImported: Bool, reportedCount: Int) {
+    init(_ board: Leaderboard, page: Int, hasImported: Bool, reportedCount: Int, protocol label: String? = nil) {
         let source = board.source
+        protocols = ([nil, "default"] + ProtocolPreset.allCases.map(\.rawValue)).map { option in
+            SourceLink(
+                title: option.map { "protocol \($0)" } ?? "all protocols",
+                href: PageURL.make("/", [("data", source.rawValue), ("protocol", option)]), current: option == label)
+        }
         let sort = board.sort
         let layout = TableLayout(columns: board.columns, averaged: board.averaged)
         sources = DataSource.allCases.map { option in
@@ -65,7 +72,7 @@ struct LeaderboardPage: Sendable {
         description = sort.field == .name
             ? "By checkpoint name, \(sort.order == .asc ? "A to Z" : "Z to A")"
             : "Sorted by \(layout.title(of: sort)), \(sort.order == .desc ? "highest first" : "lowest first")"
-        headerRows = layout.headerRows(sort: sort, source: source)
+        headerRows = layout.headerRows(sort: sort, source: source, protocol: label)
         columnCount = layout.columnCount
         let total = board.rows.count
         let start = min((page - 1) * Self.perPage, total)
@@ -82,9 +89,11 @@ struct LeaderboardPage: Sendable {
         hasReported = !reported.isEmpty
         hiddenReported = source == .sample && reportedCount > 0 ? reportedCount : nil
         pager = Pager(page: page, perPage: Self.perPage, total: total) { number in
-            PageURL.make("/", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue), ("page", String(number))])
+            PageURL.make(
+                "/", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue), ("page", String(number)), ("protocol", label)])
         }
-        jsonHref = PageURL.make("/api/v1/leaderboard", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue)])
+        jsonHref = PageURL.make(
+            "/api/v1/leaderboard", [("data", source.rawValue), ("sort", sort.key), ("order", sort.order.rawValue), ("protocol", label)])
         isEmpty = board.rows.isEmpty
         showTable = !isEmpty || hasReported
     }

@@ -28,8 +28,8 @@ extension PageController {
             filter.benchmark = benchmark
         }
         if let verdict = parameters["verdict"].map(String.init), !verdict.isEmpty {
-            guard ["correct", "incorrect", "no_answer"].contains(verdict) else {
-                throw APIError.badRequest("invalid_parameter", "verdict must be correct, incorrect or no_answer")
+            guard ["correct", "incorrect", "no_answer", "error"].contains(verdict) else {
+                throw APIError.badRequest("invalid_parameter", "verdict must be correct, incorrect, no_answer or error")
             }
             filter.verdict = verdict
         }

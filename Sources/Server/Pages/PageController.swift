@@ -43,7 +43,8 @@ struct PageController: Sendable {
                 throw APIError.notFound("this ranking has \(pageCount) page\(pageCount == 1 ? "" : "s")")
             }
             let model = LeaderboardPage(
-                board, page: query.page, hasImported: data.hasImported, reportedCount: data.reported.count)
+                board, page: query.page, hasImported: data.hasImported, reportedCount: data.reported.count,
+                protocol: query.protocol)
             let chrome = renderer.chrome(title: "Leaderboard · \(board.source.title)", section: "leaderboard", wide: true)
             return try renderer.render("leaderboard", chrome: chrome, page: model)
         }

@@ -31,14 +31,15 @@ struct TableLayout: Sendable {
         return names.isEmpty ? "No results to average yet" : "Mean of \(names.joined(separator: ", ")); missing any: no average"
     }
 
-    /// The three header rows: groups, benchmarks, metrics (sort links).
-    func headerRows(sort: LeaderboardSort, source: DataSource) -> [HeaderRow] {
+    /// The three header rows: groups, benchmarks, metrics (sort links,
+    /// keeping the `?protocol=` filter when there is one).
+    func headerRows(sort: LeaderboardSort, source: DataSource, protocol label: String? = nil) -> [HeaderRow] {
         func link(_ field: LeaderboardSort.Field, _ metric: ScoreMetric) -> (href: String, ariaSort: String?) {
             let current = sort.field == field && (field == .name || sort.metric == metric)
             let defaultOrder: LeaderboardSort.Order = field == .name ? .asc : .desc
             let order = current ? (sort.order == .asc ? LeaderboardSort.Order.desc : .asc) : defaultOrder
             let href = PageURL.make(
-                "/", [("data", source.rawValue), ("sort", LeaderboardSort.key(field, metric)), ("order", order.rawValue)])
+                "/", [("data", source.rawValue), ("sort", LeaderboardSort.key(field, metric)), ("order", order.rawValue), ("protocol", label)])
             return (href, current ? (sort.order == .asc ? "ascending" : "descending") : nil)
         }
         let nameLink = link(.name, .passAt1)

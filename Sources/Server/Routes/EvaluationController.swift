@@ -10,12 +10,14 @@ struct EvaluationController: Sendable {
     let checkpoints: CheckpointStore
     let datasets: DatasetStore
     let scheduler: EvaluationScheduler
+    let prompts: PromptStore
     /// What the event streams of evaluations share.
     let hub: EventHub
     let maxJSONBytes: Int
 
     var submitter: EvaluationSubmitter {
-        EvaluationSubmitter(evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler)
+        EvaluationSubmitter(
+            evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts)
     }
 
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {

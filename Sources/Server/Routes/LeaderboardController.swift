@@ -120,9 +120,11 @@ struct LeaderboardController: Sendable {
         var benchmarks: [Benchmark]
         var rows: [Row]
         var reported: [Reported]
+        /// The `?protocol=` filter, when given.
+        var `protocol`: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case data, sort, order, benchmarks, rows, reported
+            case data, sort, order, benchmarks, rows, reported, `protocol`
             case averagesRule = "averages_rule"
         }
     }
@@ -140,7 +142,9 @@ struct LeaderboardController: Sendable {
             let (board, _) = try await leaderboards.leaderboard(for: query)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return ByteBuffer(bytes: try encoder.encode(Self.body(of: board)))
+            var body = Self.body(of: board)
+            body.protocol = query.protocol
+            return ByteBuffer(bytes: try encoder.encode(body))
         }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }

@@ -2,12 +2,13 @@ import Hummingbird
 import ServerCore
 
 extension LeaderboardService {
-    /// The ranking a request asks for: `?data=`, `?sort=`, `?order=`, `?page=`.
+    /// The ranking a request asks for: `?data=`, `?sort=`, `?order=`, `?page=`, `?protocol=`.
     static func query(_ request: Request) throws -> Query {
         let parameters = request.uri.queryParameters
         return try query(
             data: parameters["data"].map(String.init), sort: parameters["sort"].map(String.init),
-            order: parameters["order"].map(String.init), page: parameters["page"].map(String.init))
+            order: parameters["order"].map(String.init), page: parameters["page"].map(String.init),
+            protocol: parameters["protocol"].map(String.init))
     }
 
     /// The `?data=` source of a request, or nil for the default.

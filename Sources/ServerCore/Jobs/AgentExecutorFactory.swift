@@ -41,28 +41,36 @@ package struct AgentExecutorFactory: Sendable {
         let models = BuiltinModels()
         self.loadBuiltinModel = loadBuiltinModel ?? { id, file in try await models.model(for: id, file: file) }
         self.math = MathScorerProvider(python: config.python, logger: logger)
-        // Model code must not read the data directory (tokens, checkpoints).
-        self.python = BubblewrapPython(configuration: .init(hiddenPaths: [config.dataDirectory.path]))
+        // Model code must not read the data directory (tokens, checkpoints);
+        // it may import what the project's venv holds (numpy, sympy, scipy).
+        self.python = BubblewrapPython(
+            configuration: .init(venv: Self.venv(of: config.python), hiddenPaths: [config.dataDirectory.path]))
     }
 
     @Sendable package func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
         let checkpoint = try await checkpoints.checkpoint(id: job.checkpointID)
         let (setup, _) = try checkpoint.evaluability()
         let model: any CompletionModel
+        var contextLength: Int?
         if let served = checkpoint.endpoint {
             let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
             let limiter = await limiters.limiter(for: endpoint)
             model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+            // Learned once per run; without it, calls are not clamped and a 400 tells the numbers.
+            contextLength = await ModelContext.fetch(endpoint)
+            logger.info(
+                "model context", metadata: ["eval.id": "\(job.id)", "model.context_length": "\(contextLength.map(String.init) ?? "unknown")"])
         } else {
             let file = config.checkpointsDirectory.appendingPathComponent(checkpoint.sha256 ?? "")
             model = try await loadBuiltinModel(checkpoint.id, file)
         }
         var loops: [String: AgentLoop] = [:]
         var configured: ToolBox?
+        let python = TimedPython(runner: self.python, timeoutSeconds: job.config.limits.pythonTimeoutSeconds)
         for benchmark in job.config.benchmarks {
             let tools: ToolBox
             if let suite = suites.suite(named: benchmark) {
-                tools = suiteTools(suite, topK: job.config.search.topK)
+                tools = suiteTools(suite, python: python, topK: job.config.search.topK)
             } else if let configured {
                 tools = configured
             } else {
@@ -71,18 +79,30 @@ package struct AgentExecutorFactory: Sendable {
             }
             loops[benchmark] = AgentLoop(
                 model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
-                template: job.config.promptTemplate, logger: logger)
+                template: job.config.promptTemplate, logger: logger, contextLength: contextLength)
         }
         let judge = job.config.judge.map { settings in
-            LLMJudge(client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)))
+            LLMJudge(
+                client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)),
+                mode: settings.mode, sampling: settings.effectiveSampling)
         }
         return AgentSampleExecutor(
-            loops: loops, setup: setup, math: math, mathScorer: await math.scorer(), judge: judge)
+            loops: loops, setup: setup, math: math, mathScorer: await math.scorer(), judge: judge,
+            judgesMath: job.config.judge?.mode.judgesMath ?? false, extraction: job.config.extraction,
+            prompt: job.config.prompt)
+    }
+
+    /// The virtual environment a python executable belongs to (the
+    /// directory two levels up holding `pyvenv.cfg`), if any.
+    static func venv(of python: URL?) -> String? {
+        guard let python else { return nil }
+        let root = python.deletingLastPathComponent().deletingLastPathComponent()
+        return FileManager.default.fileExists(atPath: root.appendingPathComponent("pyvenv.cfg").path) ? root.path : nil
     }
 
     /// A built-in suite's tools (synth-hop: search over its knowledge base;
     /// python), with the evaluation's hits per query.
-    private func suiteTools(_ suite: SynthSuite, topK: Int) -> ToolBox {
+    private func suiteTools(_ suite: SynthSuite, python: any PythonRunner, topK: Int) -> ToolBox {
         var tools = suite.toolBox(python: python)
         tools.topK = topK
         return tools

@@ -4,6 +4,10 @@ import Benchmarks
 /// setup, and scores its final answer: the adapters with the evaluation's
 /// scorer (an LLM judge when one is configured), the built-in suites with
 /// the rules of their spec alone, as `aepo train --eval-samples` does.
+///
+/// A model call that fails for good (after the client's retries, or a
+/// context overflow) does not throw: the sample becomes an error outcome
+/// with what was generated before, scored incorrect.
 package struct AgentSampleExecutor: SampleExecutor {
     /// Per benchmark of the evaluation, its loop (model, tools, template, sampling).
     package let loops: [String: AgentLoop]
@@ -14,24 +18,48 @@ package struct AgentSampleExecutor: SampleExecutor {
     package let mathScorer: MathScorer
     /// The LLM judge, if the evaluation configured one.
     package let judge: (any Judge)?
+    /// Whether the judge sees math sets too (the authors' judge mode).
+    package var judgesMath = false
+    /// How final answers are extracted.
+    package var extraction: ExtractionMode = .strict
+    /// The evaluation's own system prompts, replacing the setup's.
+    package var prompt: PromptSettings? = nil
 
     package func run(spec: BenchmarkSpec, item: DatasetItem, seed: UInt64) async throws -> SampleOutcome {
         guard let loop = loops[spec.name] else { throw SampleExecutorError.notPlanned(benchmark: spec.name) }
-        let run = try await loop.run(question: item.question, system: setup.systemPrompt(for: spec), seed: seed)
-        let judge = BenchmarkDirectory.isBuiltIn(spec.name) ? nil : self.judge
+        let system = prompt?.system(for: spec) ?? setup.systemPrompt(for: spec)
+        let run: AgentRun
+        do {
+            run = try await loop.run(question: item.question, system: system, seed: seed)
+        } catch {
+            switch error {
+            case .cancelled:
+                throw CancellationError()
+            case .modelFailed(let cause, let calls, let trajectory):
+                let answered = (cause as? HTTPCallError)?.statusCode != nil || calls > 1
+                return .failed(
+                    "\(error)", trajectory: trajectory, modelCalls: calls, reachedModel: answered,
+                    metric: spec.scoring.rawValue)
+            }
+        }
+        let builtIn = BenchmarkDirectory.isBuiltIn(spec.name)
+        let judge = builtIn ? nil : self.judge
+        let prediction = builtIn ? run.prediction : AnswerExtraction.prediction(from: run.trajectory, mode: extraction)
         let result: ScoreResult
         do {
-            result = try await Scorer(math: mathScorer, judge: judge).score(spec: spec, item: item, prediction: run.prediction)
-        } catch let error where spec.scoring == .mathEqual {
+            result = try await Scorer(math: mathScorer, judge: judge, judgesMath: judgesMath)
+                .score(spec: spec, item: item, prediction: prediction)
+        } catch {
             // math-verify could not run: the Swift rules decide this sample.
             await math.markUnavailable(error)
-            result = try await Scorer(math: MathScorer(), judge: judge).score(spec: spec, item: item, prediction: run.prediction)
+            result = try await Scorer(math: MathScorer(), judge: judge, judgesMath: judgesMath)
+                .score(spec: spec, item: item, prediction: prediction)
         }
         return SampleOutcome(
-            trajectory: run.trajectory, prediction: run.prediction, correct: result.correct, score: result.score,
+            trajectory: run.trajectory, prediction: prediction, correct: result.correct, score: result.score,
             metric: result.metric.rawValue, finishReason: run.finishReason.rawValue, searchCalls: run.searchCalls,
             pythonCalls: run.pythonCalls, modelCalls: run.modelCalls,
-            latencyMilliseconds: Int(run.latencySeconds * 1000))
+            latencyMilliseconds: Int(run.latencySeconds * 1000), judgeError: result.judgeError)
     }
 }
 

@@ -22,10 +22,24 @@ package struct EvaluationRequest: Decodable, Sendable {
     /// Whether `search` sets `top_k` (else the checkpoint's setup chooses it).
     package var searchSetsTopK = false
     package var judge: JudgeSettings?
+    /// A named protocol the other fields override (`aepo-paper`).
+    package var preset: String?
+    package var maxErrorRate: Double?
+    package var extraction: ExtractionMode?
+    package var limitsPerBenchmark: [String: Int]?
+    package var prompt: PromptReference?
+    /// The keys `sampling` and `limits` set: only those override the preset.
+    package var samplingKeys: Set<String> = []
+    package var limitsKeys: Set<String> = []
+    /// Whether `judge` sets `mode`, else the preset chooses it.
+    package var judgeSetsMode = false
 
     package enum CodingKeys: String, CodingKey, CaseIterable {
-        case checkpoint, benchmarks, samples, limit, seed, concurrency, sampling, limits, search, judge
+        case checkpoint, benchmarks, samples, limit, seed, concurrency, sampling, limits, search, judge, preset, extraction
+        case prompt
         case promptTemplate = "prompt_template"
+        case maxErrorRate = "max_error_rate"
+        case limitsPerBenchmark = "limits_per_benchmark"
     }
 
     /// The largest seed: 2^53 - 1, the largest integer every JSON reader keeps exactly.
@@ -60,15 +74,30 @@ package struct EvaluationRequest: Decodable, Sendable {
                 .contains(.topK) ?? false
         }
         judge = try container.decodeIfPresent(JudgeSettings.self, forKey: .judge)
+        preset = try container.decodeIfPresent(String.self, forKey: .preset)
+        maxErrorRate = try container.decodeIfPresent(Double.self, forKey: .maxErrorRate)
+        extraction = try container.decodeIfPresent(ExtractionMode.self, forKey: .extraction)
+        limitsPerBenchmark = try container.decodeIfPresent([String: Int].self, forKey: .limitsPerBenchmark)
+        prompt = try container.decodeIfPresent(PromptReference.self, forKey: .prompt)
+        func keys(_ key: CodingKeys) -> Set<String> {
+            guard let nested = try? container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key) else { return [] }
+            return Set(nested.allKeys.map(\.stringValue))
+        }
+        if sampling != nil { samplingKeys = keys(.sampling) }
+        if limits != nil { limitsKeys = keys(.limits) }
+        if judge != nil { judgeSetsMode = keys(.judge).contains("mode") }
     }
 
-    /// Fills in defaults and validates, pinning each benchmark's active dataset.
+    /// Fills in defaults (the preset's, then this project's) and validates,
+    /// pinning each benchmark's active dataset.
     /// - Parameters:
     ///   - activeDatasets: the active dataset version of each benchmark.
     ///   - setup: the checkpoint's setup, which gives the prompt template and
     ///     search hits per query when the request does not.
+    ///   - prompts: the stored prompts the request may name (its `prompt`,
+    ///     and the preset's own), by name.
     package func normalised(
-        activeDatasets: [String: DatasetView], setup: AgentSetup
+        activeDatasets: [String: DatasetView], setup: AgentSetup, prompts: [String: PromptSettings] = [:]
     ) throws -> EvaluationConfig {
         guard !benchmarks.isEmpty else { throw CoreError.invalid("invalid_evaluation", "benchmarks must not be empty") }
         var names: [String] = []
@@ -112,9 +141,67 @@ package struct EvaluationRequest: Decodable, Sendable {
             }
             datasets[name] = active.sha256
         }
+        var preset: ProtocolPreset?
+        if let name = self.preset {
+            guard let known = ProtocolPreset(rawValue: name) else {
+                throw CoreError.invalid(
+                    "invalid_evaluation",
+                    "unknown preset \"\(name)\"; valid: \(ProtocolPreset.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            preset = known
+        }
+        let base = preset?.fields ?? ProtocolPreset.defaultFields
+        let maxErrorRate = maxErrorRate ?? 0.2
+        guard (0...1).contains(maxErrorRate) else {
+            throw CoreError.invalid("invalid_evaluation", "max_error_rate must be between 0 and 1")
+        }
+        var caps: [String: Int] = [:]
+        for (name, cap) in limitsPerBenchmark ?? [:] {
+            guard names.contains(name) else {
+                throw CoreError.invalid("invalid_evaluation", "limits_per_benchmark names \(name), which is not one of the benchmarks")
+            }
+            guard (1...1_000_000).contains(cap) else {
+                throw CoreError.invalid("invalid_evaluation", "limits_per_benchmark.\(name) must be between 1 and 1000000")
+            }
+            caps[name] = cap
+        }
+        // The preset's cap holds for the sets the request does not cap (a `limit` caps them all).
+        if let cap = base.itemCap, limit == nil {
+            for name in names where caps[name] == nil { caps[name] = cap }
+        }
+        var judge = self.judge
+        if judge != nil, !judgeSetsMode { judge?.mode = base.judgeMode }
+        let prompt: PromptSettings?
+        switch self.prompt {
+        case .named(let name)?:
+            guard let stored = prompts[name] else { throw CoreError.notFound("no prompt named \"\(name)\"") }
+            prompt = stored
+        case .inline(let system, let systemZh)?:
+            guard !system.isEmpty else { throw CoreError.invalid("invalid_evaluation", "prompt.system must not be empty") }
+            prompt = PromptSettings(system: system, systemZh: systemZh)
+        case nil:
+            prompt = preset.flatMap { prompts[$0.promptName] }
+        }
         return EvaluationConfig(
-            benchmarks: names, samples: samples, limit: limit, seed: seed ?? 0, sampling: sampling ?? SamplingParameters(),
-            limits: limits ?? AgentLimits(), promptTemplate: promptTemplate ?? setup.defaultTemplate, search: search,
-            judge: judge, datasets: datasets)
+            benchmarks: names, samples: samples, limit: limit, seed: seed ?? 0,
+            sampling: try Overlay.apply(sampling, keys: samplingKeys, onto: base.sampling),
+            limits: try Overlay.apply(limits, keys: limitsKeys, onto: base.limits),
+            promptTemplate: promptTemplate ?? setup.defaultTemplate, search: search,
+            judge: judge, datasets: datasets, preset: preset?.rawValue, maxErrorRate: maxErrorRate,
+            extraction: extraction ?? base.extraction, limitsPerBenchmark: caps, prompt: prompt)
+    }
+}
+
+/// Field-by-field overrides of a settings object: the keys a request set
+/// replace the base's, the others keep the base's values.
+enum Overlay {
+    static func apply<T: Codable>(_ override: T?, keys: Set<String>, onto base: T) throws -> T {
+        guard let override else { return base }
+        let encoder = JSONEncoder()
+        guard var merged = try JSONSerialization.jsonObject(with: encoder.encode(base)) as? [String: Any],
+            let given = try JSONSerialization.jsonObject(with: encoder.encode(override)) as? [String: Any]
+        else { return override }
+        for key in keys { merged[key] = given[key] }
+        return try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: merged))
     }
 }

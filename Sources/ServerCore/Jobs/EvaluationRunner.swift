@@ -39,7 +39,15 @@ package struct EvaluationRunner: Sendable {
             let executor = try await makeExecutor(job)
             let work = try await plan(job)
             logger.info("evaluation started", metadata: ["eval.id": "\(id)", "eval.pending_samples": "\(work.count)"])
-            try await runSamples(work, of: job, with: executor)
+            let policy = SampleFailurePolicy(
+                maxErrorRate: job.config.maxErrorRate, total: try await store.progress(id).total)
+            let tally = SampleFailurePolicy.Tally(errors: try await store.errorCount(id), planned: work.count)
+            if let failure = try await runSamples(work, of: job, with: executor, policy: policy, tally: tally) {
+                try Task.checkCancellation()
+                logger.error("evaluation failed", metadata: ["eval.id": "\(id)", "error": "\(failure)"])
+                try await store.setStatus(id, .failed, error: failure)
+                return
+            }
             try Task.checkCancellation()
             try await store.setStatus(id, .finished)
             logger.info("evaluation finished", metadata: ["eval.id": "\(id)"])
@@ -67,7 +75,7 @@ package struct EvaluationRunner: Sendable {
             let spec = try BenchmarkDirectory.spec(named: benchmark)
             let sha = job.config.datasets[benchmark] ?? ""
             var items = try await datasets.items(benchmark: benchmark, sha256: sha)
-            if let limit = job.config.limit { items = Array(items.prefix(limit)) }
+            if let cap = job.config.itemCap(benchmark) { items = Array(items.prefix(cap)) }
             for item in items {
                 for index in 0..<job.config.samples {
                     let key = SampleKey(benchmark: benchmark, item: item.id, repeat: index)
@@ -80,26 +88,61 @@ package struct EvaluationRunner: Sendable {
         return work
     }
 
-    /// Runs `work` with at most `job.concurrency` samples in flight; the
-    /// first failure cancels the rest and is rethrown.
-    private func runSamples(_ work: [PlannedSample], of job: EvaluationJob, with executor: any SampleExecutor) async throws {
+    /// Runs `work` with at most `job.concurrency` samples in flight. A
+    /// sample that fails is stored as an error (``SampleOutcome/failed``)
+    /// and the run goes on, until `policy` says the evaluation must fail:
+    /// then the samples in flight are cancelled and the reason returned.
+    /// - Returns: nil when every sample was stored, else why the evaluation failed.
+    private func runSamples(
+        _ work: [PlannedSample], of job: EvaluationJob, with executor: any SampleExecutor,
+        policy: SampleFailurePolicy, tally start: SampleFailurePolicy.Tally
+    ) async throws -> String? {
         let store = self.store
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let logger = self.logger
+        return try await withThrowingTaskGroup(of: SampleOutcome.self) { group in
+            var tally = start
             var inFlight = 0
+            func record(_ outcome: SampleOutcome) -> String? {
+                tally.finished += 1
+                if outcome.reachedModel { tally.reached += 1 }
+                if let error = outcome.error {
+                    tally.errors += 1
+                    tally.lastError = error
+                }
+                return policy.failure(tally)
+            }
             for sample in work {
-                if inFlight >= job.concurrency {
-                    try await group.next()
+                if inFlight >= job.concurrency, let outcome = try await group.next() {
                     inFlight -= 1
+                    if let failure = record(outcome) {
+                        group.cancelAll()
+                        return failure
+                    }
                 }
                 try Task.checkCancellation()
                 group.addTask {
-                    let outcome = try await executor.run(spec: sample.spec, item: sample.item, seed: sample.seed)
+                    let outcome: SampleOutcome
+                    do {
+                        outcome = try await executor.run(spec: sample.spec, item: sample.item, seed: sample.seed)
+                    } catch {
+                        if Task.isCancelled || error is CancellationError { throw CancellationError() }
+                        // Whatever the executor could not turn into an outcome is still this sample's error.
+                        logger.info("sample failed", metadata: ["eval.id": "\(job.id)", "error": "\(error)"])
+                        outcome = .failed("\(error)", reachedModel: false, metric: sample.spec.scoring.rawValue)
+                    }
                     try Task.checkCancellation()
                     try await store.insertSample(evaluation: job.id, key: sample.key, seed: sample.seed, outcome: outcome)
+                    return outcome
                 }
                 inFlight += 1
             }
-            try await group.waitForAll()
+            while let outcome = try await group.next() {
+                if let failure = record(outcome) {
+                    group.cancelAll()
+                    return failure
+                }
+            }
+            return nil
         }
     }
 }

@@ -5,15 +5,23 @@ import Foundation
 package actor EvaluationScheduler {
     private let runner: EvaluationRunner
     private var tasks: [Int64: Task<Void, Never>] = [:]
+    /// Evaluations queued again while their previous run was ending (a
+    /// failed one resubmitted): started once that run is gone.
+    private var restarts: Set<Int64> = []
     private var accepting = true
 
     package init(runner: EvaluationRunner) {
         self.runner = runner
     }
 
-    /// Starts evaluation `id` unless it already runs or the server is stopping.
+    /// Starts evaluation `id` unless the server is stopping; when it still
+    /// runs, once that run ends (which does nothing if it is finished).
     package func start(_ id: Int64) {
-        guard accepting, tasks[id] == nil else { return }
+        guard accepting else { return }
+        guard tasks[id] == nil else {
+            restarts.insert(id)
+            return
+        }
         let runner = self.runner
         tasks[id] = Task {
             await runner.run(id)
@@ -41,5 +49,6 @@ package actor EvaluationScheduler {
 
     private func remove(_ id: Int64) {
         tasks[id] = nil
+        if restarts.remove(id) != nil { start(id) }
     }
 }

@@ -5,12 +5,18 @@ package struct EvaluationSubmitter: Sendable {
     package let checkpoints: CheckpointStore
     package let datasets: DatasetStore
     package let scheduler: EvaluationScheduler
+    /// The stored prompts a request may name.
+    package let prompts: PromptStore
 
-    package init(evaluations: EvaluationStore, checkpoints: CheckpointStore, datasets: DatasetStore, scheduler: EvaluationScheduler) {
+    package init(
+        evaluations: EvaluationStore, checkpoints: CheckpointStore, datasets: DatasetStore, scheduler: EvaluationScheduler,
+        prompts: PromptStore
+    ) {
         self.evaluations = evaluations
         self.checkpoints = checkpoints
         self.datasets = datasets
         self.scheduler = scheduler
+        self.prompts = prompts
     }
 
     /// Returns the evaluation's id and whether it was (re)queued.
@@ -18,11 +24,18 @@ package struct EvaluationSubmitter: Sendable {
         let checkpoint = try await resolve(body.checkpoint)
         let (setup, defaultConcurrency) = try checkpoint.evaluability()
         let active = try await datasets.activeVersions()
-        let config = try body.normalised(activeDatasets: active, setup: setup)
+        var names: [String] = []
+        if case .named(let name)? = body.prompt { names.append(name) }
+        if let preset = body.preset.flatMap(ProtocolPreset.init(rawValue:)) { names.append(preset.promptName) }
+        var prompts: [String: PromptSettings] = [:]
+        for name in names {
+            if let stored = try await self.prompts.prompt(named: name) { prompts[name] = stored.settings }
+        }
+        let config = try body.normalised(activeDatasets: active, setup: setup, prompts: prompts)
         var itemCounts: [String: Int] = [:]
         for name in config.benchmarks {
             let items = active[name]?.items ?? 0
-            itemCounts[name] = config.limit.map { min($0, items) } ?? items
+            itemCounts[name] = config.itemCap(name).map { min($0, items) } ?? items
         }
         let outcome = try await evaluations.findOrCreate(
             checkpointID: checkpoint.id, config: config, concurrency: body.concurrency ?? defaultConcurrency,

@@ -17,17 +17,33 @@ package struct LeaderboardService: Sendable {
         package var source: DataSource?
         package var sort: LeaderboardSort
         package var page: Int
+        /// Only evaluations of this protocol label (`?protocol=`); nil: all.
+        package var `protocol`: String? = nil
 
         /// A cache key naming exactly what the query selects.
-        package var key: String { "data=\(source?.rawValue ?? "default")&sort=\(sort.key)&order=\(sort.order.rawValue)&page=\(page)" }
+        package var key: String {
+            "data=\(source?.rawValue ?? "default")&sort=\(sort.key)&order=\(sort.order.rawValue)&page=\(page)"
+                + (self.protocol.map { "&protocol=\($0)" } ?? "")
+        }
     }
 
     /// Parses a query's `data`, `sort`, `order` and `page` values; a bad
     /// value is an invalid-input error naming it.
-    package static func query(data: String?, sort: String?, order: String?, page: String?) throws -> Query {
+    package static func query(
+        data: String?, sort: String?, order: String?, page: String?, protocol: String? = nil
+    ) throws -> Query {
         Query(
             source: try source(data), sort: try LeaderboardSort.parse(sort: sort, order: order),
-            page: try Query.page(page))
+            page: try Query.page(page), protocol: try protocolLabel(`protocol`))
+    }
+
+    /// `protocol=LABEL` (e.g. `aepo-paper`), or nil (absent or empty) for all.
+    package static func protocolLabel(_ text: String?) throws -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard text.count <= 100, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-+_.".contains($0)) }) else {
+            throw CoreError.invalid("invalid_parameter", "protocol must be a protocol label such as default or aepo-paper")
+        }
+        return text
     }
 
     /// `data=imported|sample`, or nil (absent or empty) for the default.
@@ -41,17 +57,19 @@ package struct LeaderboardService: Sendable {
 
     /// The data of `query`'s source (resolving the default) at the current generation.
     package func data(for query: Query) async throws -> LeaderboardData {
-        try await data(source: query.source)
+        try await data(source: query.source, protocol: query.protocol)
     }
 
-    /// The data of `source`, or of the default source when nil.
-    package func data(source requested: DataSource?) async throws -> LeaderboardData {
+    /// The data of `source`, or of the default source when nil; only the
+    /// results of protocol `label` when given.
+    package func data(source requested: DataSource?, protocol label: String? = nil) async throws -> LeaderboardData {
         let generation = generation.current
         var source = requested
         if source == nil { source = try await defaultSource(generation: generation) }
         let resolved = source ?? .sample
-        return try await dataCache.value(for: resolved.rawValue, generation: generation) { [store] in
-            try await store.data(source: resolved)
+        let key = resolved.rawValue + (label.map { "|\($0)" } ?? "")
+        return try await dataCache.value(for: key, generation: generation) { [store] in
+            try await store.data(source: resolved, protocol: label)
         }
     }
 

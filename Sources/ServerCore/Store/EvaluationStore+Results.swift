@@ -9,6 +9,10 @@ package struct BenchmarkScores: Sendable, Equatable {
     package var passAt5: Double?
     package var interval: BootstrapInterval.Interval?
     package var metric: String
+    /// Samples that failed (scored incorrect).
+    package var errors = 0
+    /// Samples the rule check decided because the judge failed.
+    package var judgeFallbacks = 0
 }
 
 /// What one benchmark's result row is computed from, read in one transaction.
@@ -20,6 +24,10 @@ package struct BenchmarkTally: Sendable, Equatable {
     /// Per item with all n samples written: its sample and correct counts.
     package var counts: [ItemTally]
     package var metric: String
+    /// Samples that failed (scored incorrect), over all the benchmark's samples.
+    package var errors = 0
+    /// Samples the rule check decided because the judge failed.
+    package var judgeFallbacks = 0
 
     package struct ItemTally: Sendable, Equatable {
         package var n: Int
@@ -35,7 +43,7 @@ package struct BenchmarkTally: Sendable, Equatable {
             passAt1: counts.isEmpty ? nil : try? PassAtK.mean(pairs, k: 1),
             passAt5: counts.isEmpty || samples < 5 ? nil : try? PassAtK.mean(pairs, k: 5),
             interval: withInterval ? BootstrapInterval.mean(of: counts.map { Double($0.c) / Double($0.n) }) : nil,
-            metric: metric)
+            metric: metric, errors: errors, judgeFallbacks: judgeFallbacks)
     }
 }
 
@@ -64,8 +72,14 @@ extension EvaluationStore {
                     SELECT metric FROM sample WHERE evaluation_id = ? AND benchmark = ?
                     GROUP BY metric ORDER BY COUNT(*) DESC, metric LIMIT 1
                     """, arguments: [id, name]) ?? ((try? BenchmarkDirectory.spec(named: name))?.scoring.rawValue ?? "")
+            let failures = try Row.fetchOne(
+                db, sql: """
+                    SELECT COUNT(error) AS errors, COUNT(judge_error) AS fallbacks FROM sample
+                    WHERE evaluation_id = ? AND benchmark = ?
+                    """, arguments: [id, name])
             return BenchmarkTally(
-                benchmark: name, datasetSHA256: row["dataset_sha256"], samples: config.samples, counts: counts, metric: metric)
+                benchmark: name, datasetSHA256: row["dataset_sha256"], samples: config.samples, counts: counts, metric: metric,
+                errors: failures?["errors"] ?? 0, judgeFallbacks: failures?["fallbacks"] ?? 0)
         }
         return (tallies, try sampleCount(evaluation: id, in: db))
     }
@@ -96,12 +110,13 @@ extension EvaluationStore {
             try db.execute(
                 sql: """
                     INSERT INTO evaluation_result (evaluation_id, benchmark, dataset_sha256, items, samples, pass_at_1,
-                        pass_at_5, ci_low, ci_high, metric, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        pass_at_5, ci_low, ci_high, metric, created_at, errors, judge_fallbacks)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     id, tally.benchmark, tally.datasetSHA256, scores.items, tally.samples, scores.passAt1,
-                    scores.passAt5, scores.interval?.low, scores.interval?.high, scores.metric, now,
+                    scores.passAt5, scores.interval?.low, scores.interval?.high, scores.metric, now, scores.errors,
+                    scores.judgeFallbacks,
                 ])
         }
     }
@@ -133,7 +148,8 @@ extension EvaluationStore {
                 let high: Double? = row["ci_high"]
                 results[row["benchmark"]] = BenchmarkScores(
                     items: row["items"], passAt1: row["pass_at_1"], passAt5: row["pass_at_5"],
-                    interval: low.flatMap { low in high.map { .init(low: low, high: $0) } }, metric: row["metric"])
+                    interval: low.flatMap { low in high.map { .init(low: low, high: $0) } }, metric: row["metric"],
+                    errors: row["errors"], judgeFallbacks: row["judge_fallbacks"])
             }
             return results
         }

@@ -10,7 +10,7 @@ extension EvaluationStore {
     }
 
     /// The views of `ids`, in that order, skipping ids that do not exist.
-    /// One read transaction and four queries, however many ids.
+    /// One read transaction and five queries, however many ids.
     package func views(_ ids: [Int64]) async throws -> [EvaluationView] {
         guard !ids.isEmpty else { return [] }
         return try await database.writer.read { db in
@@ -33,7 +33,8 @@ extension EvaluationStore {
                     status: JobStatus(rawValue: row["status"]) ?? .failed, error: row["error"], config: config,
                     concurrency: row["concurrency"], progress: .init(done: row["done"], total: row["total"]),
                     results: results[id] ?? [],
-                    createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"])
+                    createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+                    protocol: row["protocol"])
             }
         }
     }
@@ -85,7 +86,7 @@ extension EvaluationStore {
                     seed: UInt64(row["seed"] as Int64), prediction: row["prediction"], correct: row["correct"],
                     score: row["score"], verdict: row["verdict"], metric: row["metric"], finishReason: row["finish_reason"],
                     searchCalls: row["search_calls"], pythonCalls: row["python_calls"], modelCalls: row["model_calls"],
-                    latencyMS: row["latency_ms"], trajectory: row["trajectory"])
+                    latencyMS: row["latency_ms"], trajectory: row["trajectory"], error: row["error"], judgeError: row["judge_error"])
             }
             return (views, rows.count > limit ? page.last.map { $0["rowid"] } : nil)
         }
@@ -123,6 +124,15 @@ extension EvaluationStore {
             let count: Int = row["n"]
             if count > metrics[key]?.count ?? 0 { metrics[key] = (row["metric"], count) }
         }
+        var failures: [Key: (errors: Int, fallbacks: Int)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT evaluation_id, benchmark, COUNT(error) AS errors, COUNT(judge_error) AS fallbacks FROM sample
+            WHERE evaluation_id IN (\(list)) AND (error IS NOT NULL OR judge_error IS NOT NULL)
+            GROUP BY evaluation_id, benchmark
+            """)
+        {
+            failures[Key(evaluation: row["evaluation_id"], benchmark: row["benchmark"])] = (row["errors"], row["fallbacks"])
+        }
         var results: [Int64: [EvaluationView.BenchmarkResult]] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT evaluation_id, benchmark, dataset_sha256, items FROM evaluation_benchmark
@@ -137,7 +147,8 @@ extension EvaluationStore {
                 benchmark: key.benchmark, items: row["items"], itemsDone: itemCounts.count, samples: n,
                 passAt1: itemCounts.isEmpty ? nil : try? PassAtK.mean(itemCounts, k: 1),
                 passAt5: itemCounts.isEmpty || n < 5 ? nil : try? PassAtK.mean(itemCounts, k: 5),
-                metric: metric, datasetSHA256: row["dataset_sha256"]))
+                metric: metric, datasetSHA256: row["dataset_sha256"], errors: failures[key]?.errors ?? 0,
+                judgeFallbacks: failures[key]?.fallbacks ?? 0))
         }
         return results
     }

@@ -40,6 +40,11 @@ package struct EvaluationStore: Sendable {
                 let id: Int64 = row["id"]
                 let status = JobStatus(rawValue: row["status"]) ?? .failed
                 guard status == .failed || status == .cancelled else { return (id, false, false) }
+                // A failed evaluation is retried: its errored samples are
+                // redone (the others stay, and are not redone).
+                if status == .failed {
+                    try db.execute(sql: "DELETE FROM sample WHERE evaluation_id = ? AND error IS NOT NULL", arguments: [id])
+                }
                 try db.execute(
                     sql: "UPDATE evaluation SET status = 'pending', error = NULL, finished_at = NULL, concurrency = ? WHERE id = ?",
                     arguments: [concurrency, id])
@@ -48,10 +53,10 @@ package struct EvaluationStore: Sendable {
             let total = config.benchmarks.reduce(0) { $0 + (itemCounts[$1] ?? 0) * config.samples }
             try db.execute(
                 sql: """
-                    INSERT INTO evaluation (checkpoint_id, config, config_sha256, concurrency, status, total, created_at)
-                    VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                    INSERT INTO evaluation (checkpoint_id, config, config_sha256, concurrency, status, total, created_at, protocol)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)
                     """,
-                arguments: [checkpointID, canonical.json, canonical.sha256, concurrency, total, Timestamp.now()])
+                arguments: [checkpointID, canonical.json, canonical.sha256, concurrency, total, Timestamp.now(), config.protocol])
             let id = db.lastInsertedRowID
             for (position, benchmark) in config.benchmarks.enumerated() {
                 try db.execute(
@@ -137,14 +142,14 @@ package struct EvaluationStore: Sendable {
                 sql: """
                     INSERT OR IGNORE INTO sample (evaluation_id, benchmark, item_id, repeat, seed, trajectory, prediction,
                         correct, score, verdict, metric, finish_reason, search_calls, python_calls, model_calls,
-                        latency_ms, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        latency_ms, created_at, error, judge_error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     id, key.benchmark, key.item, key.repeat, Int64(seed), outcome.trajectory, outcome.prediction,
                     outcome.correct ? 1 : 0, outcome.score, outcome.verdict, outcome.metric, outcome.finishReason,
                     outcome.searchCalls, outcome.pythonCalls, outcome.modelCalls, outcome.latencyMilliseconds,
-                    Timestamp.now(),
+                    Timestamp.now(), outcome.error, outcome.judgeError,
                 ])
             guard db.changesCount > 0,
                 let row = try Row.fetchOne(db, sql: "SELECT done, total FROM evaluation WHERE id = ?", arguments: [id])
@@ -153,6 +158,13 @@ package struct EvaluationStore: Sendable {
         }
         if let progress, let events {
             events.publish(EvaluationEventFormat.progress(progress), on: .evaluation(id))
+        }
+    }
+
+    /// How many stored samples of evaluation `id` failed.
+    package func errorCount(_ id: Int64) async throws -> Int {
+        try await database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sample WHERE evaluation_id = ? AND error IS NOT NULL", arguments: [id]) ?? 0
         }
     }
 

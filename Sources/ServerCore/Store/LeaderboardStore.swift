@@ -19,8 +19,8 @@ package struct LeaderboardStore: Sendable {
 
     /// The data of one source: its dataset versions, its finished results
     /// that cover every item of their version (oldest first), and the
-    /// reported rows.
-    package func data(source: DataSource) async throws -> LeaderboardData {
+    /// reported rows; only results of protocol `label` when given.
+    package func data(source: DataSource, protocol label: String? = nil) async throws -> LeaderboardData {
         try await database.writer.read { db in
             let versions = try Row.fetchAll(
                 db, sql: """
@@ -40,9 +40,9 @@ package struct LeaderboardStore: Sendable {
                     JOIN evaluation e ON e.id = r.evaluation_id AND e.status = 'finished'
                     JOIN checkpoint c ON c.id = e.checkpoint_id
                     JOIN dataset_version v ON v.benchmark = r.benchmark AND v.sha256 = r.dataset_sha256
-                    WHERE v.source = ? AND r.items = v.item_count
+                    WHERE v.source = ? AND r.items = v.item_count AND (? IS NULL OR e.protocol = ?)
                     ORDER BY e.finished_at, e.id
-                    """, arguments: [source.rawValue]
+                    """, arguments: [source.rawValue, label, label]
             ).map(Self.result(from:))
             let hasImported = source == .imported
                 ? !versions.isEmpty

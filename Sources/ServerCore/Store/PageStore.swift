@@ -111,6 +111,6 @@ package struct PageStore: Sendable {
             seed: UInt64(bitPattern: row["seed"] as Int64), prediction: row["prediction"], correct: row["correct"],
             score: row["score"], verdict: row["verdict"], metric: row["metric"], finishReason: row["finish_reason"],
             searchCalls: row["search_calls"], pythonCalls: row["python_calls"], modelCalls: row["model_calls"],
-            latencyMS: row["latency_ms"], trajectory: row["trajectory"])
+            latencyMS: row["latency_ms"], trajectory: row["trajectory"], error: row["error"], judgeError: row["judge_error"])
     }
 }

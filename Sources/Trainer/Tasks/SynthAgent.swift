@@ -34,10 +34,11 @@ extension SynthSuite {
     ///   - model: the completion model (e.g. a `BuiltinModel`).
     ///   - python: the python runner, or nil.
     ///   - sampling: sampling parameters (`max_tokens` is per call).
-    ///   - limits: per-sample limits.
+    ///   - limits: per-sample limits; by default a turn that hits the token
+    ///     limit ends the sample (no continuation), as rollouts were trained.
     public func agentLoop(
         model: any CompletionModel, python: (any PythonRunner)?,
-        sampling: SamplingParameters = SamplingParameters(), limits: AgentLimits = AgentLimits()
+        sampling: SamplingParameters = SamplingParameters(), limits: AgentLimits = AgentLimits(maxContinuations: 0)
     ) -> AgentLoop {
         AgentLoop(
             model: model, tools: toolBox(python: python), limits: limits, sampling: sampling,
