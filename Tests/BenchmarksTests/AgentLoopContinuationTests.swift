@@ -37,6 +37,14 @@ struct AgentLoopContinuationTests {
         #expect(ended.finishReason == .length && ended.modelCalls == 1)
     }
 
+    @Test func aCutThatWroteNothingIsNotContinued() async throws {
+        // A full context answers an empty `length` completion: calling again cannot get further.
+        let model = ScriptedModel([ScriptedModel.ended("", finish: .length), ScriptedModel.ended("never", finish: .stop)])
+        let run = try await AgentLoop(model: model, limits: AgentLimits(maxContinuations: 3)).run(
+            question: "Q", system: "S", seed: 0)
+        #expect(run.finishReason == .length && run.modelCalls == 1)
+    }
+
     @Test func maxTokensIsClampedToWhatThePromptLeaves() async throws {
         let model = ScriptedModel([
             .reply(Completion(text: "<search>q", matchedStop: "</search>", usage: Self.usage(500, 300))),

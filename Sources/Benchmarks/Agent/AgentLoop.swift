@@ -175,7 +175,10 @@ public struct AgentLoop: Sendable {
         case nil:
             if completion.finishReason == .length {
                 // Cut by the token limit mid-turn: the next call continues the text, a few times.
-                if path.state.continuations < limits.maxContinuations, path.modelCalls < limits.maxModelCalls {
+                // A cut that wrote nothing means the context is full: another call cannot do better.
+                if !completion.text.isEmpty, path.state.continuations < limits.maxContinuations,
+                    path.modelCalls < limits.maxModelCalls
+                {
                     path.state.continuations += 1
                     return
                 }
