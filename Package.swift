@@ -95,7 +95,7 @@ let package = Package(
             name: "BenchmarksTests",
             dependencies: ["Benchmarks", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -206,6 +206,21 @@ def expectations(directory):
     return results
 
 
+def rope_reference(directory):
+    """RoPE inverse frequencies and cos/sin factor as transformers builds them
+    (for `dynamic`, also after a forward pass over 2 x max_position_embeddings)."""
+    model = transformers.AutoModelForCausalLM.from_pretrained(directory, dtype=torch.float32)
+    rotary = model.model.rotary_emb
+    reference = {"inv_freq": [float(v) for v in rotary.inv_freq], "attention_scaling": float(rotary.attention_scaling)}
+    if rotary.rope_type == "dynamic":
+        length = 2 * model.config.max_position_embeddings
+        x = torch.zeros(1, length, model.config.hidden_size)
+        rotary(x, torch.arange(length)[None])
+        reference["grown_length"] = length
+        reference["grown_inv_freq"] = [float(v) for v in rotary.inv_freq]
+    return reference
+
+
 def main():
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
@@ -213,7 +228,7 @@ def main():
     for name, (class_name, extra, dtype, shard, released) in CASES.items():
         directory = build(name, class_name, extra, dtype, shard, released)
         expected = {"case": name, "transformers": transformers.__version__, "torch": torch.__version__,
-                    "prompts": expectations(directory)}
+                    "rope": rope_reference(directory), "prompts": expectations(directory)}
         with open(os.path.join(directory, "expected.json"), "w") as f:
             json.dump(expected, f, separators=(",", ":"))
         summary[name] = min(p["min_greedy_margin"] for p in expected["prompts"])
