@@ -87,7 +87,7 @@ void aepo_convert_to_f32(float *out, const void *w, int type, long start, long n
 /// lanes over c, reduced at the end; C % 16 trailing inputs in scalar.
 AEPO_INLINE void rows_block(float *y, long ldy, const float *x, long ldx, long C, const void *w, const int type,
                             const float *bias, long o, const int OB, const int RB) {
-    v16f acc[4][4];
+    v16f acc[8][4];
     for (int i = 0; i < OB; i++)
         for (int r = 0; r < RB; r++) acc[i][r] = splat16(0);
     long c = 0;
@@ -111,6 +111,10 @@ AEPO_INLINE void rows_block(float *y, long ldy, const float *x, long ldx, long C
 AEPO_INLINE void rows_typed(float *y, long ldy, const float *x, long ldx, long R, long C, const void *w,
                             const int type, const float *bias, long o0, long o1) {
     long o = o0;
+    if (R == 1) {
+        // one row: 8 weight streams in flight keep more loads outstanding
+        for (; o + 8 <= o1; o += 8) rows_block(y, ldy, x, ldx, C, w, type, bias, o, 8, 1);
+    }
     for (; o + 4 <= o1; o += 4) {
         long r = 0;
         for (; r + 4 <= R; r += 4) rows_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, type, bias, o, 4, 4);

@@ -17,7 +17,7 @@ public struct EngineBenchmarkResult: Sendable, Codable, Equatable {
     public var copyBytesPerSecond: Double
     /// Batch-1 decoding as a share of `copyBytesPerSecond / weightBytes` tokens/s.
     public var decodeB1ShareOfBandwidthBound: Double
-    /// Resident set size after the measurements, and its peak.
+    /// Resident set size after the decoding and prefill measurements, and its peak.
     public var residentBytes: Int, peakResidentBytes: Int
 }
 
@@ -34,9 +34,10 @@ public enum EngineBenchmark {
         let b1 = try decodeRate(model, batch: 1, promptLength: promptLength, newTokens: newTokens)
         let b16 = try decodeRate(model, batch: 16, promptLength: promptLength, newTokens: newTokens)
         let prefill = try prefillRate(model, length: 512)
+        // before the copy test, whose 512 MiB of buffers are not the engine's
+        let (rss, peak) = residentSize()
         let copy = copyBandwidth(threads: model.threads)
         let bound = copy / Double(model.weights.byteCount)
-        let (rss, peak) = residentSize()
         return EngineBenchmarkResult(
             threads: model.threads, weightBytes: model.weights.byteCount, decodeB1TokensPerSecond: b1,
             decodeB16TokensPerSecond: b16, prefill512TokensPerSecond: prefill, copyBytesPerSecond: copy,

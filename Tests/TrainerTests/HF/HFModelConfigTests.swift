@@ -109,6 +109,10 @@ struct HFModelConfigTests {
         #expect(g.temperature == 0.7 && g.topP == 0.8 && g.topK == 20 && g.repetitionPenalty == 1.05)
         #expect(g.eosTokenIDs == [2, 3] && g.maxNewTokens == 64 && g.doSample == true)
         #expect(try HFGenerationDefaults(directory: URL(fileURLWithPath: "/nonexistent")) == HFGenerationDefaults())
+        // a request's own values win, then the file's, then the neutral defaults
+        let resolved = g.resolve(temperature: 0, topK: -1, fallbackMaxTokens: 16)
+        #expect(resolved == .init(temperature: 0, topP: 0.8, topK: 0, repetitionPenalty: 1.05, maxTokens: 64))
+        #expect(HFGenerationDefaults().resolve(fallbackMaxTokens: 16) == .init(temperature: 1, topP: 1, topK: 0, repetitionPenalty: 1, maxTokens: 16))
         #expect(throws: HFConfigError.invalidField("top_p", reason: "must be in (0, 1]")) {
             try HFGenerationDefaults(json: Data(#"{"top_p": 1.5}"#.utf8))
         }

@@ -55,3 +55,34 @@ public struct HFGenerationDefaults: Sendable, Equatable {
         try self.init(json: data)
     }
 }
+
+extension HFGenerationDefaults {
+    /// Sampling settings after defaults, as vLLM resolves a request against
+    /// a checkpoint's generation config: a field the request sets wins, then
+    /// this file's value, then the neutral default (temperature 1, top_p 1,
+    /// top_k off, no repetition penalty, `max_new_tokens` or `fallbackMaxTokens`).
+    public struct Resolved: Sendable, Equatable {
+        public var temperature: Double
+        public var topP: Double
+        /// 0 = off (OpenAI's and vLLM's -1 maps to 0).
+        public var topK: Int
+        public var repetitionPenalty: Double
+        public var maxTokens: Int
+    }
+
+    /// Fills what a request left unset (nil).
+    /// - Parameters:
+    ///   - temperature, topP, topK, repetitionPenalty, maxTokens: the request's own values, nil when absent.
+    ///   - fallbackMaxTokens: `max_tokens` when neither the request nor this file sets it.
+    public func resolve(
+        temperature: Double? = nil, topP: Double? = nil, topK: Int? = nil, repetitionPenalty: Double? = nil,
+        maxTokens: Int? = nil, fallbackMaxTokens: Int
+    ) -> Resolved {
+        Resolved(
+            temperature: temperature ?? self.temperature ?? 1,
+            topP: topP ?? self.topP ?? 1,
+            topK: max(0, topK ?? self.topK ?? 0),
+            repetitionPenalty: repetitionPenalty ?? self.repetitionPenalty ?? 1,
+            maxTokens: maxTokens ?? maxNewTokens ?? fallbackMaxTokens)
+    }
+}
