@@ -46,7 +46,7 @@ public enum EngineBenchmark {
 
     /// Greedy decoding of `batch` random prompts; tokens/s over the timed steps.
     static func decodeRate(_ model: HFModel, batch: Int, promptLength: Int, newTokens: Int) throws(EngineError) -> Double {
-        let decode = model.makeDecodeBatch(slots: batch)
+        let decode = try model.makeDecodeBatch(slots: batch)
         var rng = Xoshiro256(seed: UInt64(batch))
         var feeds = (0..<batch).map { _ in (0..<promptLength).map { _ in Int32(rng.next() % UInt64(model.vocabularySize - 20)) + 10 } }
         func next() throws(EngineError) {
@@ -69,7 +69,7 @@ public enum EngineBenchmark {
     static func prefillRate(_ model: HFModel, length: Int) throws(EngineError) -> Double {
         var rng = Xoshiro256(seed: 7)
         let prompt = (0..<length).map { _ in Int32(rng.next() % UInt64(model.vocabularySize - 20)) + 10 }
-        let batch = model.makeDecodeBatch(slots: 1)
+        let batch = try model.makeDecodeBatch(slots: 1)
         try batch.step([Array(prompt.prefix(16))])  // warms the workspace
         var best = Double.infinity
         for _ in 0..<2 {

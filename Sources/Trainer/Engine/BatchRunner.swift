@@ -27,13 +27,21 @@ final class BatchRunner {
     private let model: any EngineModel
     private let tokenizer: any EngineTokenizer
     private let batch: any DecodeBatch
+    /// Why the batch could not be made (every request then fails with it).
+    private let unavailable: EngineError?
     private let eos: Set<Int32>
     private var slots: [Slot?]
 
     init(model: any EngineModel, tokenizer: any EngineTokenizer, slots count: Int) {
         self.model = model
         self.tokenizer = tokenizer
-        batch = model.makeDecodeBatch(slots: count)
+        do throws(EngineError) {
+            batch = try model.makeDecodeBatch(slots: count)
+            unavailable = nil
+        } catch {
+            batch = EmptyDecodeBatch()
+            unavailable = error
+        }
         eos = model.eosTokenIDs
         slots = [Slot?](repeating: nil, count: count)
     }
@@ -45,10 +53,15 @@ final class BatchRunner {
     var freeSlots: Int { slots.count { $0 == nil } }
 
     /// Starts `job` in a free slot (the caller checks there is one).
-    func admit(_ job: EngineJob) {
+    /// - Returns: false when the job was answered with an error instead.
+    func admit(_ job: EngineJob) -> Bool {
+        if let unavailable {
+            job.continuation.resume(returning: .failure(unavailable))
+            return false
+        }
         guard let b = slots.firstIndex(where: { $0 == nil }) else {
             job.continuation.resume(returning: .failure(.model("no free slot")))
-            return
+            return false
         }
         let r = job.request
         batch.reset(slot: b)
@@ -63,6 +76,7 @@ final class BatchRunner {
                 tokens: [], logProbs: [], entropies: [], text: "", finishReason: .length, matchedStop: nil,
                 promptTokens: r.prompt.count),
             feed: r.prompt)
+        return true
     }
 
     /// Drops the running requests among `ids`, answering them `.cancelled`.
@@ -152,4 +166,13 @@ final class BatchRunner {
         }
         return failed
     }
+}
+
+/// Stands in for a batch the model could not make: no slots.
+private final class EmptyDecodeBatch: DecodeBatch {
+    var slotCount: Int { 0 }
+    func length(slot: Int) -> Int { 0 }
+    func reset(slot: Int) {}
+    func step(_ feeds: [[Int32]]) throws(EngineError) { throw .model("no decode batch") }
+    func logits(slot: Int) -> UnsafeMutablePointer<Float> { preconditionFailure("an empty batch has no slots") }
 }

@@ -11,7 +11,8 @@ public protocol EngineModel: AnyObject {
     /// Ids that end a sequence (requests with `stopAtEOS`).
     var eosTokenIDs: Set<Int32> { get }
     /// A batch of `slots` empty sequences with their KV caches.
-    func makeDecodeBatch(slots: Int) -> any DecodeBatch
+    /// - Throws: `EngineError.model` when the caches cannot be reserved.
+    func makeDecodeBatch(slots: Int) throws(EngineError) -> any DecodeBatch
 }
 
 /// Sequences decoded together: each slot holds one sequence and its cache.

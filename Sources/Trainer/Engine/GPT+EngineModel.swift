@@ -7,7 +7,7 @@ extension GPT: EngineModel {
     public var eosTokenIDs: Set<Int32> { [SpecialToken.eos.id] }
 
     /// A `KVCache` of `slots` sequences.
-    public func makeDecodeBatch(slots: Int) -> any DecodeBatch {
+    public func makeDecodeBatch(slots: Int) throws(EngineError) -> any DecodeBatch {
         GPTDecodeBatch(model: self, cache: KVCache(config: config, batchSize: max(1, slots)))
     }
 }

@@ -164,7 +164,7 @@ public final class InferenceEngine: @unchecked Sendable {
             condition.unlock()
             for job in dropped { job.continuation.resume(returning: .failure(.cancelled)) }
             var resolved = dropped.map(\.id) + runner.cancel(ids: cancelled)
-            for job in admitted { runner.admit(job) }
+            for job in admitted where !runner.admit(job) { resolved.append(job.id) }
             let (finished, batch) = runner.step()
             resolved += finished
             condition.withLock {

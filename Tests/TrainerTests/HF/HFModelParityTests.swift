@@ -7,7 +7,7 @@ import Testing
 struct HFModelParityTests {
     /// Logits of `prompt` at every position, from one forward pass on a fresh cache.
     static func promptLogits(_ model: HFModel, _ prompt: [Int32]) throws -> [[Float]] {
-        let cache = HFKVCache(config: model.config, slots: 1, capacity: model.contextLength)
+        let cache = try HFKVCache(config: model.config, slots: 1, capacity: model.contextLength)
         let logits = try model.forward([prompt], cache: cache, logitRows: .all)
         let V = model.config.vocabSize
         return (0..<prompt.count).map { r in Array(UnsafeBufferPointer(start: logits.pointer + r * V, count: V)) }
@@ -15,7 +15,7 @@ struct HFModelParityTests {
 
     /// Greedy continuation: the prompt in one pass, then one token per pass.
     static func greedy(_ model: HFModel, _ prompt: [Int32], count: Int) throws -> [Int32] {
-        let batch = model.makeDecodeBatch(slots: 1)
+        let batch = try model.makeDecodeBatch(slots: 1)
         var feed = prompt, out: [Int32] = []
         for _ in 0..<count {
             try batch.step([feed])
@@ -65,7 +65,7 @@ struct HFModelParityTests {
     func capacity() throws {
         let model = try HFModel(directory: HFFixtures.directory("qwen2"), maxContextLength: 8)
         #expect(model.contextLength == 8)
-        let batch = model.makeDecodeBatch(slots: 1)
+        let batch = try model.makeDecodeBatch(slots: 1)
         #expect(throws: EngineError.self) { try batch.step([[Int32](repeating: 5, count: 9)]) }
         #expect(throws: EngineError.self) { try batch.step([[600]]) }
     }

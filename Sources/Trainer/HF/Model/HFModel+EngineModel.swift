@@ -3,8 +3,13 @@ extension HFModel: EngineModel {
     public var vocabularySize: Int { config.vocabSize }
 
     /// A batch of `slots` sequences of up to `contextLength` tokens each.
-    public func makeDecodeBatch(slots: Int) -> any DecodeBatch {
-        HFDecodeBatch(model: self, cache: HFKVCache(config: config, slots: slots, capacity: contextLength))
+    /// - Throws: `EngineError.model` when the address space for the caches cannot be reserved.
+    public func makeDecodeBatch(slots: Int) throws(EngineError) -> any DecodeBatch {
+        do {
+            return HFDecodeBatch(model: self, cache: try HFKVCache(config: config, slots: slots, capacity: contextLength))
+        } catch {
+            throw .model(error.description)
+        }
     }
 }
 

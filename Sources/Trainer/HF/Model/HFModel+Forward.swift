@@ -101,8 +101,8 @@ extension HFModel {
                 if let kNorm = layer.kNorm { aepo_rmsnorm(head, head, kNorm.pointer, D, eps) }
                 Self.rotate(head, D, cos, sin)
                 let at = cache.offset(slot: slots[r], layer: l, head: h) + positions[r] * D
-                (cache.keys.pointer + at).update(from: head, count: D)
-                (cache.values.pointer + at).update(from: ws.v + (r * KVH + h) * D, count: D)
+                (cache.keys + at).update(from: head, count: D)
+                (cache.values + at).update(from: ws.v + (r * KVH + h) * D, count: D)
             }
         }
         attention(layer: l, window: layer.window, rows: R, slots: slots, positions: positions, cache: cache, ws: ws)
@@ -136,7 +136,7 @@ extension HFModel {
         let D = config.headDimension, NH = config.headCount, group = NH / config.keyValueHeadCount
         let scale = 1 / Float(D).squareRoot()
         let items = R * NH
-        let keys = cache.keys.pointer, values = cache.values.pointer
+        let keys = cache.keys, values = cache.values
         executor.parallel { t in
             let scores = ws.scores[t].pointer
             var item = items * t / executor.threads

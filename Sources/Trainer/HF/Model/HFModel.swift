@@ -101,6 +101,8 @@ public enum HFModelError: Error, Sendable, Equatable, CustomStringConvertible {
     case sequenceTooLong(slot: Int, length: Int, capacity: Int)
     /// The feeds do not match the cache's slots.
     case slotCountMismatch(expected: Int, got: Int)
+    /// The KV cache's address space could not be reserved.
+    case cacheUnavailable(slots: Int, tokens: Int)
 
     public var description: String {
         switch self {
@@ -110,6 +112,8 @@ public enum HFModelError: Error, Sendable, Equatable, CustomStringConvertible {
         case .sequenceTooLong(let slot, let length, let capacity):
             "sequence in slot \(slot) would reach \(length) tokens; the cache holds \(capacity)"
         case .slotCountMismatch(let expected, let got): "\(got) feeds for a cache of \(expected) slots"
+        case .cacheUnavailable(let slots, let tokens):
+            "cannot reserve a KV cache of \(slots) slots x \(tokens) tokens (lower the batch size or the context)"
         }
     }
 }
