@@ -10,7 +10,7 @@ CI never runs this script; its output under Tests/TrainerTests/Fixtures/hf is
 committed. To regenerate:
 
     python3 -m venv .venv-fixtures
-    .venv-fixtures/bin/pip install torch --index-url <the PyTorch CPU wheel index>
+    .venv-fixtures/bin/pip install torch
     .venv-fixtures/bin/pip install transformers safetensors numpy
     FIXTURE_PYTHON=.venv-fixtures/bin/python scripts/make-hf-fixtures
 
