@@ -102,7 +102,7 @@ let package = Package(
             name: "BenchmarksTests",
             dependencies: ["Benchmarks", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "CKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], exclude: ["Fixtures"]),
         .testTarget(

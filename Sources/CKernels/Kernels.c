@@ -7,22 +7,7 @@
 // set (AVX-512F, AVX2 + FMA, portable C) and the widest one the CPU supports
 // is chosen at run time.
 
-#include "CKernels.h"
-
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-// The v16f helpers below are always inlined, so no vector crosses a call
-// boundary and the "changes the ABI" warning does not apply.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-#if defined(__x86_64__) || defined(_M_X64)
-#define AEPO_X86 1
-#include <immintrin.h>
-#else
-#define AEPO_X86 0
-#endif
+#include "KernelSupport.h"
 
 // MARK: - Dispatch
 
@@ -31,7 +16,7 @@ static int detected_level(void) {
 #if AEPO_X86
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) level = 2;
-    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) level = 1;
 #endif
     // AEPO_KERNELS=0|1|2 caps the level (to measure or test the narrower paths)
     const char *cap = getenv("AEPO_KERNELS");
@@ -50,91 +35,6 @@ int aepo_kernels_level(void) {
     }
     return level;
 }
-
-// MARK: - Portable vector helpers (clang vector extensions)
-
-typedef float v16f __attribute__((ext_vector_type(16)));
-typedef int32_t v16i __attribute__((ext_vector_type(16)));
-
-#define AEPO_INLINE static inline __attribute__((always_inline))
-
-AEPO_INLINE v16f load16(const float *p) {
-    v16f v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-AEPO_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
-
-AEPO_INLINE v16f splat16(float x) { return (v16f)x; }
-
-AEPO_INLINE float sum16(v16f v) {
-    v16f a = v + __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-    a = a + __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
-    a = a + __builtin_shufflevector(a, a, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
-    a = a + __builtin_shufflevector(a, a, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
-    return a[0];
-}
-
-AEPO_INLINE float max16(v16f v) {
-    v16f a = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
-    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
-    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
-    a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
-    return a[0];
-}
-
-/// e^x, the Cephes expf polynomial of `FastMath.exp` (inputs clamped to [-87, 88]).
-AEPO_INLINE v16f exp16(v16f x) {
-    x = __builtin_elementwise_max(x, splat16(-87.0f));
-    x = __builtin_elementwise_min(x, splat16(88.0f));
-    const v16f magic = splat16(12582912.0f);  // 1.5 * 2^23: rounds to nearest
-    v16f shifted = x * 1.44269504f + magic;
-    v16f n = shifted - magic;
-    v16f r = x - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    v16f p = splat16(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    v16f y = p * r * r + r + 1.0f;
-    v16i ni = (v16i)shifted - (v16i)magic;
-    return y * (v16f)((ni + 127) << 23);
-}
-
-/// tanh(x) = sign(x) (1 - e) / (1 + e), e = e^(-2|x|), as `FastMath.tanh`.
-AEPO_INLINE v16f tanh16(v16f x) {
-    v16i bits = (v16i)x;
-    v16f magnitude = (v16f)(bits & 0x7fffffff);
-    v16f e = exp16(-2.0f * magnitude);
-    v16f y = (1.0f - e) / (1.0f + e);
-    return (v16f)((v16i)y | (bits & (int32_t)0x80000000));
-}
-
-AEPO_INLINE v16f gelu16(v16f x) {
-    const float scale = 0.7978845608028654f, cubic = 0.044715f;
-    return 0.5f * x * (1.0f + tanh16(scale * (x + cubic * x * x * x)));
-}
-
-// Instantiates `body` (an always-inline function) for each instruction set.
-#if AEPO_X86
-#define AEPO_VARIANTS(name, params, args)                                                         \
-    __attribute__((target("avx512f"))) static void name##_avx512 params { name##_body args; }    \
-    __attribute__((target("avx2,fma"))) static void name##_avx2 params { name##_body args; }     \
-    static void name##_generic params { name##_body args; }                                       \
-    static void name params {                                                                     \
-        switch (aepo_kernels_level()) {                                                           \
-        case 2: name##_avx512 args; break;                                                        \
-        case 1: name##_avx2 args; break;                                                          \
-        default: name##_generic args; break;                                                      \
-        }                                                                                         \
-    }
-#else
-#define AEPO_VARIANTS(name, params, args) \
-    static void name params { name##_body args; }
-#endif
 
 // MARK: - GELU
 

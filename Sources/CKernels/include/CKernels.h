@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-/// Instruction set in use: 2 = AVX-512F, 1 = AVX2 + FMA, 0 = portable C.
+/// Instruction set in use: 2 = AVX-512F, 1 = AVX2 + FMA + F16C, 0 = portable C.
 int aepo_kernels_level(void);
 
 /// Feature-major linear layer: `outT = W inpT + bias`, where `inpT` is (C, R),
@@ -49,6 +49,42 @@ void aepo_gelu_forward(float *out, const float *inp, long n);
 
 /// GELU backward, accumulated: `dinp[i] += gelu'(inp[i]) * dout[i]`.
 void aepo_gelu_backward(float *dinp, const float *inp, const float *dout, long n);
+
+// MARK: - Decoder-model kernels (Hugging Face checkpoints, see HFKernels.c)
+
+/// Element types of weights read in place by the kernels below.
+#define AEPO_WEIGHT_F32 0
+#define AEPO_WEIGHT_BF16 1
+#define AEPO_WEIGHT_F16 2
+
+/// `out[i] = (float)w[start + i]` for i < n, `w` of type `type` (AEPO_WEIGHT_*),
+/// possibly unaligned.
+void aepo_convert_to_f32(float *out, const void *w, int type, long start, long n);
+
+/// Linear layer on row-major activations, weights in their stored type:
+/// `y[r * ldy + o] = bias[o] + sum_c x[r * ldx + c] * W[o][c]` for r < R and
+/// o0 <= o < o1, with W (OC, C) row-major of type `type` and `bias` NULL or
+/// f32. Blocks of 4 weight rows by up to 4 activation rows: each weight
+/// element is converted once per block of rows, and a row's result does not
+/// depend on R (every output is the same chain of 16-lane FMAs over c). The
+/// next weight block is prefetched into L2 while one is multiplied. Callers
+/// split [0, OC) across threads.
+void aepo_linear_rows(float *y, long ldy, const float *x, long ldx, long R, long C,
+                      const void *w, int type, const float *bias, long o0, long o1);
+
+/// Linear layer for many rows (prefill), outputs o0 <= o < o1: weight rows are
+/// converted to f32 in tiles of `tile` rows into `scratch` (tile * C floats)
+/// and multiplied with `aepo_linear_fm` against the feature-major activations
+/// `xT` (C, R); the tile's output (tile * R floats of `tileOut`) is written
+/// back row-major into `y` (row stride ldy). Portable C when no SIMD level.
+void aepo_linear_tiles(float *y, long ldy, const float *xT, long R, long C, const void *w, int type,
+                       const float *bias, long o0, long o1, long tile, float *scratch, float *tileOut);
+
+/// RMSNorm of one row: `out[i] = x[i] / sqrt(mean(x^2) + eps) * weight[i]`.
+void aepo_rmsnorm(float *out, const float *x, const float *weight, long n, float eps);
+
+/// SwiGLU: `out[i] = gate[i] / (1 + exp(-gate[i])) * up[i]`.
+void aepo_silu_mul(float *out, const float *gate, const float *up, long n);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@ import ServerCore
 /// `aepo bench`: helpers for the benchmark scripts in scripts/.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmark helpers (see scripts/bench-*).", subcommands: [StandIn.self, BenchTrainerCommand.self, SeedLeaderboard.self])
+        commandName: "bench", abstract: "Benchmark helpers (see scripts/bench-*).", subcommands: [StandIn.self, BenchTrainerCommand.self, BenchEngineCommand.self, SeedLeaderboard.self])
 
     /// A stand-in OpenAI-compatible model with a fixed latency per call. Each
     /// sample searches once and then answers `\boxed{42}`, so a sample costs

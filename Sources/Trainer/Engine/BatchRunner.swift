@@ -6,8 +6,9 @@ struct EngineJob: Sendable {
 }
 
 /// The part of `InferenceEngine` that owns the model: a fixed set of KV-cache
-/// slots, each running one request with its own sampler, random stream and
-/// stop matcher. Used only from the engine's worker thread.
+/// slots, each running one request with its own sampler, random stream,
+/// incremental detokenizer and stop matcher. Used only from the engine's
+/// worker thread.
 final class BatchRunner {
     /// One running request.
     private struct Slot {
@@ -15,20 +16,33 @@ final class BatchRunner {
         var sampler: Sampler
         var rng: Xoshiro256
         var matcher: StopMatcher
+        var detokenizer: any TokenStreamDecoder
+        /// Ids in the prompt or the output (for the repetition penalty).
+        var seen: Set<Int32>
         var output: EngineOutput
         /// Tokens to feed at the next step: the prompt, then the last sampled token.
         var feed: [Int32]
     }
 
-    private let model: GPT
-    private let tokenizer: ByteTokenizer
-    private let cache: KVCache
+    private let model: any EngineModel
+    private let tokenizer: any EngineTokenizer
+    private let batch: any DecodeBatch
+    /// Why the batch could not be made (every request then fails with it).
+    private let unavailable: EngineError?
+    private let eos: Set<Int32>
     private var slots: [Slot?]
 
-    init(model: GPT, tokenizer: ByteTokenizer, slots count: Int) {
+    init(model: any EngineModel, tokenizer: any EngineTokenizer, slots count: Int) {
         self.model = model
         self.tokenizer = tokenizer
-        cache = KVCache(config: model.config, batchSize: count)
+        do throws(EngineError) {
+            batch = try model.makeDecodeBatch(slots: count)
+            unavailable = nil
+        } catch {
+            batch = EmptyDecodeBatch()
+            unavailable = error
+        }
+        eos = model.eosTokenIDs
         slots = [Slot?](repeating: nil, count: count)
     }
 
@@ -39,22 +53,30 @@ final class BatchRunner {
     var freeSlots: Int { slots.count { $0 == nil } }
 
     /// Starts `job` in a free slot (the caller checks there is one).
-    func admit(_ job: EngineJob) {
+    /// - Returns: false when the job was answered with an error instead.
+    func admit(_ job: EngineJob) -> Bool {
+        if let unavailable {
+            job.continuation.resume(returning: .failure(unavailable))
+            return false
+        }
         guard let b = slots.firstIndex(where: { $0 == nil }) else {
             job.continuation.resume(returning: .failure(.model("no free slot")))
-            return
+            return false
         }
         let r = job.request
-        cache.reset(sequence: b)
+        batch.reset(slot: b)
         slots[b] = Slot(
             job: job,
-            sampler: Sampler(vocabSize: model.config.vocabSize, temperature: r.temperature, topK: r.topK, topP: r.topP),
+            sampler: Sampler(vocabSize: model.vocabularySize, temperature: r.temperature, topK: r.topK, topP: r.topP),
             rng: Xoshiro256(seed: r.seed, stream: 0),
             matcher: StopMatcher(stops: r.stop),
+            detokenizer: tokenizer.makeStreamDecoder(),
+            seen: r.repetitionPenalty == 1 ? [] : Set(r.prompt),
             output: EngineOutput(
                 tokens: [], logProbs: [], entropies: [], text: "", finishReason: .length, matchedStop: nil,
                 promptTokens: r.prompt.count),
             feed: r.prompt)
+        return true
     }
 
     /// Drops the running requests among `ids`, answering them `.cancelled`.
@@ -81,30 +103,33 @@ final class BatchRunner {
     /// - Returns: the ids answered and the number of sequences in the pass.
     func step() -> (finished: [UInt64], batch: Int) {
         let feeds = slots.map { $0?.feed ?? [] }
-        let batch = feeds.count { !$0.isEmpty }
-        guard batch > 0 else { return ([], 0) }
-        do {
-            try model.decode(feeds, cache: cache)
+        let fed = feeds.count { !$0.isEmpty }
+        guard fed > 0 else { return ([], 0) }
+        do throws(EngineError) {
+            try batch.step(feeds)
         } catch {
-            return (cancelAndFail(.model(error.description)), batch)
+            return (cancelAndFail(error), fed)
         }
-        let V = model.config.vocabSize, context = model.config.contextLength
+        let context = model.contextLength
         var finished: [UInt64] = []
         for b in slots.indices where !feeds[b].isEmpty {
             guard var slot = slots[b] else { continue }
-            let sampled = slot.sampler.sample(cache.logits.pointer + b * V, rng: &slot.rng)
+            let logits = batch.logits(slot: b)
+            let penalty = slot.job.request.repetitionPenalty
+            if penalty != 1 { Self.penalise(logits, seen: slot.seen, penalty: penalty) }
+            let sampled = slot.sampler.sample(logits, rng: &slot.rng)
+            if penalty != 1 { slot.seen.insert(sampled.token) }
             slot.output.tokens.append(sampled.token)
             slot.output.logProbs.append(sampled.logProb)
             slot.output.entropies.append(sampled.entropy)
-            var bytes: [UInt8] = []
-            tokenizer.appendBytes(of: sampled.token, to: &bytes)
+            let bytes = slot.detokenizer.append(sampled.token)
             var done = true
             if let match = slot.matcher.append(bytes) {
                 slot.output.finishReason = .stop
                 slot.output.matchedStop = match
-            } else if slot.job.request.stopAtEOS && sampled.token == SpecialToken.eos.id {
+            } else if slot.job.request.stopAtEOS && eos.contains(sampled.token) {
                 slot.output.finishReason = .eos
-            } else if slot.output.tokens.count >= slot.job.request.maxTokens || cache.lengths[b] >= context {
+            } else if slot.output.tokens.count >= slot.job.request.maxTokens || batch.length(slot: b) >= context {
                 slot.output.finishReason = .length
             } else {
                 done = false
@@ -119,7 +144,16 @@ final class BatchRunner {
                 slots[b] = slot
             }
         }
-        return (finished, batch)
+        return (finished, fed)
+    }
+
+    /// vLLM's repetition penalty, in place: the logit of each seen id is
+    /// divided by `penalty` when positive, multiplied by it otherwise.
+    static func penalise(_ logits: UnsafeMutablePointer<Float>, seen: Set<Int32>, penalty: Float) {
+        for id in seen {
+            let i = Int(id)
+            logits[i] = logits[i] > 0 ? logits[i] / penalty : logits[i] * penalty
+        }
     }
 
     private func cancelAndFail(_ error: EngineError) -> [UInt64] {
@@ -132,4 +166,13 @@ final class BatchRunner {
         }
         return failed
     }
+}
+
+/// Stands in for a batch the model could not make: no slots.
+private final class EmptyDecodeBatch: DecodeBatch {
+    var slotCount: Int { 0 }
+    func length(slot: Int) -> Int { 0 }
+    func reset(slot: Int) {}
+    func step(_ feeds: [[Int32]]) throws(EngineError) { throw .model("no decode batch") }
+    func logits(slot: Int) -> UnsafeMutablePointer<Float> { preconditionFailure("an empty batch has no slots") }
 }

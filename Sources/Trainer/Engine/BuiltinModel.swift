@@ -47,8 +47,8 @@ public struct BuiltinModel: CompletionModel {
     /// - Throws: `CancellationError` when the calling task is cancelled,
     ///   `EngineError` for settings the engine refuses.
     public func complete(_ request: CompletionRequest) async throws -> Completion {
-        let prompt = engine.tokenizer.encode(request.prompt, addBOS: true)
-        let room = engine.config.contextLength - prompt.count
+        let prompt = engine.tokenizer.encodePrompt(request.prompt)
+        let room = engine.contextLength - prompt.count
         guard room > 0 else {
             return Completion(
                 text: "", finishReason: .length, usage: .init(promptTokens: prompt.count, completionTokens: 0))

@@ -18,11 +18,15 @@ public struct EngineRequest: Sendable, Equatable {
     public var seed: UInt64
     /// Stop at EOS.
     public var stopAtEOS: Bool
+    /// vLLM's repetition penalty: before sampling, the logit of every token
+    /// already in the prompt or the output is divided by it when positive,
+    /// multiplied by it when negative. 1 = off.
+    public var repetitionPenalty: Float
 
     /// Creates a request.
     public init(
         prompt: [Int32], maxTokens: Int = 128, temperature: Float = 1, topP: Float = 1, topK: Int = 0,
-        stop: [String] = [], seed: UInt64 = 0, stopAtEOS: Bool = true
+        stop: [String] = [], seed: UInt64 = 0, stopAtEOS: Bool = true, repetitionPenalty: Float = 1
     ) {
         self.prompt = prompt
         self.maxTokens = maxTokens
@@ -32,6 +36,7 @@ public struct EngineRequest: Sendable, Equatable {
         self.stop = stop
         self.seed = seed
         self.stopAtEOS = stopAtEOS
+        self.repetitionPenalty = repetitionPenalty
     }
 
     /// Checks the settings against a model of context `contextLength`.
@@ -48,6 +53,9 @@ public struct EngineRequest: Sendable, Equatable {
         guard topP > 0, topP <= 1 else { throw .invalidRequest("top_p must be in (0, 1]") }
         guard topK >= 0 else { throw .invalidRequest("top_k must be >= 0") }
         guard !stop.contains("") else { throw .invalidRequest("stop strings must not be empty") }
+        guard repetitionPenalty > 0, repetitionPenalty.isFinite else {
+            throw .invalidRequest("repetition_penalty must be finite and > 0")
+        }
     }
 }
 

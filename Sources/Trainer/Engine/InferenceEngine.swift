@@ -1,6 +1,7 @@
 import Foundation
 
-/// Serves one model to many concurrent callers with continuous batching:
+/// Serves one model (any `EngineModel`: aepo-gpt or a Hugging Face decoder)
+/// to many concurrent callers with continuous batching:
 /// `generate` calls from any task are queued; a dedicated worker thread
 /// admits them into free slots of one KV cache (up to `maxBatchSize`),
 /// prefills new prompts in the same forward pass that decodes one token for
@@ -41,10 +42,14 @@ public final class InferenceEngine: @unchecked Sendable {
         public var largestBatch = 0
     }
 
-    /// The model's shape.
-    public let config: GPTConfig
-    /// The tokenizer requests are encoded with.
-    public let tokenizer: ByteTokenizer
+    /// Most tokens a sequence may hold, prompt included.
+    public let contextLength: Int
+    /// Logits per position.
+    public let vocabularySize: Int
+    /// Ids that end a request with `stopAtEOS`.
+    public let eosTokenIDs: Set<Int32>
+    /// The tokenizer requests are encoded and decoded with.
+    public let tokenizer: any EngineTokenizer
     /// Scheduling limits.
     public let options: Options
     private let condition = NSCondition()
@@ -61,11 +66,13 @@ public final class InferenceEngine: @unchecked Sendable {
     /// Creates an engine that takes ownership of `model` (do not use it
     /// elsewhere afterwards). The worker thread starts with the first request.
     /// - Parameters:
-    ///   - model: the model to serve.
+    ///   - model: the model to serve (aepo-gpt's `GPT` or an `HFModel`).
     ///   - tokenizer: its tokenizer (used to decode and match stop strings).
     ///   - options: scheduling limits.
-    public init(model: GPT, tokenizer: ByteTokenizer, options: Options = Options()) {
-        config = model.config
+    public init(model: any EngineModel, tokenizer: any EngineTokenizer, options: Options = Options()) {
+        contextLength = model.contextLength
+        vocabularySize = model.vocabularySize
+        eosTokenIDs = model.eosTokenIDs
         self.tokenizer = tokenizer
         self.options = options
         runner = BatchRunner(model: model, tokenizer: tokenizer, slots: options.maxBatchSize)
@@ -84,7 +91,7 @@ public final class InferenceEngine: @unchecked Sendable {
     /// - Returns: the output; its text excludes the matched stop string.
     /// - Throws: `EngineError` for an invalid request, cancellation, or shutdown.
     public func generate(_ request: EngineRequest) async throws(EngineError) -> EngineOutput {
-        try request.validate(contextLength: config.contextLength, vocabSize: config.vocabSize)
+        try request.validate(contextLength: contextLength, vocabSize: vocabularySize)
         let id = condition.withLock {
             nextID += 1
             registered.insert(nextID)
@@ -157,7 +164,7 @@ public final class InferenceEngine: @unchecked Sendable {
             condition.unlock()
             for job in dropped { job.continuation.resume(returning: .failure(.cancelled)) }
             var resolved = dropped.map(\.id) + runner.cancel(ids: cancelled)
-            for job in admitted { runner.admit(job) }
+            for job in admitted where !runner.admit(job) { resolved.append(job.id) }
             let (finished, batch) = runner.step()
             resolved += finished
             condition.withLock {

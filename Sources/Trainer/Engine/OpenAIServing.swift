@@ -66,7 +66,7 @@ public struct OpenAIServing: Sendable {
     public var models: Data {
         let list: [String: Any] = [
             "object": "list",
-            "data": [["id": modelName, "object": "model", "owned_by": "aepo", "max_model_len": engine.config.contextLength]],
+            "data": [["id": modelName, "object": "model", "owned_by": "aepo", "max_model_len": engine.contextLength]],
         ]
         return (try? JSONSerialization.data(withJSONObject: list, options: [.sortedKeys])) ?? Data()
     }
@@ -84,10 +84,10 @@ public struct OpenAIServing: Sendable {
         let template = try request.sampling(defaultMaxTokens: defaultMaxTokens)
         let n = try request.choiceCount()
         let base = request.seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: 0...UInt64.max)
-        let context = engine.config.contextLength
+        let context = engine.contextLength
         var jobs: [EngineRequest] = []
         for (p, text) in prompts.enumerated() {
-            let tokens = engine.tokenizer.encode(text, addBOS: true)
+            let tokens = engine.tokenizer.encodePrompt(text)
             guard tokens.count < context else {
                 throw .badRequest(
                     "this model's maximum context length is \(context) tokens; the prompt has \(tokens.count)")

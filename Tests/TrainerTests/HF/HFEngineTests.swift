@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import Trainer
+
+/// A stand-in tokenizer for HF models in engine tests: ids as decimal words.
+struct WordTokenizer: EngineTokenizer {
+    func encodePrompt(_ text: String) -> [Int32] { text.split(separator: " ").compactMap { Int32($0) } }
+    func decode(_ ids: [Int32]) -> String { ids.map { " \($0)" }.joined() }
+}
+
+@Suite("Inference engine with HF models")
+struct HFEngineTests {
+    @Test("batched decode of several prompts equals each alone and transformers' greedy tokens")
+    func batched() async throws {
+        let name = "mistral"
+        let expected = try HFFixtures.expected(name)
+        let engine = InferenceEngine(
+            model: try HFModel(directory: HFFixtures.directory(name)), tokenizer: WordTokenizer(),
+            options: .init(maxBatchSize: 4))
+        defer { engine.shutdown() }
+        let requests = expected.prompts.map {
+            EngineRequest(prompt: $0.prompt, maxTokens: $0.greedy.count, temperature: 0, stopAtEOS: false)
+        }
+        let together = try await withThrowingTaskGroup(of: (Int, EngineOutput).self) { group in
+            for (i, request) in requests.enumerated() { group.addTask { (i, try await engine.generate(request)) } }
+            var outputs = [EngineOutput?](repeating: nil, count: requests.count)
+            for try await (i, output) in group { outputs[i] = output }
+            return outputs.compactMap { $0 }
+        }
+        #expect(engine.statistics.largestBatch > 1)
+        let alone = InferenceEngine(
+            model: try HFModel(directory: HFFixtures.directory(name)), tokenizer: WordTokenizer(),
+            options: .init(maxBatchSize: 1))
+        defer { alone.shutdown() }
+        for (i, request) in requests.enumerated() {
+            let single = try await alone.generate(request)
+            #expect(together[i].tokens == expected.prompts[i].greedy)
+            #expect(single.tokens == together[i].tokens)
+            #expect(zip(single.logProbs, together[i].logProbs).allSatisfy { abs($0 - $1) < 1e-4 })
+            #expect(together[i].text == WordTokenizer().decode(together[i].tokens))
+        }
+    }
+
+    @Test("a sequence ends on any of the config's and generation_config's eos ids")
+    func eos() async throws {
+        let name = "llama-llama3"
+        let expected = try HFFixtures.expected(name).prompts[1]
+        let config = try HFFixtures.config(name)
+        let weights = try HFWeights(directory: HFFixtures.directory(name))
+        var defaults = HFGenerationDefaults()
+        // the 4th greedy token becomes an EOS of generation_config (the first
+        // not seen before, so the sequence cannot end earlier)
+        let stop = expected.greedy.enumerated().first { $0.offset >= 3 && !expected.greedy[..<$0.offset].contains($0.element) }
+        let index = try #require(stop?.offset)
+        defaults.eosTokenIDs = [Int(expected.greedy[index])]
+        let model = try HFModel(config: config, weights: weights, generationDefaults: defaults)
+        #expect(model.eosTokenIDs == Set([2, 3, expected.greedy[index]]))
+        let engine = InferenceEngine(model: model, tokenizer: WordTokenizer())
+        defer { engine.shutdown() }
+        let output = try await engine.generate(EngineRequest(prompt: expected.prompt, maxTokens: 16, temperature: 0))
+        #expect(output.finishReason == .eos)
+        #expect(output.tokens == Array(expected.greedy[...index]))
+    }
+
+    @Test("the repetition penalty divides positive logits of seen ids and multiplies negative ones, as vLLM")
+    func repetitionPenalty() async throws {
+        var logits: [Float] = [2, -1, 0.5, 3]
+        BatchRunner.penalise(&logits, seen: [0, 1], penalty: 2)
+        #expect(logits == [1, -2, 0.5, 3])
+        // in the engine: a penalty below 1 favours seen ids; the first greedy
+        // token is the argmax of the penalised last-position logits
+        let name = "qwen2"
+        let prompt = try HFFixtures.expected(name).prompts[1].prompt
+        let model = try HFModel(directory: HFFixtures.directory(name))
+        var last = try HFModelParityTests.promptLogits(model, prompt).last ?? []
+        let argmax = { (values: [Float]) in values.indices.max { values[$0] < values[$1] } ?? -1 }
+        let plainChoice = argmax(last)
+        BatchRunner.penalise(&last, seen: Set(prompt), penalty: 0.02)
+        let penalisedChoice = argmax(last)
+        #expect(penalisedChoice != plainChoice && prompt.contains(Int32(penalisedChoice)))
+        let engine = InferenceEngine(model: model, tokenizer: WordTokenizer())
+        defer { engine.shutdown() }
+        let output = try await engine.generate(
+            EngineRequest(prompt: prompt, maxTokens: 1, temperature: 0, stopAtEOS: false, repetitionPenalty: 0.02))
+        #expect(output.tokens == [Int32(penalisedChoice)])
+    }
+
+    @Test("windowed stream decoding holds back split characters and emits them whole")
+    func streamDecoder() {
+        // ids 0..3: "a", first half of "é", second half of "é", "b" — decoded as bytes
+        struct Bytes: EngineTokenizer {
+            let table: [[UInt8]] = [[0x61], [0xC3], [0xA9], [0x62]]
+            func encodePrompt(_ text: String) -> [Int32] { [] }
+            func decode(_ ids: [Int32]) -> String { String(decoding: ids.flatMap { table[Int($0)] }, as: UTF8.self) }
+        }
+        var decoder = Bytes().makeStreamDecoder()
+        #expect(decoder.append(0) == [0x61])
+        #expect(decoder.append(1) == [])
+        #expect(decoder.append(2) == [0xC3, 0xA9])
+        #expect(decoder.append(3) == [0x62])
+    }
+}

@@ -1,0 +1,78 @@
+import CKernels
+import Foundation
+import Testing
+@testable import Trainer
+
+@Suite("HF linear kernels")
+struct HFKernelTests {
+    /// Weights of `type` for the random values `w`, and the values they round to.
+    static func stored(_ w: [Float], type: Int32) -> (bytes: [UInt8], values: [Float]) {
+        var bytes: [UInt8] = [], values: [Float] = []
+        for x in w {
+            switch type {
+            case AEPO_WEIGHT_BF16:
+                let bits = UInt16(truncatingIfNeeded: x.bitPattern >> 16)  // truncation: any bf16 value will do
+                bytes += [UInt8(bits & 0xFF), UInt8(bits >> 8)]
+                values.append(Float(bitPattern: UInt32(bits) << 16))
+            case AEPO_WEIGHT_F16:
+                let h = Float16(x)
+                bytes += [UInt8(h.bitPattern & 0xFF), UInt8(h.bitPattern >> 8)]
+                values.append(Float(h))
+            default:
+                withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes += $0 }
+                values.append(x)
+            }
+        }
+        return (bytes, values)
+    }
+
+    @Test("row and tiled kernels equal a plain product for every weight type", arguments: [AEPO_WEIGHT_F32, AEPO_WEIGHT_BF16, AEPO_WEIGHT_F16])
+    func products(_ type: Int32) {
+        let R = 7, C = 37, OC = 23  // odd sizes: tails in every loop
+        var rng = Xoshiro256(seed: 11)
+        let x = (0..<(R * C)).map { _ in rng.nextFloat() * 2 - 1 }
+        let (bytes, w) = Self.stored((0..<(OC * C)).map { _ in rng.nextFloat() * 2 - 1 }, type: type)
+        let bias = (0..<OC).map { _ in rng.nextFloat() }
+        var reference = [Float](repeating: 0, count: R * OC)
+        for r in 0..<R {
+            for o in 0..<OC {
+                var s = Double(bias[o])
+                for c in 0..<C { s += Double(x[r * C + c]) * Double(w[o * C + c]) }
+                reference[r * OC + o] = Float(s)
+            }
+        }
+        var rows = [Float](repeating: .nan, count: R * OC), tiles = rows
+        let xT = (0..<(C * R)).map { i in x[(i % R) * C + i / R] }
+        var scratch = [Float](repeating: 0, count: 8 * C), tileOut = [Float](repeating: 0, count: 8 * R)
+        bytes.withUnsafeBytes { wp in
+            // two calls over disjoint output ranges, as threads split them
+            aepo_linear_rows(&rows, OC, x, C, R, C, wp.baseAddress, type, bias, 0, 12)
+            aepo_linear_rows(&rows, OC, x, C, R, C, wp.baseAddress, type, bias, 12, OC)
+            aepo_linear_tiles(&tiles, OC, xT, R, C, wp.baseAddress, type, bias, 0, OC, 8, &scratch, &tileOut)
+        }
+        #expect(zip(rows, reference).allSatisfy { abs($0 - $1) < 1e-4 })
+        #expect(zip(tiles, reference).allSatisfy { abs($0 - $1) < 1e-4 })
+        // a row's result does not depend on how many rows are computed with it
+        var single = [Float](repeating: 0, count: OC)
+        bytes.withUnsafeBytes { wp in
+            aepo_linear_rows(&single, OC, Array(x[(5 * C)...]), C, 1, C, wp.baseAddress, type, bias, 0, OC)
+        }
+        #expect(single == Array(rows[(5 * OC)..<(6 * OC)]))
+    }
+
+    @Test("conversion, RMSNorm and SwiGLU against scalar arithmetic")
+    func elementwise() {
+        let (bytes, values) = Self.stored([1.5, -2.25, 3.0e-3, 65504, 0.1], type: AEPO_WEIGHT_F16)
+        var out = [Float](repeating: 0, count: 4)
+        bytes.withUnsafeBytes { aepo_convert_to_f32(&out, $0.baseAddress, AEPO_WEIGHT_F16, 1, 4) }
+        #expect(out == Array(values[1...]))
+        let x: [Float] = (0..<21).map { Float($0) - 7 }, weight: [Float] = (0..<21).map { 1 + Float($0) / 10 }
+        var normed = [Float](repeating: 0, count: 21)
+        aepo_rmsnorm(&normed, x, weight, 21, 1e-5)
+        let rms = (x.map { Double($0 * $0) }.reduce(0, +) / 21 + 1e-5).squareRoot()
+        #expect(zip(normed, (0..<21).map { Double(x[$0]) / rms * Double(weight[$0]) }).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+        var act = [Float](repeating: 0, count: 21)
+        aepo_silu_mul(&act, x, weight, 21)
+        #expect(zip(act, (0..<21).map { Double(x[$0]) / (1 + exp(-Double(x[$0]))) * Double(weight[$0]) }).allSatisfy { abs(Double($0) - $1) < 1e-5 })
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import Trainer
+
+/// The built-in engine against transformers' own outputs on the fixtures.
+@Suite("HF model parity with transformers")
+struct HFModelParityTests {
+    /// Logits of `prompt` at every position, from one forward pass on a fresh cache.
+    static func promptLogits(_ model: HFModel, _ prompt: [Int32]) throws -> [[Float]] {
+        let cache = try HFKVCache(config: model.config, slots: 1, capacity: model.contextLength)
+        let logits = try model.forward([prompt], cache: cache, logitRows: .all)
+        let V = model.config.vocabSize
+        return (0..<prompt.count).map { r in Array(UnsafeBufferPointer(start: logits.pointer + r * V, count: V)) }
+    }
+
+    /// Greedy continuation: the prompt in one pass, then one token per pass.
+    static func greedy(_ model: HFModel, _ prompt: [Int32], count: Int) throws -> [Int32] {
+        let batch = try model.makeDecodeBatch(slots: 1)
+        var feed = prompt, out: [Int32] = []
+        for _ in 0..<count {
+            try batch.step([feed])
+            let logits = batch.logits(slot: 0)
+            var best = 0
+            for v in 1..<model.vocabularySize where logits[v] > logits[best] { best = v }
+            out.append(Int32(best))
+            feed = [Int32(best)]
+        }
+        return out
+    }
+
+    static func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    }
+
+    @Test("logits within 1e-3 and greedy tokens identical", arguments: HFFixtures.cases)
+    func parity(_ name: String) throws {
+        let model = try HFModel(directory: HFFixtures.directory(name))
+        let expected = try HFFixtures.expected(name)
+        for prompt in expected.prompts {
+            let logits = try Self.promptLogits(model, prompt.prompt)
+            for row in prompt.logits {
+                let difference = Self.maxDifference(logits[row.position], row.values)
+                #expect(difference < 1e-3, "\(name) prompt of \(prompt.prompt.count) at \(row.position): \(difference)")
+            }
+            #expect(try Self.greedy(model, prompt.prompt, count: prompt.greedy.count) == prompt.greedy, "\(name)")
+        }
+    }
+
+    @Test("both linear kernels and two threads give the same results", arguments: ["qwen3", "mistral", "llama-linear"])
+    func kernelsAndThreads(_ name: String) throws {
+        let expected = try HFFixtures.expected(name)
+        let prompt = expected.prompts[2]
+        for (threads, limit) in [(1, 0), (1, 1000), (2, 8), (2, 0)] {
+            let model = try HFModel(directory: HFFixtures.directory(name), threads: threads)
+            model.rowKernelLimit = limit
+            let logits = try Self.promptLogits(model, prompt.prompt)
+            for row in prompt.logits {
+                #expect(Self.maxDifference(logits[row.position], row.values) < 1e-3, "\(name) threads \(threads) limit \(limit)")
+            }
+            #expect(try Self.greedy(model, prompt.prompt, count: prompt.greedy.count) == prompt.greedy)
+        }
+    }
+
+    @Test("a prompt longer than the context limit is refused, not overflowed")
+    func capacity() throws {
+        let model = try HFModel(directory: HFFixtures.directory("qwen2"), maxContextLength: 8)
+        #expect(model.contextLength == 8)
+        let batch = try model.makeDecodeBatch(slots: 1)
+        #expect(throws: EngineError.self) { try batch.step([[Int32](repeating: 5, count: 9)]) }
+        #expect(throws: EngineError.self) { try batch.step([[600]]) }
+    }
+}
