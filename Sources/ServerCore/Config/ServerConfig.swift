@@ -25,7 +25,7 @@ package struct ServerConfig: Sendable {
     package var idleTimeout: Duration = .seconds(30)
     /// What the built-in engine knows of the Hugging Face architectures it
     /// runs: decides `runnable_by` of uploaded `hf` checkpoints.
-    package var hfTensorCheck: any HFTensorCheck = NoBuiltinHFEngine()
+    package var hfTensorCheck: any HFTensorCheck = BuiltinHFTensorCheck()
     /// `AEPO_ADMIN_TOKEN`, when set.
     package var adminToken: String?
 

@@ -21,11 +21,3 @@ package struct HFTensorCheckError: Error, Equatable, CustomStringConvertible {
     package let description: String
     package init(_ description: String) { self.description = description }
 }
-
-/// The check used until an engine is plugged in: no architecture is run by
-/// the built-in engine, so every `hf` checkpoint is stored with
-/// `runnable_by: []`.
-package struct NoBuiltinHFEngine: HFTensorCheck {
-    package init() {}
-    package func expectedTensors(config: Data) throws(HFTensorCheckError) -> [String: [Int]]? { nil }
-}
