@@ -9,23 +9,6 @@ typedef uint16_t v16u16 __attribute__((ext_vector_type(16)));
 typedef uint32_t v16u32 __attribute__((ext_vector_type(16)));
 typedef _Float16 v16h __attribute__((ext_vector_type(16)));
 
-#if AEPO_X86
-#define AEPO_HF_VARIANTS(name, params, args)                                                          \
-    __attribute__((target("avx512f"))) static void name##_avx512 params { name##_body args; }        \
-    __attribute__((target("avx2,fma,f16c"))) static void name##_avx2 params { name##_body args; }    \
-    static void name##_generic params { name##_body args; }                                           \
-    static void name params {                                                                         \
-        switch (aepo_kernels_level()) {                                                               \
-        case 2: name##_avx512 args; break;                                                            \
-        case 1: name##_avx2 args; break;                                                              \
-        default: name##_generic args; break;                                                          \
-        }                                                                                             \
-    }
-#else
-#define AEPO_HF_VARIANTS(name, params, args) \
-    static void name params { name##_body args; }
-#endif
-
 // MARK: - Conversion
 
 /// 16 weights from element `i` as f32 (`type` is a constant after inlining).
@@ -77,7 +60,7 @@ AEPO_INLINE void convert_body(float *out, const void *w, int type, long start, l
     }
 }
 
-AEPO_HF_VARIANTS(convert, (float *out, const void *w, int type, long start, long n), (out, w, type, start, n))
+AEPO_VARIANTS(convert, (float *out, const void *w, int type, long start, long n), (out, w, type, start, n))
 
 void aepo_convert_to_f32(float *out, const void *w, int type, long start, long n) { convert(out, w, type, start, n); }
 
@@ -151,7 +134,7 @@ AEPO_INLINE void linear_rows_body(float *y, long ldy, const float *x, long ldx, 
     }
 }
 
-AEPO_HF_VARIANTS(linear_rows,
+AEPO_VARIANTS(linear_rows,
                  (float *y, long ldy, const float *x, long ldx, long R, long C, const void *w, int type,
                   const float *bias, long o0, long o1),
                  (y, ldy, x, ldx, R, C, w, type, bias, o0, o1))
@@ -200,7 +183,7 @@ AEPO_INLINE void rmsnorm_body(float *out, const float *x, const float *weight, l
     for (; i < n; i++) out[i] = (x[i] * inv) * weight[i];
 }
 
-AEPO_HF_VARIANTS(rmsnorm, (float *out, const float *x, const float *weight, long n, float eps),
+AEPO_VARIANTS(rmsnorm, (float *out, const float *x, const float *weight, long n, float eps),
                  (out, x, weight, n, eps))
 
 void aepo_rmsnorm(float *out, const float *x, const float *weight, long n, float eps) {
@@ -221,6 +204,6 @@ AEPO_INLINE void silu_mul_body(float *out, const float *gate, const float *up, l
     }
 }
 
-AEPO_HF_VARIANTS(silu_mul, (float *out, const float *gate, const float *up, long n), (out, gate, up, n))
+AEPO_VARIANTS(silu_mul, (float *out, const float *gate, const float *up, long n), (out, gate, up, n))
 
 void aepo_silu_mul(float *out, const float *gate, const float *up, long n) { silu_mul(out, gate, up, n); }

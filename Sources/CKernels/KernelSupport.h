@@ -88,10 +88,11 @@ AEPO_INLINE v16f gelu16(v16f x) {
 }
 
 // Instantiates `body` (an always-inline function) for each instruction set.
+// The AVX2 variant may use F16C too: level 1 requires it (see Kernels.c).
 #if AEPO_X86
 #define AEPO_VARIANTS(name, params, args)                                                         \
     __attribute__((target("avx512f"))) static void name##_avx512 params { name##_body args; }    \
-    __attribute__((target("avx2,fma"))) static void name##_avx2 params { name##_body args; }     \
+    __attribute__((target("avx2,fma,f16c"))) static void name##_avx2 params { name##_body args; } \
     static void name##_generic params { name##_body args; }                                       \
     static void name params {                                                                     \
         switch (aepo_kernels_level()) {                                                           \

@@ -62,8 +62,9 @@ struct LiveDirectoryUploadTests {
 
     @Test func cliUploadsADirectoryAndCurlTheSameTarIsAnAlias() throws {
         let server = try LiveServer(dataDirectory: try dataDirectory())
+        // An architecture the built-in engine does not run: stored as hf, runnable by nothing yet.
         let directory = work.appendingPathComponent("qwen-tiny")
-        try HFFixture.write(HFFixture.llamaFiles(architecture: "Qwen3ForCausalLM") + [.file("sub/notes.md", "# notes\n")], to: directory)
+        try HFFixture.write(HFFixture.llamaFiles(architecture: "Phi3ForCausalLM") + [.file("sub/notes.md", "# notes\n")], to: directory)
         // HF download state and git metadata are not part of the checkpoint.
         try HFFixture.write([.file(".cache/huggingface/download/x.metadata", "m"), .file(".git/HEAD", "ref")], to: directory)
 
@@ -74,7 +75,7 @@ struct LiveDirectoryUploadTests {
         #expect(uploaded.stderr.contains("100%"))
         let created = json(uploaded.stdout)
         #expect(created["kind"] as? String == "hf")
-        #expect(created["architecture"] as? String == "Qwen3ForCausalLM")
+        #expect(created["architecture"] as? String == "Phi3ForCausalLM")
         #expect(created["runnable_by"] as? [String] == [])
         let paths = (created["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
         #expect(paths == ["config.json", "generation_config.json", "model.safetensors", "sub/notes.md", "tokenizer_config.json"])

@@ -20,19 +20,9 @@ extension CheckpointController {
         // On success only the emptied extraction directory is left to remove.
         defer { sink.discard() }
         do {
-            for try await buffer in request.body {
-                guard sink.byteCount + Int64(buffer.readableBytes) <= config.maxUploadBytes else {
-                    throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
-                }
-                try buffer.withUnsafeReadableBytes { try sink.append($0) }
-            }
-            if let declared, declared != sink.byteCount {
-                throw APIError.badRequest(
-                    "truncated_body", "received \(sink.byteCount) of the \(declared) bytes announced by Content-Length")
-            }
-            guard sink.byteCount > 0 else {
-                throw APIError.badRequest("empty_body", "the upload is empty: a tar archive of the checkpoint directory is expected")
-            }
+            try await receive(
+                request.body, into: sink, declared: declared,
+                ifEmpty: "the upload is empty: a tar archive of the checkpoint directory is expected")
             let extracted = try sink.finish()
             let summary = try HFDirectoryInspector(tensorCheck: config.hfTensorCheck)
                 .inspect(root: extracted.root, manifest: extracted.manifest)

@@ -106,19 +106,8 @@ struct CheckpointController: Sendable {
         }
         let sink = try UploadSink(directory: config.temporaryDirectory)
         do {
-            for try await buffer in request.body {
-                guard sink.byteCount + Int64(buffer.readableBytes) <= config.maxUploadBytes else {
-                    throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
-                }
-                try buffer.withUnsafeReadableBytes { try sink.append($0) }
-            }
-            if let declared, declared != sink.byteCount {
-                throw APIError.badRequest(
-                    "truncated_body", "received \(sink.byteCount) of the \(declared) bytes announced by Content-Length")
-            }
-            guard sink.byteCount > 0 else {
-                throw APIError.badRequest("empty_body", "the upload is empty: a checkpoint needs at least one byte")
-            }
+            try await receive(
+                request.body, into: sink, declared: declared, ifEmpty: "the upload is empty: a checkpoint needs at least one byte")
             let sha256 = try sink.finish()
             let format = try SafetensorsInspector.inspect(fileAt: sink.temporaryURL)
             let registration = try await store.registerFile(
@@ -130,5 +119,23 @@ struct CheckpointController: Sendable {
             metrics.recordUpload(result: "failed", bytes: sink.byteCount)
             throw error
         }
+    }
+}
+
+extension CheckpointController {
+    /// Streams `body` into `sink`: at most `--max-upload` bytes (413), all
+    /// the bytes Content-Length announced (400 when cut short), at least one.
+    func receive(_ body: RequestBody, into sink: some ByteSink, declared: Int64?, ifEmpty: String) async throws {
+        for try await buffer in body {
+            guard sink.byteCount + Int64(buffer.readableBytes) <= config.maxUploadBytes else {
+                throw APIError.payloadTooLarge(limit: config.maxUploadBytes)
+            }
+            try buffer.withUnsafeReadableBytes { try sink.append($0) }
+        }
+        if let declared, declared != sink.byteCount {
+            throw APIError.badRequest(
+                "truncated_body", "received \(sink.byteCount) of the \(declared) bytes announced by Content-Length")
+        }
+        guard sink.byteCount > 0 else { throw APIError.badRequest("empty_body", ifEmpty) }
     }
 }
