@@ -10,11 +10,7 @@ struct LiveDirectoryUploadTests {
 
     init() throws { work = try TemporaryDirectory.make() }
 
-    private func dataDirectory() throws -> URL {
-        let url = work.appendingPathComponent("data-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    private func dataDirectory() throws -> URL { try TemporaryDirectory.make(in: work, prefix: "data-") }
 
     private func temporaryEntries(_ data: URL) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("tmp").path)) ?? []

@@ -9,11 +9,7 @@ struct LiveServerTests {
 
     init() throws { work = try TemporaryDirectory.make() }
 
-    private func dataDirectory() throws -> URL {
-        let url = work.appendingPathComponent("data-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    private func dataDirectory() throws -> URL { try TemporaryDirectory.make(in: work, prefix: "data-") }
 
     private func temporaryFiles(_ server: LiveServer) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: server.dataDirectory.appendingPathComponent("tmp").path)) ?? []

@@ -76,9 +76,10 @@ struct TestEnvironment {
 }
 
 enum TemporaryDirectory {
-    static func make() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("aepo-test-\(UUID().uuidString)", isDirectory: true)
+    /// A fresh directory under the system's temporary directory, or under `parent`.
+    static func make(in parent: URL? = nil, prefix: String = "aepo-test-") throws -> URL {
+        let url = (parent ?? FileManager.default.temporaryDirectory)
+            .appendingPathComponent("\(prefix)\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
