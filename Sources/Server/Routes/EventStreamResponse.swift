@@ -58,10 +58,6 @@ struct EventStreamResponse<Cursor: StreamCursor>: Sendable {
 
     private static func write(_ events: [StreamEvent], to writer: inout any ResponseBodyWriter) async throws {
         guard !events.isEmpty else { return }
-        if events.count == 1 {
-            try await writer.write(ByteBuffer(string: events[0].wire))
-            return
-        }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(events.reduce(0) { $0 + $1.wire.utf8.count })
         for event in events { buffer.writeString(event.wire) }
