@@ -50,7 +50,7 @@ let package = Package(
         // Tiny GPT, tokenizer, optimiser, safetensors, rollout engine.
         .target(
             name: "Trainer",
-            dependencies: ["Benchmarks", "CBLAS", "CKernels", "Tokenizers"]
+            dependencies: ["Benchmarks", "CBLAS", "CKernels", "Tokenizers", "Jinja"]
         ),
         // Hugging Face tokenizer.json (byte-level and byte-fallback BPE), Foundation only.
         .target(name: "Tokenizers"),

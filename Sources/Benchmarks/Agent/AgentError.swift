@@ -6,6 +6,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     /// the client's error (e.g. `HTTPCallError`), `modelCalls` counts the
     /// failed call, `trajectory` is what had been generated before it.
     case modelFailed(error: any Error, modelCalls: Int, trajectory: String)
+    /// The prompt could not be framed (the chat template raised).
+    case promptFailed(PromptFramingError)
     /// The calling task was cancelled.
     case cancelled
 
@@ -13,6 +15,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .modelFailed(let error, let calls, _):
             return "model call \(calls) failed: \(error)"
+        case .promptFailed(let error):
+            return "the prompt could not be framed: \(error.message)"
         case .cancelled:
             return "the sample was cancelled"
         }

@@ -16,7 +16,7 @@ public struct AgentLoop: Sendable {
     /// Sampling parameters; `maxTokens` is capped by `limits.maxTokensPerCall`.
     public var sampling: SamplingParameters
     /// How the system prompt and question are framed.
-    public var template: PromptTemplate
+    public var template: any PromptFraming
     /// Where step-by-step progress is logged (debug level).
     public var logger: Logger
     /// The model's context length in tokens, when known (`GET /v1/models`
@@ -31,12 +31,12 @@ public struct AgentLoop: Sendable {
     ///   - tools: the tools; `ToolBox()` has none.
     ///   - limits: per-sample limits.
     ///   - sampling: sampling parameters.
-    ///   - template: the prompt framing (`.chatml` for remote models).
+    ///   - template: the prompt framing (a named template or the model's chat template).
     ///   - logger: the logger for progress.
     ///   - contextLength: the model's context length in tokens, when known.
     public init(
         model: any CompletionModel, tools: ToolBox = ToolBox(), limits: AgentLimits = AgentLimits(),
-        sampling: SamplingParameters = SamplingParameters(), template: PromptTemplate = .chatml,
+        sampling: SamplingParameters = SamplingParameters(), template: any PromptFraming = PromptTemplate.chatml,
         logger: Logger = Logger(label: "aepo.agent"), contextLength: Int? = nil
     ) {
         self.model = model
@@ -67,8 +67,9 @@ public struct AgentLoop: Sendable {
     /// - Returns: the trajectory, prediction, counts and finish reason.
     /// - Throws: `AgentError.modelFailed` when a model call fails (a
     ///   context-length 400 that leaves room is retried once with the
-    ///   `max_tokens` the server's numbers allow), `.cancelled` when the
-    ///   calling task is cancelled.
+    ///   `max_tokens` the server's numbers allow), `.promptFailed` when the
+    ///   framing cannot render the prompt, `.cancelled` when the calling
+    ///   task is cancelled.
     public func run(question: String, system: String, seed: UInt64) async throws(AgentError) -> AgentRun {
         let clock = ContinuousClock()
         let start = clock.now
@@ -78,7 +79,7 @@ public struct AgentLoop: Sendable {
         while true {
             if Task.isCancelled { throw .cancelled }
             guard !path.isFinished,
-                var request = loop.nextCall(&path, question: question, system: system, seed: seed, deadline: deadline)
+                var request = try loop.nextCall(&path, question: question, system: system, seed: seed, deadline: deadline)
             else {
                 return path.run(latency: start.duration(to: clock.now))
             }
@@ -119,9 +120,11 @@ public struct AgentLoop: Sendable {
     ///   - system: the system prompt.
     ///   - seed: the sample's seed (call `k` uses `seed &+ k`).
     ///   - deadline: when the sample's wall-clock budget ends.
+    /// - Throws: `AgentError.promptFailed` when the framing cannot render
+    ///   the prompt (checked on the first call; the text is kept).
     public func nextCall(
         _ path: inout AgentPath, question: String, system: String, seed: UInt64, deadline: ContinuousClock.Instant
-    ) -> CompletionRequest? {
+    ) throws(AgentError) -> CompletionRequest? {
         guard ContinuousClock.now < deadline else {
             path.finishReason = .timeout
             return nil
@@ -132,7 +135,14 @@ public struct AgentLoop: Sendable {
         }
         var callSampling = sampling
         callSampling.maxTokens = min(sampling.maxTokens, limits.maxTokensPerCall)
-        let prompt = template.render(system: system, question: question) + path.trajectory
+        let head: String
+        if let framed = path.state.head {
+            head = framed
+        } else {
+            do { head = try template.frame(system: system, question: question) } catch { throw .promptFailed(error) }
+            path.state.head = head
+        }
+        let prompt = head + path.trajectory
         if let contextLength {
             let room = contextLength - path.state.estimatedPromptTokens(promptBytes: prompt.utf8.count)
             guard room >= 1 else {
@@ -144,7 +154,8 @@ public struct AgentLoop: Sendable {
         let request = CompletionRequest(
             prompt: prompt,
             stop: AgentTag.stopStrings, sampling: callSampling, seed: seed &+ UInt64(path.modelCalls),
-            turns: .init(system: system, user: question, assistant: path.trajectory))
+            turns: .init(system: system, user: question, assistant: path.trajectory),
+            addSpecialTokens: template.addsSpecialTokens)
         path.state.modelCalls += 1
         return request
     }

@@ -3,6 +3,8 @@
 struct AgentLoopState: Sendable {
     /// Generated text and tool results so far (no prompt).
     var trajectory = ""
+    /// The framed system prompt and question, rendered on the first call.
+    var head: String?
     /// `</search>` calls seen.
     var searchCalls = 0
     /// `</python>` calls seen.

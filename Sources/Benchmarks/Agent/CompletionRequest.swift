@@ -32,6 +32,10 @@ public struct CompletionRequest: Sendable, Hashable {
     public var seed: UInt64
     /// The prompt split into chat turns, when the caller knows them.
     public var turns: Turns?
+    /// Whether the model's tokenizer adds its special tokens (BOS) to
+    /// `prompt`: false when a chat template already wrote them (sent to
+    /// vLLM as `add_special_tokens`).
+    public var addSpecialTokens: Bool
 
     /// Creates a request.
     /// - Parameters:
@@ -40,10 +44,12 @@ public struct CompletionRequest: Sendable, Hashable {
     ///   - sampling: the sampling parameters.
     ///   - seed: the sampling seed.
     ///   - turns: the same prompt as chat turns, for chat endpoints.
+    ///   - addSpecialTokens: whether the tokenizer adds BOS & co. to `prompt`.
     public init(
         prompt: String, stop: [String] = [], sampling: SamplingParameters = SamplingParameters(),
-        seed: UInt64, turns: Turns? = nil
+        seed: UInt64, turns: Turns? = nil, addSpecialTokens: Bool = true
     ) {
+        self.addSpecialTokens = addSpecialTokens
         self.prompt = prompt
         self.stop = stop
         self.sampling = sampling

@@ -13,6 +13,8 @@ import Logging
 /// timeout and retries as `OpenAICompletionsClient`.
 public struct OpenAIChatClient: CompletionModel {
     let transport: OpenAITransport
+    /// vLLM's `chat_template_kwargs`, sent with every agent call (nil: none).
+    public var chatTemplateKwargs: [String: JSONValue]?
 
     /// The endpoint this client calls.
     public var endpoint: OpenAIEndpoint { transport.endpoint }
@@ -26,12 +28,14 @@ public struct OpenAIChatClient: CompletionModel {
     ///     `nil` makes one of `endpoint.maxConcurrency` permits.
     ///   - httpClient: the HTTP client (default `RetryingHTTPClient.defaultClient`).
     ///   - logger: where retries are logged.
+    ///   - chatTemplateKwargs: extra variables for the server's chat template.
     public init(
         endpoint: OpenAIEndpoint, limiter: ConcurrencyLimiter? = nil,
         httpClient: HTTPClient = RetryingHTTPClient.defaultClient,
-        logger: Logger = Logger(label: "aepo.model")
+        logger: Logger = Logger(label: "aepo.model"), chatTemplateKwargs: [String: JSONValue]? = nil
     ) {
         transport = OpenAITransport(endpoint: endpoint, limiter: limiter, client: httpClient, logger: logger)
+        self.chatTemplateKwargs = chatTemplateKwargs
     }
 
     /// Generates one continuation of the request's assistant turn.
@@ -66,7 +70,7 @@ public struct OpenAIChatClient: CompletionModel {
     ) async throws(HTTPCallError) -> Completion {
         let body = OpenAIWire.ChatBody(
             model: endpoint.model, messages: messages, stop: stop, sampling: .init(sampling, seed: seed),
-            continueFinalMessage: continueFinalMessage)
+            continueFinalMessage: continueFinalMessage, chatTemplateKwargs: chatTemplateKwargs)
         return try await transport.call(route: "chat/completions", body: body)
     }
 }

@@ -39,7 +39,7 @@ public struct OpenAICompletionsClient: CompletionModel {
     public func complete(_ request: CompletionRequest) async throws(HTTPCallError) -> Completion {
         let body = OpenAIWire.CompletionsBody(
             model: endpoint.model, prompt: request.prompt, stop: request.stop,
-            sampling: .init(request.sampling, seed: request.seed))
+            sampling: .init(request.sampling, seed: request.seed), addSpecialTokens: request.addSpecialTokens)
         return try await transport.call(route: "completions", body: body)
     }
 }

@@ -35,12 +35,15 @@ enum OpenAIWire {
         let prompt: String
         let stop: [String]
         let sampling: Sampling
+        /// vLLM: false when the prompt already holds the special tokens.
+        var addSpecialTokens = true
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: AnyCodingKey.self)
             try container.encode(model, forKey: AnyCodingKey(stringValue: "model"))
             try container.encode(prompt, forKey: AnyCodingKey(stringValue: "prompt"))
             try container.encode(stop, forKey: AnyCodingKey(stringValue: "stop"))
+            if !addSpecialTokens { try container.encode(false, forKey: AnyCodingKey(stringValue: "add_special_tokens")) }
             try sampling.encode(to: encoder)
         }
     }
@@ -54,6 +57,8 @@ enum OpenAIWire {
         /// vLLM: continue the final assistant message instead of starting a
         /// new turn.
         let continueFinalMessage: Bool
+        /// vLLM's `chat_template_kwargs` (e.g. `enable_thinking`), left out when nil.
+        var chatTemplateKwargs: [String: JSONValue]? = nil
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: AnyCodingKey.self)
@@ -63,6 +68,9 @@ enum OpenAIWire {
             if continueFinalMessage {
                 try container.encode(true, forKey: AnyCodingKey(stringValue: "continue_final_message"))
                 try container.encode(false, forKey: AnyCodingKey(stringValue: "add_generation_prompt"))
+            }
+            if let chatTemplateKwargs {
+                try container.encode(chatTemplateKwargs, forKey: AnyCodingKey(stringValue: "chat_template_kwargs"))
             }
             try sampling.encode(to: encoder)
         }

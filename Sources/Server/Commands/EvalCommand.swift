@@ -56,7 +56,7 @@ struct EvalCommand: AsyncParsableCommand {
         if let prompt { body["prompt"] = prompt }
         if let maxErrorRate { body["max_error_rate"] = maxErrorRate }
         if let concurrency { body["concurrency"] = concurrency }
-        var evaluation = try await client.decode(EvaluationView.self, from: try await client.postJSON("/api/v1/evaluations", body))
+        var evaluation = try client.decode(EvaluationView.self, from: try await client.postJSON("/api/v1/evaluations", body))
         FileHandle.standardError.write(Data("evaluation \(evaluation.id) (\(evaluation.status.rawValue)) of \(evaluation.checkpoint.name)\n".utf8))
         let bar = ProgressBar(label: "eval \(evaluation.id)")
         let deadline = ContinuousClock.now + .seconds(timeout)

@@ -6,50 +6,80 @@ import NIOCore
 import Trainer
 import ServerCore
 
-/// `aepo serve-model CKPT --port P`: serve an aepo-gpt checkpoint over an
+/// `aepo serve-model CKPT --port P`: serve a checkpoint over vLLM's
 /// OpenAI-compatible API (`POST /v1/completions`, `POST /v1/chat/completions`,
-/// `GET /v1/models`, `GET /health`) with the built-in engine, so other
-/// harnesses can evaluate our checkpoints. See `OpenAIServing` for the fields
+/// `POST /tokenize`, `POST /detokenize`, `GET /v1/models`, `GET /health`)
+/// with the built-in engine, so other harnesses can evaluate it. CKPT is a
+/// Hugging Face model directory (Llama, Qwen2, Qwen3, Mistral; chat with its
+/// own template, sampling defaults from its `generation_config.json`) or an
+/// aepo-gpt `.safetensors` file. See `OpenAIServing` for the fields
 /// honoured; concurrent requests are batched together.
 struct ServeModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve-model", abstract: "Serve a checkpoint over an OpenAI-compatible API.")
 
-    @Argument(help: "The aepo-gpt checkpoint (.safetensors).") var checkpoint: String
+    @Argument(help: "A Hugging Face model directory, or an aepo-gpt checkpoint (.safetensors).") var checkpoint: String
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8000
-    @Option(help: "Model name reported by the API (default: the file name without extension).") var name: String?
+    @Option(help: "Model name reported by the API (default: the directory or file name).") var name: String?
     @Option(help: "Most sequences decoded together.") var maxBatch = 16
-    @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+    @Option(help: "Compute threads (default: the cores available).") var threads: Int?
+    @Option(help: "Most tokens per sequence, below the model's own context (as vLLM's --max-model-len).")
+    var maxModelLen: Int?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {
         guard (1...1024).contains(maxBatch) else { throw ValidationError("--max-batch must be in 1...1024") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
+        if let maxModelLen, maxModelLen < 2 { throw ValidationError("--max-model-len must be >= 2") }
     }
 
     func run() async throws {
-        if let threads { BLAS.threads = threads }
         let url = URL(fileURLWithPath: checkpoint)
-        let loaded: LoadedCheckpoint
-        do { loaded = try Checkpoint.load(from: url) } catch {
-            throw ValidationError("\(checkpoint): \(error)")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ValidationError("\(checkpoint): no such file or directory")
         }
-        let modelName = name ?? url.deletingPathExtension().lastPathComponent
-        let engine = InferenceEngine(
-            model: loaded.model, tokenizer: loaded.tokenizer, options: .init(maxBatchSize: maxBatch))
-        defer { engine.shutdown() }
-        let serving = OpenAIServing(engine: engine, modelName: modelName)
-        let metadata = loaded.metadata
+        let options = InferenceEngine.Options(maxBatchSize: maxBatch)
+        let serving: OpenAIServing
+        let description: String
+        if isDirectory.boolValue {
+            let loaded: HFServedCheckpoint
+            do {
+                loaded = try HFServedCheckpoint(
+                    directory: url, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                    maxContextLength: maxModelLen)
+            } catch {
+                throw ValidationError("\(checkpoint): \(error)")
+            }
+            let config = loaded.model.config
+            description = "\(config.architecture), \(config.modelType), context \(loaded.model.contextLength)"
+                + (loaded.chatTemplate == nil ? ", no chat template: /v1/chat/completions refuses requests" : "")
+            let engine = InferenceEngine(model: loaded.model, tokenizer: loaded.tokenizer, options: options)
+            serving = OpenAIServing(
+                engine: engine, modelName: name ?? url.lastPathComponent, chat: loaded.chatFormat,
+                generationDefaults: loaded.generationDefaults)
+        } else {
+            if let threads { BLAS.threads = threads }
+            let loaded: LoadedCheckpoint
+            do { loaded = try Checkpoint.load(from: url) } catch {
+                throw ValidationError("\(checkpoint): \(error)")
+            }
+            let metadata = loaded.metadata
+            description = "\(metadata.algorithm), \(metadata.task), step \(metadata.step)"
+            let engine = InferenceEngine(model: loaded.model, tokenizer: loaded.tokenizer, options: options)
+            serving = OpenAIServing(engine: engine, modelName: name ?? url.deletingPathExtension().lastPathComponent)
+        }
+        defer { serving.engine.shutdown() }
         var logger = Logger(label: "aepo.serve-model")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let modelName = serving.modelName
         let app = Application(
             router: Self.router(serving),
             configuration: .init(address: .hostname(host, port: port), serverName: "aepo-serve-model"),
             onServerRunning: { [host] channel in
                 let bound = channel.localAddress?.port ?? 0
-                let banner = "serving \(modelName) (\(metadata.algorithm), \(metadata.task), "
-                    + "step \(metadata.step)) on http://\(host):\(bound)/v1\n"
+                let banner = "serving \(modelName) (\(description)) on http://\(host):\(bound)/v1\n"
                 FileHandle.standardOutput.write(Data(banner.utf8))
             },
             logger: logger)
@@ -69,6 +99,16 @@ struct ServeModelCommand: AsyncParsableCommand {
         router.post("v1/chat/completions") { request, _ in
             await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in
                 try await serving.chatCompletions(body)
+            }
+        }
+        router.post("tokenize") { request, _ in
+            await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in
+                try serving.tokenize(body)
+            }
+        }
+        router.post("detokenize") { request, _ in
+            await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in
+                try serving.detokenize(body)
             }
         }
         return router

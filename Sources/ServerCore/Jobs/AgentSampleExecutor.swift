@@ -35,6 +35,8 @@ package struct AgentSampleExecutor: SampleExecutor {
             switch error {
             case .cancelled:
                 throw CancellationError()
+            case .promptFailed:
+                return .failed("\(error)", trajectory: "", modelCalls: 0, reachedModel: false, metric: spec.scoring.rawValue)
             case .modelFailed(let cause, let calls, let trajectory):
                 let answered = (cause as? HTTPCallError)?.statusCode != nil || calls > 1
                 return .failed(

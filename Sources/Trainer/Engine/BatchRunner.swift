@@ -135,6 +135,11 @@ final class BatchRunner {
                 done = false
             }
             if done {
+                // Bytes held back by the detokenizer belong to the text too (and may hold a stop string).
+                if slot.output.matchedStop == nil, let match = slot.matcher.append(slot.detokenizer.finish()) {
+                    slot.output.finishReason = .stop
+                    slot.output.matchedStop = match
+                }
                 slot.output.text = slot.matcher.textBeforeStop
                 slot.job.continuation.resume(returning: .success(slot.output))
                 finished.append(slot.job.id)

@@ -47,7 +47,7 @@ public struct BuiltinModel: CompletionModel {
     /// - Throws: `CancellationError` when the calling task is cancelled,
     ///   `EngineError` for settings the engine refuses.
     public func complete(_ request: CompletionRequest) async throws -> Completion {
-        let prompt = engine.tokenizer.encodePrompt(request.prompt)
+        let prompt = engine.tokenizer.encode(request.prompt, addSpecialTokens: request.addSpecialTokens)
         let room = engine.contextLength - prompt.count
         guard room > 0 else {
             return Completion(

@@ -1,42 +1,65 @@
-import Benchmarks
 import Foundation
+import Jinja
 
 /// The OpenAI-compatible API of a served checkpoint, as JSON in and JSON out
 /// (the `aepo serve-model` command puts it behind HTTP). Behaves like vLLM:
 ///
-/// - `/v1/completions`: `prompt` (a string or a list), `max_tokens` (default
-///   16), `temperature` (1), `top_p` (1), `top_k` (-1 = off), `n` (1),
-///   `stop` (a string or a list), `seed`; each choice has `text` (the matched
-///   stop string left out), `finish_reason` (`stop` or `length`) and
-///   `stop_reason` (the matched stop string, or null).
-/// - `/v1/chat/completions`: `messages` rendered with the built-in `.plain`
-///   template (system messages, then user messages, then with
-///   `continue_final_message` the final assistant message continued);
-///   `max_tokens` defaults to the room left in the context.
+/// - `/v1/completions`: `prompt` (a string or a list) encoded with the
+///   tokenizer's special tokens (`add_special_tokens`, default true),
+///   `max_tokens` (default 16);
+/// - `/v1/chat/completions`: `messages` rendered with the model's chat
+///   template (`tools`, `chat_template_kwargs`, `add_generation_prompt`
+///   (default true), `continue_final_message`), encoded without special
+///   tokens (the template writes them); `max_tokens` defaults to the room
+///   left in the context;
+/// - both: `temperature`, `top_p`, `top_k` (-1 = off), `repetition_penalty`
+///   default to the checkpoint's `generation_config.json`, then neutral
+///   values; `n` (1), `stop` (a string or a list), `seed`, `ignore_eos`;
+///   each choice has `text` / `message` (the matched stop string left out),
+///   `finish_reason` (`stop` or `length`) and `stop_reason` (the matched
+///   stop string, or null); `usage` counts each prompt once;
+/// - a prompt that with `max_tokens` passes the context is refused with
+///   vLLM's 400 ("This model's maximum context length is ...");
+/// - `/tokenize` (a `prompt` or `messages`) and `/detokenize` (`tokens`).
 ///
 /// Choice i of prompt p samples with seed `seed + p * n + i` (a random seed
-/// when none is given); all choices of a request are batched. `max_tokens`
-/// is capped by the context; a prompt that fills it is refused (400).
-/// Unknown fields (e.g. `repetition_penalty`, `logprobs`) are ignored.
+/// when none is given); all choices of a request are batched. Unknown
+/// fields (e.g. `logprobs`) are ignored.
 public struct OpenAIServing: Sendable {
     /// The engine serving the checkpoint.
     public let engine: InferenceEngine
     /// The model name reported in responses and `/v1/models`.
     public let modelName: String
+    /// How chat messages become the prompt.
+    public let chat: ChatFormat
+    /// The checkpoint's sampling defaults (`generation_config.json`).
+    public let generationDefaults: HFGenerationDefaults
 
     /// Creates the API over an engine.
-    public init(engine: InferenceEngine, modelName: String) {
+    /// - Parameters:
+    ///   - engine: the engine (its tokenizer encodes and decodes).
+    ///   - modelName: the name reported.
+    ///   - chat: the chat format (`.plain` for aepo-gpt, the checkpoint's template otherwise).
+    ///   - generationDefaults: sampling defaults (none for aepo-gpt).
+    public init(
+        engine: InferenceEngine, modelName: String, chat: ChatFormat = .plain,
+        generationDefaults: HFGenerationDefaults = HFGenerationDefaults()
+    ) {
         self.engine = engine
         self.modelName = modelName
+        self.chat = chat
+        self.generationDefaults = generationDefaults
     }
 
     /// Handles a `/v1/completions` body.
     /// - Returns: the response body.
     /// - Throws: `OpenAIServingError` (its `status` and `body` make the HTTP answer).
     public func completions(_ body: Data) async throws(OpenAIServingError) -> Data {
-        let request = try decode(body)
-        guard let prompts = request.prompt, !prompts.isEmpty else { throw .badRequest("prompt is required") }
-        let choices = try await generate(prompts: prompts, request: request, defaultMaxTokens: 16)
+        let request = try OpenAIWireRequest(body: body)
+        guard let prompts = request.fields.prompt, !prompts.isEmpty else { throw .badRequest("prompt is required") }
+        let addSpecial = request.fields.addSpecialTokens ?? true
+        let encoded = prompts.map { engine.tokenizer.encode($0, addSpecialTokens: addSpecial) }
+        let choices = try await generate(prompts: encoded, request: request, defaultMaxTokens: 16)
         return response(
             object: "text_completion", prefix: "cmpl", choices: choices, choicesPerPrompt: choices.count / prompts.count
         ) { output in
@@ -46,15 +69,9 @@ public struct OpenAIServing: Sendable {
 
     /// Handles a `/v1/chat/completions` body.
     public func chatCompletions(_ body: Data) async throws(OpenAIServingError) -> Data {
-        let request = try decode(body)
-        guard let messages = request.messages, !messages.isEmpty else { throw .badRequest("messages are required") }
-        let system = messages.filter { $0.role == "system" }.map(\.content).joined(separator: "\n")
-        let user = messages.filter { $0.role == "user" }.map(\.content).joined(separator: "\n")
-        var prompt = SynthAgent.template.render(system: system, question: user)
-        if request.continueFinalMessage == true, let last = messages.last, last.role == "assistant" {
-            prompt += last.content
-        }
-        let choices = try await generate(prompts: [prompt], request: request, defaultMaxTokens: Int.max)
+        let request = try OpenAIWireRequest(body: body)
+        let prompt = try chatPrompt(request)
+        let choices = try await generate(prompts: [prompt], request: request, defaultMaxTokens: nil)
         return response(
             object: "chat.completion", prefix: "chatcmpl", choices: choices, choicesPerPrompt: choices.count
         ) { output in
@@ -62,40 +79,102 @@ public struct OpenAIServing: Sendable {
         }
     }
 
-    /// The `/v1/models` body.
-    public var models: Data {
-        let list: [String: Any] = [
-            "object": "list",
-            "data": [["id": modelName, "object": "model", "owned_by": "aepo", "max_model_len": engine.contextLength]],
-        ]
-        return (try? JSONSerialization.data(withJSONObject: list, options: [.sortedKeys])) ?? Data()
+    /// Handles a `/tokenize` body: `{"prompt", "add_special_tokens"}` or
+    /// `{"messages", "add_generation_prompt", "continue_final_message",
+    /// "chat_template_kwargs", "add_special_tokens"}`; answers
+    /// `{"count", "max_model_len", "tokens", "token_strs"}`.
+    public func tokenize(_ body: Data) throws(OpenAIServingError) -> Data {
+        let request = try OpenAIWireRequest(body: body)
+        let tokens: [Int32]
+        if request.messages != nil {
+            tokens = try chatPrompt(request)
+        } else if let prompt = request.fields.prompt, prompt.count == 1 {
+            tokens = engine.tokenizer.encode(prompt[0], addSpecialTokens: request.fields.addSpecialTokens ?? true)
+        } else {
+            throw .badRequest("tokenize needs a \"prompt\" string or \"messages\"")
+        }
+        var strings: Any = NSNull()
+        if request.fields.returnTokenStrings == true {
+            strings = tokens.map { engine.tokenizer.tokenText($0) ?? "" }
+        }
+        return Self.json([
+            "count": tokens.count, "max_model_len": engine.contextLength, "tokens": tokens.map(Int.init),
+            "token_strs": strings,
+        ])
     }
 
-    private func decode(_ body: Data) throws(OpenAIServingError) -> OpenAIWireRequest {
-        do { return try JSONDecoder().decode(OpenAIWireRequest.self, from: body) } catch {
-            throw .badRequest("invalid request body: \(error)")
+    /// Handles a `/detokenize` body `{"tokens": [...]}`; answers `{"prompt": text}`.
+    public func detokenize(_ body: Data) throws(OpenAIServingError) -> Data {
+        let request = try OpenAIWireRequest(body: body)
+        guard let tokens = request.fields.tokens else { throw .badRequest("detokenize needs \"tokens\"") }
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= engine.vocabularySize }) {
+            throw .badRequest("token id \(bad) is outside the vocabulary of \(engine.vocabularySize)")
         }
+        let text = engine.tokenizer.decode(tokens.map { Int32($0) }, skipSpecialTokens: false)
+        return Self.json(["prompt": text])
+    }
+
+    /// The `/v1/models` body.
+    public var models: Data {
+        Self.json([
+            "object": "list",
+            "data": [["id": modelName, "object": "model", "owned_by": "aepo", "max_model_len": engine.contextLength]],
+        ])
+    }
+
+    /// The token ids of a chat request's prompt (special tokens only as the
+    /// template writes them, unless `add_special_tokens` asks for more).
+    private func chatPrompt(_ request: OpenAIWireRequest) throws(OpenAIServingError) -> [Int32] {
+        guard let messages = request.messages, !messages.isEmpty else { throw .badRequest("messages are required") }
+        let continuing = request.fields.continueFinalMessage ?? false
+        let generationPrompt = request.fields.addGenerationPrompt ?? !continuing
+        if continuing && request.fields.addGenerationPrompt == true {
+            throw .badRequest("continue_final_message and add_generation_prompt cannot both be true")
+        }
+        let text = try chat.render(
+            messages: messages, tools: request.tools, addGenerationPrompt: generationPrompt,
+            continueFinalMessage: continuing, kwargs: request.chatTemplateKwargs)
+        let addSpecial = request.fields.addSpecialTokens ?? Self.chatAddsSpecialTokens(chat)
+        return engine.tokenizer.encode(text, addSpecialTokens: addSpecial)
+    }
+
+    /// Whether a chat prompt gets the tokenizer's special tokens by default:
+    /// no for a chat template (it writes BOS itself, as vLLM assumes); yes
+    /// for aepo-gpt's plain framing (its model was trained after BOS).
+    static func chatAddsSpecialTokens(_ chat: ChatFormat) -> Bool {
+        if case .plain = chat { return true }
+        return false
     }
 
     /// Runs every (prompt, choice) pair concurrently.
+    /// - Parameter defaultMaxTokens: nil: the room the prompt leaves.
     private func generate(
-        prompts: [String], request: OpenAIWireRequest, defaultMaxTokens: Int
+        prompts: [[Int32]], request: OpenAIWireRequest, defaultMaxTokens: Int?
     ) async throws(OpenAIServingError) -> [EngineOutput] {
-        let template = try request.sampling(defaultMaxTokens: defaultMaxTokens)
-        let n = try request.choiceCount()
-        let base = request.seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: 0...UInt64.max)
         let context = engine.contextLength
+        let longest = prompts.map(\.count).max() ?? 0
+        // vLLM's completions default to 16 tokens whatever generation_config says.
+        let template = try request.sampling(
+            defaults: generationDefaults, maxTokens: request.fields.maxTokens ?? defaultMaxTokens,
+            fallbackMaxTokens: max(1, context - longest))
+        let n = try request.choiceCount()
+        let base = request.fields.seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: 0...UInt64.max)
         var jobs: [EngineRequest] = []
-        for (p, text) in prompts.enumerated() {
-            let tokens = engine.tokenizer.encodePrompt(text)
-            guard tokens.count < context else {
-                throw .badRequest(
-                    "this model's maximum context length is \(context) tokens; the prompt has \(tokens.count)")
+        for (p, tokens) in prompts.enumerated() {
+            guard !tokens.isEmpty else { throw .badRequest("the prompt is empty") }
+            // With no max_tokens anywhere, a chat request takes what is left;
+            // a number the request or generation_config gives must fit, as in vLLM.
+            var maxTokens = template.maxTokens
+            if request.fields.maxTokens == nil && defaultMaxTokens == nil {
+                maxTokens = min(maxTokens, context - tokens.count)
+            }
+            guard tokens.count < context, tokens.count + maxTokens <= context else {
+                throw .badRequest(Self.overflowMessage(context: context, prompt: tokens.count, completion: maxTokens))
             }
             for i in 0..<n {
                 var job = template
                 job.prompt = tokens
-                job.maxTokens = min(template.maxTokens, context - tokens.count)
+                job.maxTokens = maxTokens
                 job.seed = base &+ UInt64(p * n + i)
                 jobs.append(job)
             }
@@ -127,6 +206,17 @@ public struct OpenAIServing: Sendable {
         return outputs
     }
 
+    /// vLLM's context-length message (what `ContextOverflow` parses).
+    static func overflowMessage(context: Int, prompt: Int, completion: Int) -> String {
+        if prompt >= context {
+            return "This model's maximum context length is \(context) tokens. However, you requested \(prompt) tokens "
+                + "in the messages, Please reduce the length of the messages."
+        }
+        return "This model's maximum context length is \(context) tokens. However, you requested "
+            + "\(prompt + completion) tokens (\(prompt) in the messages, \(completion) in the completion). "
+            + "Please reduce the length of the messages or completion."
+    }
+
     private func response(
         object: String, prefix: String, choices: [EngineOutput], choicesPerPrompt: Int,
         content: (EngineOutput) -> [String: Any]
@@ -144,15 +234,18 @@ public struct OpenAIServing: Sendable {
         let promptTokens = stride(from: 0, to: choices.count, by: max(1, choicesPerPrompt))
             .reduce(0) { $0 + choices[$1].promptTokens }
         let completionTokens = choices.reduce(0) { $0 + $1.tokens.count }
-        let body: [String: Any] = [
+        return Self.json([
             "id": "\(prefix)-\(UInt64.random(in: 0...UInt64.max).hexString)", "object": object,
             "created": Int(Date().timeIntervalSince1970), "model": modelName, "choices": list,
             "usage": [
                 "prompt_tokens": promptTokens, "completion_tokens": completionTokens,
                 "total_tokens": promptTokens + completionTokens,
             ],
-        ]
-        return (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        ])
+    }
+
+    private static func json(_ object: [String: Any]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 }
 

@@ -1,81 +1,157 @@
 import Foundation
+import Jinja
 
-/// The fields of an OpenAI-compatible `/v1/completions` or
-/// `/v1/chat/completions` request body that the built-in engine honours.
-/// Unknown fields are ignored (clients send many), as vLLM does.
-struct OpenAIWireRequest: Decodable {
-    /// A chat message.
-    struct Message: Decodable {
-        let role: String
-        let content: String
+/// The fields of an OpenAI-compatible request body (`/v1/completions`,
+/// `/v1/chat/completions`, `/tokenize`, `/detokenize`) that the built-in
+/// engine honours, with vLLM's extensions (`top_k`, `repetition_penalty`,
+/// `chat_template_kwargs`, `continue_final_message`, `add_generation_prompt`,
+/// `add_special_tokens`, `ignore_eos`). Unknown fields are ignored (clients
+/// send many), as vLLM does.
+struct OpenAIWireRequest {
+    /// The scalar fields, decoded with `Codable`.
+    struct Fields: Decodable {
+        let prompt: [String]?
+        let maxTokens: Int?
+        let temperature: Double?
+        let topP: Double?
+        let topK: Int?
+        let repetitionPenalty: Double?
+        let n: Int?
+        let stop: [String]?
+        let seed: Int64?
+        let stream: Bool?
+        let continueFinalMessage: Bool?
+        let addGenerationPrompt: Bool?
+        let addSpecialTokens: Bool?
+        let ignoreEOS: Bool?
+        let tokens: [Int]?
+        let returnTokenStrings: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case prompt, temperature, n, stop, seed, stream, tokens
+            case maxTokens = "max_tokens"
+            case maxCompletionTokens = "max_completion_tokens"
+            case topP = "top_p"
+            case topK = "top_k"
+            case repetitionPenalty = "repetition_penalty"
+            case continueFinalMessage = "continue_final_message"
+            case addGenerationPrompt = "add_generation_prompt"
+            case addSpecialTokens = "add_special_tokens"
+            case ignoreEOS = "ignore_eos"
+            case returnTokenStrings = "return_token_strs"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            prompt = try Self.stringOrList(c, .prompt)
+            maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens)
+                ?? c.decodeIfPresent(Int.self, forKey: .maxCompletionTokens)
+            temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
+            topP = try c.decodeIfPresent(Double.self, forKey: .topP)
+            topK = try c.decodeIfPresent(Int.self, forKey: .topK)
+            repetitionPenalty = try c.decodeIfPresent(Double.self, forKey: .repetitionPenalty)
+            n = try c.decodeIfPresent(Int.self, forKey: .n)
+            stop = try Self.stringOrList(c, .stop)
+            seed = try c.decodeIfPresent(Int64.self, forKey: .seed)
+            stream = try c.decodeIfPresent(Bool.self, forKey: .stream)
+            continueFinalMessage = try c.decodeIfPresent(Bool.self, forKey: .continueFinalMessage)
+            addGenerationPrompt = try c.decodeIfPresent(Bool.self, forKey: .addGenerationPrompt)
+            addSpecialTokens = try c.decodeIfPresent(Bool.self, forKey: .addSpecialTokens)
+            ignoreEOS = try c.decodeIfPresent(Bool.self, forKey: .ignoreEOS)
+            tokens = try c.decodeIfPresent([Int].self, forKey: .tokens)
+            returnTokenStrings = try c.decodeIfPresent(Bool.self, forKey: .returnTokenStrings)
+        }
+
+        /// A field that may be a string, a list of strings, or null.
+        private static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String]? {
+            if (try? c.decodeNil(forKey: key)) ?? true { return nil }
+            if let text = try? c.decode(String.self, forKey: key) { return [text] }
+            return try c.decode([String].self, forKey: key)
+        }
     }
 
-    let prompt: [String]?
-    let messages: [Message]?
-    let maxTokens: Int?
-    let temperature: Double?
-    let topP: Double?
-    let topK: Int?
-    let n: Int?
-    let stop: [String]?
-    let seed: Int64?
-    let stream: Bool?
-    let continueFinalMessage: Bool?
+    let fields: Fields
+    /// `messages`, as the chat template sees them (key order kept).
+    let messages: [Value]?
+    /// `tools` (JSON schemas), passed to the chat template.
+    let tools: [Value]?
+    /// `chat_template_kwargs`: extra template variables.
+    let chatTemplateKwargs: [String: Value]
 
-    enum CodingKeys: String, CodingKey {
-        case prompt, messages, temperature, n, stop, seed, stream
-        case maxTokens = "max_tokens"
-        case maxCompletionTokens = "max_completion_tokens"
-        case topP = "top_p"
-        case topK = "top_k"
-        case continueFinalMessage = "continue_final_message"
+    /// Parses a request body.
+    /// - Throws: `OpenAIServingError.badRequest` naming what is malformed.
+    init(body: Data) throws(OpenAIServingError) {
+        do {
+            fields = try JSONDecoder().decode(Fields.self, from: body)
+        } catch {
+            throw .badRequest("invalid request body: \(error)")
+        }
+        let object: ValueDict
+        do {
+            guard case .dict(let d) = try Value(json: String(decoding: body, as: UTF8.self)) else {
+                throw OpenAIServingError.badRequest("the body must be a JSON object")
+            }
+            object = d
+        } catch let error as OpenAIServingError {
+            throw error
+        } catch {
+            throw .badRequest("invalid request body: \(error)")
+        }
+        messages = try Self.list(object["messages"], "messages")
+        tools = try Self.list(object["tools"], "tools")
+        var kwargs: [String: Value] = [:]
+        switch object["chat_template_kwargs"] {
+        case nil, .none?: break
+        case .dict(let d)?:
+            for entry in d.entries {
+                guard case .string(let key) = entry.key else { continue }
+                kwargs[key] = entry.value
+            }
+        default: throw .badRequest("chat_template_kwargs must be an object")
+        }
+        chatTemplateKwargs = kwargs
     }
 
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        prompt = try Self.stringOrList(c, .prompt)
-        messages = try c.decodeIfPresent([Message].self, forKey: .messages)
-        maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens)
-            ?? c.decodeIfPresent(Int.self, forKey: .maxCompletionTokens)
-        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
-        topP = try c.decodeIfPresent(Double.self, forKey: .topP)
-        topK = try c.decodeIfPresent(Int.self, forKey: .topK)
-        n = try c.decodeIfPresent(Int.self, forKey: .n)
-        stop = try Self.stringOrList(c, .stop)
-        seed = try c.decodeIfPresent(Int64.self, forKey: .seed)
-        stream = try c.decodeIfPresent(Bool.self, forKey: .stream)
-        continueFinalMessage = try c.decodeIfPresent(Bool.self, forKey: .continueFinalMessage)
+    private static func list(_ value: Value?, _ name: String) throws(OpenAIServingError) -> [Value]? {
+        switch value {
+        case nil, .none?: return nil
+        case .list(let items)?: return items
+        default: throw .badRequest("\(name) must be a list")
+        }
     }
 
-    /// A field that may be a string, a list of strings, or null.
-    private static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String]? {
-        if (try? c.decodeNil(forKey: key)) ?? true { return nil }
-        if let text = try? c.decode(String.self, forKey: key) { return [text] }
-        return try c.decode([String].self, forKey: key)
-    }
-
-    /// The sampling settings shared by every choice, checked like vLLM.
-    /// - Parameter defaultMaxTokens: used when the body gives none.
-    func sampling(defaultMaxTokens: Int) throws(OpenAIServingError) -> EngineRequest {
-        if stream == true { throw .badRequest("streaming is not supported by the built-in engine") }
-        let maxTokens = maxTokens ?? defaultMaxTokens
-        guard maxTokens >= 1 else { throw .badRequest("max_tokens must be at least 1") }
-        let temperature = temperature ?? 1
-        guard temperature >= 0, temperature.isFinite else { throw .badRequest("temperature must be >= 0") }
-        let topP = topP ?? 1
-        guard topP > 0, topP <= 1 else { throw .badRequest("top_p must be in (0, 1]") }
-        let topK = topK ?? -1
-        guard topK == -1 || topK >= 1 else { throw .badRequest("top_k must be -1 (off) or >= 1") }
-        let stop = stop ?? []
+    /// The sampling settings shared by every choice, checked like vLLM: a
+    /// field the request sets wins, then the checkpoint's
+    /// `generation_config.json`, then the neutral default.
+    /// - Parameters:
+    ///   - defaults: the checkpoint's generation defaults.
+    ///   - maxTokens: the request's `max_tokens` (with the route's own default, if it has one).
+    ///   - fallbackMaxTokens: `max_tokens` when neither the request nor the defaults set it.
+    func sampling(
+        defaults: HFGenerationDefaults, maxTokens: Int?, fallbackMaxTokens: Int
+    ) throws(OpenAIServingError) -> EngineRequest {
+        if fields.stream == true { throw .badRequest("streaming is not supported by the built-in engine") }
+        let resolved = defaults.resolve(
+            temperature: fields.temperature, topP: fields.topP, topK: fields.topK.map { $0 == -1 ? 0 : $0 },
+            repetitionPenalty: fields.repetitionPenalty, maxTokens: maxTokens, fallbackMaxTokens: fallbackMaxTokens)
+        guard resolved.maxTokens >= 1 else { throw .badRequest("max_tokens must be at least 1") }
+        guard resolved.temperature >= 0, resolved.temperature.isFinite else { throw .badRequest("temperature must be >= 0") }
+        guard resolved.topP > 0, resolved.topP <= 1 else { throw .badRequest("top_p must be in (0, 1]") }
+        if let topK = fields.topK, topK != -1, topK < 1 { throw .badRequest("top_k must be -1 (off) or >= 1") }
+        guard resolved.repetitionPenalty > 0, resolved.repetitionPenalty.isFinite else {
+            throw .badRequest("repetition_penalty must be > 0")
+        }
+        let stop = fields.stop ?? []
         guard !stop.contains("") else { throw .badRequest("stop strings must not be empty") }
         return EngineRequest(
-            prompt: [], maxTokens: maxTokens, temperature: Float(temperature), topP: Float(topP),
-            topK: max(0, topK), stop: stop, seed: 0)
+            prompt: [], maxTokens: resolved.maxTokens, temperature: Float(resolved.temperature),
+            topP: Float(resolved.topP), topK: resolved.topK, stop: stop, seed: 0, stopAtEOS: fields.ignoreEOS != true,
+            repetitionPenalty: Float(resolved.repetitionPenalty))
     }
 
     /// The choice count, 1...64.
     func choiceCount() throws(OpenAIServingError) -> Int {
-        let n = n ?? 1
+        let n = fields.n ?? 1
         guard (1...64).contains(n) else { throw .badRequest("n must be between 1 and 64") }
         return n
     }
@@ -102,10 +178,10 @@ public enum OpenAIServingError: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
-    /// The OpenAI-style error body `{"error":{"message","type","code"}}`.
+    /// vLLM's error body: `{"error":{"message","type","param","code"}}`.
     public var body: Data {
-        let type = status == 400 ? "invalid_request_error" : "service_unavailable"
-        let object: [String: Any] = ["error": ["message": description, "type": type, "code": status]]
+        let type = status == 400 ? "BadRequestError" : "ServiceUnavailableError"
+        let object: [String: Any] = ["error": ["message": description, "type": type, "param": NSNull(), "code": status]]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
     }
 }

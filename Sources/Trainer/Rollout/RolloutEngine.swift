@@ -122,7 +122,7 @@ public struct RolloutEngine: Sendable {
         for i in state.live.indices {
             let question = state.questions[state.live[i].group]
             let path = state.live[i]
-            if let request = loop.nextCall(
+            if let request = try loop.nextCall(
                 &state.live[i].path, question: question, system: system, seed: path.seed, deadline: path.deadline)
             {
                 requests.append((i, request))
