@@ -118,7 +118,7 @@ struct AgentLoopTests {
     @Test func itemRunUsesTheBenchmarkLanguageAndThePlainTemplate() async throws {
         let model = ScriptedModel([ScriptedModel.stopped("<answer>\\boxed{北京}", at: .answer)])
         let item = DatasetItem(id: "1", question: "中国的首都是哪里？", answers: ["北京"], line: 1)
-        let agent = AgentLoop(model: model, template: .plain)
+        let agent = AgentLoop(model: model, template: PromptTemplate.plain)
         let run = try await agent.run(item: item, spec: BenchmarkCatalog.spec(named: "xbench"), seed: 3)
         let prompt = await model.requests[0].prompt
         #expect(prompt == SystemPrompt.chinese + "\n\n中国的首都是哪里？\n")

@@ -130,9 +130,11 @@ struct BuiltinEvaluationTests {
         let factory = AgentExecutorFactory(
             config: env.services.config, checkpoints: env.services.checkpoints, corpus: env.services.corpus,
             database: env.services.database, suites: suites, logger: .init(label: "test"))
+        let target = try await env.services.checkpoints.checkpoint(id: checkpoint).evaluability()
         var config = try await EvaluationRequest(checkpoint: .id(checkpoint), benchmarks: ["synth-hop", "synth-arith", "gsm8k"])
-            .normalised(activeDatasets: try env.services.datasets.activeVersions(), setup: .codeSearch)
-        #expect(config.promptTemplate == .chatml)
+            .normalised(activeDatasets: try env.services.datasets.activeVersions(), setup: .codeSearch, target: target)
+        // Without a template of its own, the endpoint applies the model's (chat completions).
+        #expect(config.promptTemplate == .server)
         #expect(config.search.topK == 5)
         config.search.topK = 3
         let executor = try #require(
@@ -145,7 +147,8 @@ struct BuiltinEvaluationTests {
         #expect(executor.loops["synth-arith"]?.tools.search == nil)
         #expect(executor.loops["synth-arith"]?.tools.python != nil)
         #expect(executor.loops["gsm8k"]?.tools.search is LocalCorpusSearch)
-        #expect(executor.loops.values.allSatisfy { $0.template == .chatml })
+        #expect(executor.loops.values.allSatisfy { ($0.template as? PromptTemplate) == .server })
+        #expect(executor.loops.values.allSatisfy { $0.model is OpenAIChatClient })
     }
 
     @Test func searchHitsFollowTheSetupUnlessTheRequestSetsThem() async throws {

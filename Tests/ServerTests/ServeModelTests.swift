@@ -43,11 +43,11 @@ struct ServeModelTests {
             let endpoint = OpenAIEndpoint(baseURL: "http://127.0.0.1:\(client.port ?? 0)/v1", model: "tiny")
             let loop = AgentLoop(
                 model: OpenAICompletionsClient(endpoint: endpoint), sampling: SamplingParameters(maxTokens: 8),
-                template: .plain)
+                template: PromptTemplate.plain)
             let run = try await loop.run(question: "2+2?", system: "", seed: 3)
             let direct = try await AgentLoop(
                 model: BuiltinModel(engine: engine, metadata: CheckpointMetadata(algorithm: "sft", task: "t", step: 0, seed: 0)),
-                sampling: SamplingParameters(maxTokens: 8), template: .plain
+                sampling: SamplingParameters(maxTokens: 8), template: PromptTemplate.plain
             ).run(question: "2+2?", system: "", seed: 3)
             #expect(run.trajectory == direct.trajectory && run.modelCalls >= 1)
         }

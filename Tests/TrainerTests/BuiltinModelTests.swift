@@ -47,7 +47,7 @@ struct BuiltinModelTests {
         let request = CompletionRequest(prompt: String(repeating: "a", count: 100), seed: 1)
         let completion = try await model.complete(request)
         #expect(completion.text.isEmpty && completion.finishReason == .length)
-        let loop = AgentLoop(model: model, template: .plain)
+        let loop = AgentLoop(model: model, template: PromptTemplate.plain)
         let run = try await loop.run(question: String(repeating: "b", count: 100), system: "", seed: 0)
         #expect(run.finishReason == .length && run.modelCalls == 1)
     }

@@ -157,7 +157,7 @@ struct RolloutEngineTests {
         let lockstep = LockstepModel(model: model, tokenizer: tokenizer)
         var sampling = SamplingParameters(temperature: 1, topP: 1, topK: -1, repetitionPenalty: 1)
         sampling.maxTokens = 12
-        let loop = AgentLoop(model: lockstep, tools: ToolBox(python: EchoPython()), sampling: sampling, template: .plain)
+        let loop = AgentLoop(model: lockstep, tools: ToolBox(python: EchoPython()), sampling: sampling, template: PromptTemplate.plain)
         let engine = RolloutEngine(model: lockstep, loop: loop, config: RolloutConfig(), mode: .entropyBalanced)
         let first = try await engine.rollout(questions: questions, seed: 11)
         let second = try await engine.rollout(questions: questions, seed: 11)

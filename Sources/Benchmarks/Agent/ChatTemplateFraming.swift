@@ -33,3 +33,19 @@ public struct ChatTemplateFraming: PromptFraming {
     /// The template writes BOS itself.
     public var addsSpecialTokens: Bool { false }
 }
+
+extension Value {
+    /// A JSON value as a template sees it (whole numbers as ints, like Python's `json`).
+    public init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .none
+        case .bool(let b): self = .bool(b)
+        case .number(let n):
+            if n.rounded() == n, abs(n) < 9.0e15 { self = .int(Int(n)) } else { self = .float(n) }
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .list(items.map(Value.init))
+        case .object(let fields):
+            self = .dict(ValueDict(fields.keys.sorted().map { ($0, Value(fields[$0] ?? .null)) }))
+        }
+    }
+}

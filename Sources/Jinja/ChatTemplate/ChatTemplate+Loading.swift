@@ -36,21 +36,50 @@ extension ChatTemplate {
                 }
             }
         }
-        if templates.isEmpty {
-            switch config["chat_template"] {
-            case .string(let text)?: templates = [("default", text)]
-            case .list(let entries)?:
-                for entry in entries {
-                    guard case .dict(let d) = entry, case .string(let n)? = d["name"], case .string(let t)? = d["template"]
-                    else { throw .invalidCheckpoint("tokenizer_config.json: chat_template entries need \"name\" and \"template\"") }
-                    templates.append((n, t))
-                }
-            case nil, .none?: break
-            default: throw .invalidCheckpoint("tokenizer_config.json: chat_template must be a string or a list")
-            }
-        }
+        if templates.isEmpty { templates = try configTemplates(config) }
         let source = try select(templates, name: name, withTools: withTools)
-        return try ChatTemplate(source: source, specialTokens: try specialTokens(config, directory: directory))
+        var legacy: ValueDict?
+        if config["added_tokens_decoder"] == nil {
+            legacy = try readJSONObject(directory.appendingPathComponent("special_tokens_map.json"))
+        }
+        return try ChatTemplate(source: source, specialTokens: specialTokens(config, legacy: legacy))
+    }
+
+    /// The template a `tokenizer_config.json` holds (a string, or a list of
+    /// named templates: `name`, else `default`), with its special tokens:
+    /// for a model known only by its config, e.g. behind an endpoint.
+    /// - Parameters:
+    ///   - text: the file's JSON text.
+    ///   - name: the named template to use, if the config has several.
+    /// - Throws: `ChatTemplateError.missingTemplate` when it has none,
+    ///   `.invalidCheckpoint` when it is malformed, `.template` when the
+    ///   template does not parse.
+    public static func load(tokenizerConfig text: String, name: String? = nil) throws(ChatTemplateError) -> ChatTemplate {
+        let value: Value
+        do {
+            value = try Value(json: text)
+        } catch {
+            throw .invalidCheckpoint("tokenizer_config.json: \(error.message)")
+        }
+        guard case .dict(let config) = value else { throw .invalidCheckpoint("tokenizer_config.json is not a JSON object") }
+        let source = try select(try configTemplates(config), name: name, withTools: false)
+        return try ChatTemplate(source: source, specialTokens: specialTokens(config, legacy: nil))
+    }
+
+    private static func configTemplates(_ config: ValueDict) throws(ChatTemplateError) -> [(name: String, text: String)] {
+        var templates: [(name: String, text: String)] = []
+        switch config["chat_template"] {
+        case .string(let text)?: templates = [("default", text)]
+        case .list(let entries)?:
+            for entry in entries {
+                guard case .dict(let d) = entry, case .string(let n)? = d["name"], case .string(let t)? = d["template"]
+                else { throw .invalidCheckpoint("tokenizer_config.json: chat_template entries need \"name\" and \"template\"") }
+                templates.append((n, t))
+            }
+        case nil, .none?: break
+        default: throw .invalidCheckpoint("tokenizer_config.json: chat_template must be a string or a list")
+        }
+        return templates
     }
 
     private static func select(_ templates: [(name: String, text: String)], name: String?, withTools: Bool)
@@ -80,13 +109,9 @@ extension ChatTemplate {
         PythonFormat.repr(.list(Array(Set(templates.map(\.name))).sorted().map { .string($0) }))
     }
 
-    private static func specialTokens(_ config: ValueDict, directory: URL) throws(ChatTemplateError) -> [String: String] {
+    private static func specialTokens(_ config: ValueDict, legacy: ValueDict?) -> [String: String] {
         var sources = [config]
-        if config["added_tokens_decoder"] == nil,
-            let legacy = try readJSONObject(directory.appendingPathComponent("special_tokens_map.json"))
-        {
-            sources.append(legacy)
-        }
+        if let legacy { sources.append(legacy) }
         func content(_ v: Value?) -> String? {
             switch v {
             case .string(let s)?: return s

@@ -99,7 +99,8 @@ func prepareServices(
     let scheduler = EvaluationScheduler(runner: runner)
     let prompts = PromptStore(database: database)
     let submitter = EvaluationSubmitter(
-        evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts)
+        evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts,
+        checkpointsDirectory: config.checkpointsDirectory)
     let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
     let training = TrainingStore(database: database)
     let trainingManager = TrainingManager(store: training, hub: hub, logger: logger, grace: config.cancelGrace) { launch in
@@ -136,7 +137,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
         scheduler: services.scheduler, prompts: services.prompts, hub: services.hub,
-        maxJSONBytes: services.config.maxJSONBytes)
+        maxJSONBytes: services.config.maxJSONBytes, checkpointsDirectory: services.config.checkpointsDirectory)
     let trainingJobs = TrainingJobController(
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)

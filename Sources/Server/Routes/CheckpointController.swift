@@ -1,5 +1,7 @@
+import Benchmarks
 import Foundation
 import Hummingbird
+import Jinja
 import ServerCore
 
 /// `/api/v1/checkpoints`: streamed uploads, endpoint registration, listing.
@@ -14,10 +16,16 @@ struct CheckpointController: Sendable {
             var url: String
             var model: String
             var maxConcurrency: Int?
+            /// The model's chat template text.
+            var chatTemplate: String?
+            /// The model's `tokenizer_config.json` (its template and special tokens).
+            var tokenizerConfig: JSONValue?
 
             enum CodingKeys: String, CodingKey, CaseIterable {
                 case url, model
                 case maxConcurrency = "max_concurrency"
+                case chatTemplate = "chat_template"
+                case tokenizerConfig = "tokenizer_config"
             }
 
             init(from decoder: any Decoder) throws {
@@ -26,6 +34,34 @@ struct CheckpointController: Sendable {
                 url = try container.decode(String.self, forKey: .url)
                 model = try container.decode(String.self, forKey: .model)
                 maxConcurrency = try container.decodeIfPresent(Int.self, forKey: .maxConcurrency)
+                chatTemplate = try container.decodeIfPresent(String.self, forKey: .chatTemplate)
+                tokenizerConfig = try container.decodeIfPresent(JSONValue.self, forKey: .tokenizerConfig)
+            }
+
+            /// The template to store, parsed to check it: from `chat_template`
+            /// or from `tokenizer_config` (not both).
+            func template() throws -> EndpointChatTemplate? {
+                let loaded: ChatTemplate
+                do {
+                    switch (chatTemplate, tokenizerConfig) {
+                    case (nil, nil):
+                        return nil
+                    case (let source?, nil):
+                        loaded = try ChatTemplate(source: source)
+                    case (nil, let config?):
+                        guard case .object = config else {
+                            throw APIError.badRequest("invalid_endpoint", "endpoint.tokenizer_config must be a JSON object")
+                        }
+                        let text = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+                        loaded = try ChatTemplate.load(tokenizerConfig: text)
+                    case (_?, _?):
+                        throw APIError.badRequest(
+                            "invalid_endpoint", "give endpoint.chat_template or endpoint.tokenizer_config, not both")
+                    }
+                } catch let error as ChatTemplateError {
+                    throw APIError.badRequest("invalid_chat_template", "endpoint chat template: \(error.message)")
+                }
+                return EndpointChatTemplate(source: loaded.source, specialTokens: loaded.specialTokens)
             }
         }
 
@@ -88,7 +124,8 @@ struct CheckpointController: Sendable {
         guard (1...4096).contains(concurrency) else {
             throw APIError.badRequest("invalid_endpoint", "endpoint.max_concurrency must be between 1 and 4096")
         }
-        let registration = try await store.registerEndpoint(name: name, url: url, model: model, maxConcurrency: concurrency)
+        let registration = try await store.registerEndpoint(
+            name: name, url: url, model: model, maxConcurrency: concurrency, chatTemplate: try body.endpoint.template())
         return try JSONResponse.make(registration.checkpoint, status: registration.created ? .created : .ok)
     }
 

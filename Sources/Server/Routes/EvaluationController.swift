@@ -14,10 +14,13 @@ struct EvaluationController: Sendable {
     /// What the event streams of evaluations share.
     let hub: EventHub
     let maxJSONBytes: Int
+    /// Where `hf` checkpoints are stored.
+    let checkpointsDirectory: URL
 
     var submitter: EvaluationSubmitter {
         EvaluationSubmitter(
-            evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts)
+            evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts,
+            checkpointsDirectory: checkpointsDirectory)
     }
 
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {

@@ -1,5 +1,6 @@
 import Benchmarks
 import Foundation
+import Jinja
 import Logging
 import Trainer
 
@@ -22,6 +23,8 @@ package struct AgentExecutorFactory: Sendable {
     package let logger: Logger
     package let limiters = EndpointLimiters()
     package let loadBuiltinModel: BuiltinModelLoader
+    /// The built-in engine's loaded checkpoints (`hf` directories are loaded here).
+    package let models: BuiltinModels
     package let python: BubblewrapPython
     package let math: MathScorerProvider
 
@@ -39,6 +42,7 @@ package struct AgentExecutorFactory: Sendable {
         self.suites = suites
         self.logger = logger
         let models = BuiltinModels()
+        self.models = models
         self.loadBuiltinModel = loadBuiltinModel ?? { id, file in try await models.model(for: id, file: file) }
         self.math = MathScorerProvider(python: config.python, logger: logger)
         // Model code must not read the data directory (tokens, checkpoints);
@@ -49,17 +53,29 @@ package struct AgentExecutorFactory: Sendable {
 
     @Sendable package func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
         let checkpoint = try await checkpoints.checkpoint(id: job.checkpointID)
-        let (setup, _) = try checkpoint.evaluability()
-        let model: any CompletionModel
+        let setup = try checkpoint.evaluability().setup
+        let framing = try await framing(of: checkpoint, config: job.config)
+        var model: any CompletionModel
         var contextLength: Int?
         if let served = checkpoint.endpoint {
             let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
             let limiter = await limiters.limiter(for: endpoint)
-            model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+            if job.config.promptTemplate == .server {
+                // The server renders the model's template; the loop continues the assistant message.
+                model = OpenAIChatClient(
+                    endpoint: endpoint, limiter: limiter, logger: logger, chatTemplateKwargs: job.config.chatTemplateKwargs)
+            } else {
+                model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+            }
             // Learned once per run; without it, calls are not clamped and a 400 tells the numbers.
             contextLength = await ModelContext.fetch(endpoint)
             logger.info(
                 "model context", metadata: ["eval.id": "\(job.id)", "model.context_length": "\(contextLength.map(String.init) ?? "unknown")"])
+        } else if checkpoint.kind == .hf {
+            let directory = config.checkpointsDirectory.appendingPathComponent(checkpoint.digest ?? "", isDirectory: true)
+            let builtin = try await models.hfModel(for: checkpoint.id, directory: directory)
+            contextLength = builtin.engine.contextLength
+            model = builtin
         } else {
             let file = config.checkpointsDirectory.appendingPathComponent(checkpoint.sha256 ?? "")
             model = try await loadBuiltinModel(checkpoint.id, file)
@@ -79,7 +95,7 @@ package struct AgentExecutorFactory: Sendable {
             }
             loops[benchmark] = AgentLoop(
                 model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
-                template: job.config.promptTemplate, logger: logger, contextLength: contextLength)
+                template: framing, logger: logger, contextLength: contextLength)
         }
         let judge = job.config.judge.map { settings in
             LLMJudge(
@@ -90,6 +106,23 @@ package struct AgentExecutorFactory: Sendable {
             loops: loops, setup: setup, math: math, mathScorer: await math.scorer(), judge: judge,
             judgesMath: job.config.judge?.mode.judgesMath ?? false, extraction: job.config.extraction,
             prompt: job.config.prompt)
+    }
+
+    /// The framing of the evaluation's prompts: the checkpoint's chat
+    /// template for `model` (the very one whose SHA-256 the configuration
+    /// recorded), else the named template.
+    private func framing(of checkpoint: CheckpointView, config: EvaluationConfig) async throws -> any PromptFraming {
+        guard config.promptTemplate == .model else { return config.promptTemplate }
+        let profile = try await CheckpointProfile.load(checkpoint, store: checkpoints, directory: self.config.checkpointsDirectory)
+        guard let template = profile.chatTemplate,
+            EndpointChatTemplate.sha256(of: template.source) == config.chatTemplateSHA256
+        else {
+            throw CoreError.invalid(
+                "template_changed", "checkpoint \(checkpoint.id)'s chat template is not the one this evaluation was queued with")
+        }
+        var kwargs: [String: Value] = [:]
+        for (key, value) in config.chatTemplateKwargs ?? [:] { kwargs[key] = Value(value) }
+        return ChatTemplateFraming(template: template, kwargs: kwargs)
     }
 
     /// The virtual environment a python executable belongs to (the

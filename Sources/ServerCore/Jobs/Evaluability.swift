@@ -1,23 +1,53 @@
+import Benchmarks
+
+/// How an evaluation of a checkpoint runs: who serves the model, with what
+/// agent setup and prompt framing by default.
+package struct EvaluationTarget: Sendable, Equatable {
+    /// The system prompt policy and search defaults.
+    package var setup: AgentSetup
+    /// Samples in flight unless the request says.
+    package var concurrency: Int
+    /// The framing unless the request names one.
+    package var defaultTemplate: PromptTemplate
+    /// The engine that runs an uploaded model (`builtin`); nil for aepo-gpt
+    /// files (always the built-in engine) and endpoints (served elsewhere).
+    package var engine: String?
+
+    /// Whether the model is behind an endpoint that can apply its own
+    /// template (`prompt_template` `server`).
+    package var servesChat: Bool { setup == .codeSearch && engine == nil }
+}
+
 extension CheckpointView {
-    /// The agent setup an evaluation of this checkpoint runs with and its
-    /// default concurrency, or an invalid-input error saying why it cannot
-    /// be evaluated.
-    package func evaluability() throws -> (setup: AgentSetup, concurrency: Int) {
-        if let endpoint { return (.codeSearch, endpoint.maxConcurrency) }
+    /// How an evaluation of this checkpoint runs, or an invalid-input error
+    /// saying why it cannot be evaluated.
+    package func evaluability() throws -> EvaluationTarget {
+        if let endpoint {
+            // The model's own template when the endpoint was registered with
+            // it; else the server applies it (`/chat/completions`).
+            let framing: PromptTemplate = endpoint.chatTemplateSHA256 == nil ? .server : .model
+            return EvaluationTarget(
+                setup: .codeSearch, concurrency: endpoint.maxConcurrency, defaultTemplate: framing, engine: nil)
+        }
         // A built-in checkpoint is served by the built-in engine, which batches
         // up to 16 sequences, with the setup it was trained with.
-        if kind == .file, metadata["format"] == "aepo-gpt" { return (.builtin, 16) }
+        if kind == .file, metadata["format"] == "aepo-gpt" {
+            return EvaluationTarget(setup: .builtin, concurrency: 16, defaultTemplate: .plain, engine: nil)
+        }
         if kind == .hf {
-            throw CoreError.invalid(
-                "not_evaluable",
-                "checkpoint \(id) is a Hugging Face directory (\(architecture ?? modelType ?? "unknown architecture")); "
-                    + "this server cannot evaluate hf checkpoints yet: register the model served elsewhere "
-                    + "(POST /api/v1/checkpoints {\"name\",\"endpoint\":{\"url\",\"model\"}})")
+            guard runnableBy?.contains("builtin") == true else {
+                throw CoreError.invalid(
+                    "not_evaluable",
+                    "checkpoint \(id) is a Hugging Face directory (\(architecture ?? modelType ?? "unknown architecture")) "
+                        + "that no engine of this server runs\(message.map { ": \($0)" } ?? ""); serve it elsewhere and "
+                        + "register the endpoint (POST /api/v1/checkpoints {\"name\",\"endpoint\":{\"url\",\"model\"}})")
+            }
+            return EvaluationTarget(setup: .codeSearch, concurrency: 16, defaultTemplate: .model, engine: "builtin")
         }
         throw CoreError.invalid(
             "not_evaluable",
             "checkpoint \(id) is a \(format ?? "file") file that is not a built-in (aepo-gpt) "
-                + "checkpoint; evaluations need one of those or a model endpoint "
+                + "checkpoint; evaluations need one of those, a Hugging Face directory, or a model endpoint "
                 + "(register one with POST /api/v1/checkpoints {\"name\",\"endpoint\":{\"url\",\"model\"}})")
     }
 }

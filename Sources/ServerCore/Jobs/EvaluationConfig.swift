@@ -60,9 +60,21 @@ package struct EvaluationConfig: Codable, Sendable, Hashable {
     package var limitsPerBenchmark: [String: Int] = [:]
     /// The system prompts; nil: this project's own text.
     package var prompt: PromptSettings? = nil
+    /// SHA-256 of the chat template the prompts are rendered with
+    /// (`prompt_template` `model`); nil otherwise.
+    package var chatTemplateSHA256: String? = nil
+    /// Extra chat template variables (`enable_thinking`, ...), for
+    /// `prompt_template` `model` or `server`.
+    package var chatTemplateKwargs: [String: JSONValue]? = nil
+    /// The engine running an uploaded model (`builtin`); nil for aepo-gpt
+    /// files and endpoints.
+    package var engine: String? = nil
 
     package enum CodingKeys: String, CodingKey {
         case benchmarks, samples, limit, seed, sampling, limits, search, judge, datasets, preset, extraction, prompt
+        case engine
+        case chatTemplateSHA256 = "chat_template_sha256"
+        case chatTemplateKwargs = "chat_template_kwargs"
         case promptTemplate = "prompt_template"
         case maxErrorRate = "max_error_rate"
         case limitsPerBenchmark = "limits_per_benchmark"
@@ -110,6 +122,9 @@ package struct EvaluationConfig: Codable, Sendable, Hashable {
         extraction = try container.decodeIfPresent(ExtractionMode.self, forKey: .extraction) ?? .strict
         limitsPerBenchmark = try container.decodeIfPresent([String: Int].self, forKey: .limitsPerBenchmark) ?? [:]
         prompt = try container.decodeIfPresent(PromptSettings.self, forKey: .prompt)
+        chatTemplateSHA256 = try container.decodeIfPresent(String.self, forKey: .chatTemplateSHA256)
+        chatTemplateKwargs = try container.decodeIfPresent([String: JSONValue].self, forKey: .chatTemplateKwargs)
+        engine = try container.decodeIfPresent(String.self, forKey: .engine)
     }
 
     /// Items of `benchmark` evaluated: its own cap, else `limit`, else all.
@@ -146,6 +161,10 @@ package struct EvaluationConfig: Codable, Sendable, Hashable {
         try container.encode(extraction, forKey: .extraction)
         try container.encode(limitsPerBenchmark, forKey: .limitsPerBenchmark)
         try container.encode(prompt, forKey: .prompt)
+        // Left out when unset, so configurations stored before they existed keep their ids.
+        try container.encodeIfPresent(chatTemplateSHA256, forKey: .chatTemplateSHA256)
+        try container.encodeIfPresent(chatTemplateKwargs, forKey: .chatTemplateKwargs)
+        try container.encodeIfPresent(engine, forKey: .engine)
     }
 }
 

@@ -28,6 +28,8 @@ package struct EvaluationRequest: Decodable, Sendable {
     package var extraction: ExtractionMode?
     package var limitsPerBenchmark: [String: Int]?
     package var prompt: PromptReference?
+    /// Extra chat template variables (e.g. `{"enable_thinking": false}`).
+    package var chatTemplateKwargs: [String: JSONValue]?
     /// The keys `sampling` and `limits` set: only those override the preset.
     package var samplingKeys: Set<String> = []
     package var limitsKeys: Set<String> = []
@@ -38,6 +40,7 @@ package struct EvaluationRequest: Decodable, Sendable {
         case checkpoint, benchmarks, samples, limit, seed, concurrency, sampling, limits, search, judge, preset, extraction
         case prompt
         case promptTemplate = "prompt_template"
+        case chatTemplateKwargs = "chat_template_kwargs"
         case maxErrorRate = "max_error_rate"
         case limitsPerBenchmark = "limits_per_benchmark"
     }
@@ -79,6 +82,7 @@ package struct EvaluationRequest: Decodable, Sendable {
         extraction = try container.decodeIfPresent(ExtractionMode.self, forKey: .extraction)
         limitsPerBenchmark = try container.decodeIfPresent([String: Int].self, forKey: .limitsPerBenchmark)
         prompt = try container.decodeIfPresent(PromptReference.self, forKey: .prompt)
+        chatTemplateKwargs = try container.decodeIfPresent([String: JSONValue].self, forKey: .chatTemplateKwargs)
         func keys(_ key: CodingKeys) -> Set<String> {
             guard let nested = try? container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key) else { return [] }
             return Set(nested.allKeys.map(\.stringValue))
@@ -96,8 +100,12 @@ package struct EvaluationRequest: Decodable, Sendable {
     ///     search hits per query when the request does not.
     ///   - prompts: the stored prompts the request may name (its `prompt`,
     ///     and the preset's own), by name.
+    ///   - target: how the checkpoint is run (its default framing and
+    ///     engine); nil: the setup's default framing.
+    ///   - profile: the checkpoint's chat template and sampling defaults.
     package func normalised(
-        activeDatasets: [String: DatasetView], setup: AgentSetup, prompts: [String: PromptSettings] = [:]
+        activeDatasets: [String: DatasetView], setup: AgentSetup, prompts: [String: PromptSettings] = [:],
+        target: EvaluationTarget? = nil, profile: CheckpointProfile = CheckpointProfile()
     ) throws -> EvaluationConfig {
         guard !benchmarks.isEmpty else { throw CoreError.invalid("invalid_evaluation", "benchmarks must not be empty") }
         var names: [String] = []
@@ -182,13 +190,47 @@ package struct EvaluationRequest: Decodable, Sendable {
         case nil:
             prompt = preset.flatMap { prompts[$0.promptName] }
         }
-        return EvaluationConfig(
+        let template = promptTemplate ?? target?.defaultTemplate ?? setup.defaultTemplate
+        var templateSHA: String?
+        if template == .model {
+            guard let source = profile.chatTemplate?.source else {
+                throw CoreError.invalid(
+                    "no_chat_template",
+                    "this checkpoint has no chat template, so prompt_template \"model\" cannot be used; "
+                        + "name a fixed framing (\"prompt_template\": \"chatml\" or \"plain\") or give the model its template")
+            }
+            templateSHA = EndpointChatTemplate.sha256(of: source)
+        }
+        if template == .server, target?.servesChat == false {
+            throw CoreError.invalid(
+                "invalid_evaluation",
+                "prompt_template \"server\" needs a model endpoint; this checkpoint runs on the built-in engine")
+        }
+        if let chatTemplateKwargs, !chatTemplateKwargs.isEmpty, template != .model, template != .server {
+            throw CoreError.invalid(
+                "invalid_evaluation",
+                "chat_template_kwargs apply to the model's chat template (prompt_template \"model\" or \"server\"), "
+                    + "not to \"\(template.rawValue)\"")
+        }
+        var samplingBase = base.sampling
+        // Without a preset, the model's generation_config.json fills what the request does not set, as vLLM does.
+        if preset == nil, let defaults = profile.generationDefaults {
+            samplingBase.temperature = defaults.temperature ?? samplingBase.temperature
+            samplingBase.topP = defaults.topP ?? samplingBase.topP
+            samplingBase.topK = defaults.topK.map { $0 <= 0 ? -1 : $0 } ?? samplingBase.topK
+            samplingBase.repetitionPenalty = defaults.repetitionPenalty ?? samplingBase.repetitionPenalty
+        }
+        var config = EvaluationConfig(
             benchmarks: names, samples: samples, limit: limit, seed: seed ?? 0,
-            sampling: try Overlay.apply(sampling, keys: samplingKeys, onto: base.sampling),
+            sampling: try Overlay.apply(sampling, keys: samplingKeys, onto: samplingBase),
             limits: try Overlay.apply(limits, keys: limitsKeys, onto: base.limits),
-            promptTemplate: promptTemplate ?? setup.defaultTemplate, search: search,
+            promptTemplate: template, search: search,
             judge: judge, datasets: datasets, preset: preset?.rawValue, maxErrorRate: maxErrorRate,
             extraction: extraction ?? base.extraction, limitsPerBenchmark: caps, prompt: prompt)
+        config.chatTemplateSHA256 = templateSHA
+        config.chatTemplateKwargs = chatTemplateKwargs?.isEmpty == false ? chatTemplateKwargs : nil
+        config.engine = target?.engine
+        return config
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 /// Queues an evaluation (or finds the existing one): used by
 /// `POST /api/v1/evaluations` and by training jobs that evaluate their result.
 package struct EvaluationSubmitter: Sendable {
@@ -7,11 +8,14 @@ package struct EvaluationSubmitter: Sendable {
     package let scheduler: EvaluationScheduler
     /// The stored prompts a request may name.
     package let prompts: PromptStore
+    /// Where `hf` checkpoints are stored (their chat template and generation defaults are read there).
+    package let checkpointsDirectory: URL
 
     package init(
         evaluations: EvaluationStore, checkpoints: CheckpointStore, datasets: DatasetStore, scheduler: EvaluationScheduler,
-        prompts: PromptStore
+        prompts: PromptStore, checkpointsDirectory: URL
     ) {
+        self.checkpointsDirectory = checkpointsDirectory
         self.evaluations = evaluations
         self.checkpoints = checkpoints
         self.datasets = datasets
@@ -22,7 +26,8 @@ package struct EvaluationSubmitter: Sendable {
     /// Returns the evaluation's id and whether it was (re)queued.
     package func submit(_ body: EvaluationRequest) async throws -> (id: Int64, queued: Bool) {
         let checkpoint = try await resolve(body.checkpoint)
-        let (setup, defaultConcurrency) = try checkpoint.evaluability()
+        let target = try checkpoint.evaluability()
+        let profile = try await CheckpointProfile.load(checkpoint, store: checkpoints, directory: checkpointsDirectory)
         let active = try await datasets.activeVersions()
         var names: [String] = []
         if case .named(let name)? = body.prompt { names.append(name) }
@@ -31,14 +36,15 @@ package struct EvaluationSubmitter: Sendable {
         for name in names {
             if let stored = try await self.prompts.prompt(named: name) { prompts[name] = stored.settings }
         }
-        let config = try body.normalised(activeDatasets: active, setup: setup, prompts: prompts)
+        let config = try body.normalised(
+            activeDatasets: active, setup: target.setup, prompts: prompts, target: target, profile: profile)
         var itemCounts: [String: Int] = [:]
         for name in config.benchmarks {
             let items = active[name]?.items ?? 0
             itemCounts[name] = config.itemCap(name).map { min($0, items) } ?? items
         }
         let outcome = try await evaluations.findOrCreate(
-            checkpointID: checkpoint.id, config: config, concurrency: body.concurrency ?? defaultConcurrency,
+            checkpointID: checkpoint.id, config: config, concurrency: body.concurrency ?? target.concurrency,
             itemCounts: itemCounts)
         let queued = outcome.created || outcome.requeued
         if queued { await scheduler.start(outcome.id) }

@@ -31,10 +31,16 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
     /// JSON array text of engine names, e.g. `["builtin"]`.
     package var runnableBy: String?
     package var message: String?
+    /// An endpoint's chat template text, when it was registered with one.
+    package var chatTemplate: String?
+    /// JSON object text: the special tokens that template sees.
+    package var specialTokens: String?
     package var createdAt: String
 
     package enum CodingKeys: String, CodingKey {
         case id, name, kind, sha256, digest, bytes, format, metadata, architecture, dtype, message
+        case chatTemplate = "chat_template"
+        case specialTokens = "special_tokens"
         case tensorCount = "tensor_count"
         case parameterCount = "parameter_count"
         case endpointURL = "endpoint_url"

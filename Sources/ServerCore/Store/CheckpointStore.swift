@@ -108,21 +108,36 @@ package struct CheckpointStore: Sendable {
 
     /// Registers a model served behind an OpenAI-compatible endpoint. The
     /// same name with the same url and model answers the existing one.
-    package func registerEndpoint(name: String, url: String, model: String, maxConcurrency: Int) async throws -> Registration {
-        try await database.writer.write { db in
+    package func registerEndpoint(
+        name: String, url: String, model: String, maxConcurrency: Int, chatTemplate: EndpointChatTemplate? = nil
+    ) async throws -> Registration {
+        let tokens = try chatTemplate.map { String(decoding: try JSONEncoder().encode($0.specialTokens), as: UTF8.self) }
+        return try await database.writer.write { db in
             if let owner = try CheckpointNameRecord.fetchOne(db, key: name) {
                 guard let existing = try CheckpointRecord.fetchOne(db, key: owner.checkpointID),
-                    existing.kind == .endpoint, existing.endpointURL == url, existing.endpointModel == model
+                    existing.kind == .endpoint, existing.endpointURL == url, existing.endpointModel == model,
+                    existing.chatTemplate == chatTemplate?.source
                 else { throw CheckpointStoreError.nameTaken(name, by: owner.checkpointID) }
                 return Registration(checkpoint: try view(of: existing, in: db), created: false)
             }
             var record = CheckpointRecord(
                 name: name, kind: .endpoint, metadata: "{}", endpointURL: url, endpointModel: model,
-                maxConcurrency: maxConcurrency, createdAt: Timestamp.now())
+                maxConcurrency: maxConcurrency, chatTemplate: chatTemplate?.source, specialTokens: tokens,
+                createdAt: Timestamp.now())
             try record.insert(db)
             try CheckpointNameRecord(name: name, checkpointID: record.id ?? 0, createdAt: record.createdAt).insert(db)
             return Registration(checkpoint: try view(of: record, in: db), created: true)
         }
+    }
+
+    /// An endpoint's stored chat template, if it was registered with one.
+    package func endpointChatTemplate(id: Int64) async throws -> EndpointChatTemplate? {
+        let row = try await database.writer.read { db in
+            try CheckpointRecord.fetchOne(db, key: id).map { ($0.chatTemplate, $0.specialTokens) }
+        }
+        guard let (source, tokens) = row, let source else { return nil }
+        let special = try tokens.map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        return EndpointChatTemplate(source: source, specialTokens: special)
     }
 
     /// One checkpoint by id.

@@ -6,10 +6,13 @@ package struct CheckpointView: Codable, Sendable, Equatable {
         package var url: String
         package var model: String
         package var maxConcurrency: Int
+        /// SHA-256 of the chat template the endpoint was registered with, if any.
+        package var chatTemplateSHA256: String? = nil
 
         package enum CodingKeys: String, CodingKey {
             case url, model
             case maxConcurrency = "max_concurrency"
+            case chatTemplateSHA256 = "chat_template_sha256"
         }
     }
 
@@ -71,7 +74,10 @@ package struct CheckpointView: Codable, Sendable, Equatable {
         self.tensors = record.tensorCount
         self.parameters = record.parameterCount
         if let url = record.endpointURL, let model = record.endpointModel {
-            self.endpoint = Endpoint(url: url, model: model, maxConcurrency: record.maxConcurrency ?? 16)
+            self.endpoint = Endpoint(
+                url: url, model: model, maxConcurrency: record.maxConcurrency ?? 16,
+                chatTemplateSHA256: record.chatTemplate.map(EndpointChatTemplate.sha256(of:)))
+            self.hasChatTemplate = record.chatTemplate != nil
         }
         if record.kind == .hf {
             self.digest = record.digest

@@ -1,11 +1,13 @@
 import Benchmarks
 import Foundation
 
-/// An aepo-gpt checkpoint served to the agent loop through the same
-/// `CompletionModel` interface as remote endpoints. Concurrent `complete`
-/// calls are batched by one `InferenceEngine`.
+/// A checkpoint on the built-in engine (aepo-gpt, or a Hugging Face
+/// directory) served to the agent loop through the same `CompletionModel`
+/// interface as remote endpoints. Concurrent `complete` calls are batched
+/// by one `InferenceEngine`.
 ///
-/// Behaves like vLLM in completion mode: the prompt is encoded with BOS,
+/// Behaves like vLLM in completion mode: the prompt is encoded with the
+/// tokenizer's special tokens unless the request says it holds them,
 /// the matched stop string is left out of the text and reported as
 /// `matchedStop`, `max_tokens` is capped by the room left in the context,
 /// `top_k` -1 means off, every call samples from its own seed. Not
@@ -16,8 +18,8 @@ import Foundation
 public struct BuiltinModel: CompletionModel {
     /// The engine generating the tokens.
     public let engine: InferenceEngine
-    /// Provenance of the served checkpoint.
-    public let metadata: CheckpointMetadata
+    /// Provenance of an aepo-gpt checkpoint (nil for a Hugging Face one).
+    public let metadata: CheckpointMetadata?
 
     /// Serves a loaded checkpoint (the engine takes ownership of its model).
     /// - Parameters:
@@ -31,8 +33,8 @@ public struct BuiltinModel: CompletionModel {
     /// Serves the model of an existing engine (shared with other users of it).
     /// - Parameters:
     ///   - engine: the engine.
-    ///   - metadata: provenance reported by `metadata`.
-    public init(engine: InferenceEngine, metadata: CheckpointMetadata) {
+    ///   - metadata: provenance reported by `metadata`, if known.
+    public init(engine: InferenceEngine, metadata: CheckpointMetadata? = nil) {
         self.engine = engine
         self.metadata = metadata
     }

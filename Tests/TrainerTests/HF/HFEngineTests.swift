@@ -4,8 +4,8 @@ import Testing
 
 /// A stand-in tokenizer for HF models in engine tests: ids as decimal words.
 struct WordTokenizer: EngineTokenizer {
-    func encodePrompt(_ text: String) -> [Int32] { text.split(separator: " ").compactMap { Int32($0) } }
-    func decode(_ ids: [Int32]) -> String { ids.map { " \($0)" }.joined() }
+    func encode(_ text: String, addSpecialTokens: Bool) -> [Int32] { text.split(separator: " ").compactMap { Int32($0) } }
+    func decode(_ ids: [Int32], skipSpecialTokens: Bool) -> String { ids.map { " \($0)" }.joined() }
 }
 
 @Suite("Inference engine with HF models")
@@ -90,8 +90,10 @@ struct HFEngineTests {
         // ids 0..3: "a", first half of "é", second half of "é", "b" — decoded as bytes
         struct Bytes: EngineTokenizer {
             let table: [[UInt8]] = [[0x61], [0xC3], [0xA9], [0x62]]
-            func encodePrompt(_ text: String) -> [Int32] { [] }
-            func decode(_ ids: [Int32]) -> String { String(decoding: ids.flatMap { table[Int($0)] }, as: UTF8.self) }
+            func encode(_ text: String, addSpecialTokens: Bool) -> [Int32] { [] }
+            func decode(_ ids: [Int32], skipSpecialTokens: Bool) -> String {
+                String(decoding: ids.flatMap { table[Int($0)] }, as: UTF8.self)
+            }
         }
         var decoder = Bytes().makeStreamDecoder()
         #expect(decoder.append(0) == [0x61])
