@@ -31,7 +31,7 @@ struct ServeModelTests {
             #expect(ok.status == .ok && String(buffer: ok.body).contains(#""object":"text_completion""#))
             let bad = try await client.execute(
                 uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: #"{"messages":[]}"#))
-            #expect(bad.status == .badRequest && String(buffer: bad.body).contains("invalid_request_error"))
+            #expect(bad.status == .badRequest && String(buffer: bad.body).contains("BadRequestError"))
         }
     }
 
@@ -42,12 +42,12 @@ struct ServeModelTests {
         try await app.test(.live) { client in
             let endpoint = OpenAIEndpoint(baseURL: "http://127.0.0.1:\(client.port ?? 0)/v1", model: "tiny")
             let loop = AgentLoop(
-                model: OpenAICompletionsClient(endpoint: endpoint), sampling: SamplingParameters(maxTokens: 8),
-                template: PromptTemplate.plain)
+                model: OpenAICompletionsClient(endpoint: endpoint),
+                sampling: SamplingParameters(repetitionPenalty: 1, maxTokens: 8), template: PromptTemplate.plain)
             let run = try await loop.run(question: "2+2?", system: "", seed: 3)
             let direct = try await AgentLoop(
                 model: BuiltinModel(engine: engine, metadata: CheckpointMetadata(algorithm: "sft", task: "t", step: 0, seed: 0)),
-                sampling: SamplingParameters(maxTokens: 8), template: PromptTemplate.plain
+                sampling: SamplingParameters(repetitionPenalty: 1, maxTokens: 8), template: PromptTemplate.plain
             ).run(question: "2+2?", system: "", seed: 3)
             #expect(run.trajectory == direct.trajectory && run.modelCalls >= 1)
         }

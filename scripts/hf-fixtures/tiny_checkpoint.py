@@ -87,7 +87,7 @@ def main(out):
         "rms_norm_eps": 1e-6, "rope_scaling": None, "rope_theta": 1000000.0, "sliding_window": None,
         "tie_word_embeddings": True, "torch_dtype": "bfloat16", "use_sliding_window": False, "vocab_size": VOCAB,
     }
-    generation = {"eos_token_id": [2, 0], "do_sample": True, "temperature": 0.6, "top_p": 0.95, "top_k": 20}
+    generation = {"eos_token_id": [2, 0], "do_sample": True, "temperature": 0.7, "top_p": 0.8, "top_k": 30, "repetition_penalty": 1.05}
     with open(TEMPLATE) as f:
         template = f.read()
     tokenizer_config = {

@@ -34,7 +34,8 @@ package actor BuiltinModels {
             } catch {
                 throw CoreError.invalid("not_evaluable", "checkpoint \(checkpoint) cannot be loaded: \(error)")
             }
-            return BuiltinModel(engine: InferenceEngine(model: served.model, tokenizer: served.tokenizer))
+            return BuiltinModel(
+                engine: InferenceEngine(model: served.model, tokenizer: served.tokenizer), appliesRepetitionPenalty: true)
         }
         // Another evaluation may have loaded it meanwhile: keep the first.
         if let existing = loaded[checkpoint] {

@@ -10,9 +10,10 @@ import Foundation
 /// tokenizer's special tokens unless the request says it holds them,
 /// the matched stop string is left out of the text and reported as
 /// `matchedStop`, `max_tokens` is capped by the room left in the context,
-/// `top_k` -1 means off, every call samples from its own seed. Not
-/// supported: `repetition_penalty` (ignored: a byte-level model repeats
-/// bytes by nature, and penalising them breaks copying numbers and names).
+/// `top_k` -1 means off, every call samples from its own seed.
+/// `repetition_penalty` applies to Hugging Face models only: a byte-level
+/// aepo-gpt model repeats bytes by nature, and penalising them breaks
+/// copying numbers and names.
 /// A prompt that fills the whole context gets an empty `.length` completion,
 /// so the loop ends that sample instead of failing it.
 public struct BuiltinModel: CompletionModel {
@@ -20,6 +21,8 @@ public struct BuiltinModel: CompletionModel {
     public let engine: InferenceEngine
     /// Provenance of an aepo-gpt checkpoint (nil for a Hugging Face one).
     public let metadata: CheckpointMetadata?
+    /// Whether requests' `repetition_penalty` is applied (Hugging Face models).
+    public let appliesRepetitionPenalty: Bool
 
     /// Serves a loaded checkpoint (the engine takes ownership of its model).
     /// - Parameters:
@@ -28,15 +31,18 @@ public struct BuiltinModel: CompletionModel {
     public init(checkpoint: LoadedCheckpoint, options: InferenceEngine.Options = InferenceEngine.Options()) {
         engine = InferenceEngine(model: checkpoint.model, tokenizer: checkpoint.tokenizer, options: options)
         metadata = checkpoint.metadata
+        appliesRepetitionPenalty = false
     }
 
     /// Serves the model of an existing engine (shared with other users of it).
     /// - Parameters:
     ///   - engine: the engine.
     ///   - metadata: provenance reported by `metadata`, if known.
-    public init(engine: InferenceEngine, metadata: CheckpointMetadata? = nil) {
+    ///   - appliesRepetitionPenalty: honour `repetition_penalty` (true for Hugging Face models).
+    public init(engine: InferenceEngine, metadata: CheckpointMetadata? = nil, appliesRepetitionPenalty: Bool = false) {
         self.engine = engine
         self.metadata = metadata
+        self.appliesRepetitionPenalty = appliesRepetitionPenalty
     }
 
     /// Loads and serves a checkpoint file.
@@ -58,7 +64,8 @@ public struct BuiltinModel: CompletionModel {
         let s = request.sampling
         let engineRequest = EngineRequest(
             prompt: prompt, maxTokens: min(s.maxTokens, room), temperature: Float(s.temperature),
-            topP: Float(s.topP), topK: max(0, s.topK), stop: request.stop, seed: request.seed)
+            topP: Float(s.topP), topK: max(0, s.topK), stop: request.stop, seed: request.seed,
+            repetitionPenalty: appliesRepetitionPenalty ? Float(s.repetitionPenalty) : 1)
         let output: EngineOutput
         do {
             output = try await engine.generate(engineRequest)

@@ -7,7 +7,9 @@ import Synchronization
 @testable import Server
 @testable import ServerCore
 
-/// A scripted OpenAI-compatible `/v1/completions` server for tests. Each
+/// A scripted OpenAI-compatible `/v1/completions` and `/v1/chat/completions`
+/// server for tests (chat is rendered as a ChatML model's vLLM would,
+/// continuing the final assistant message when asked). Each
 /// sample searches once, then answers; whether the answer is right is looked
 /// up by the request's seed, so tests know exactly which samples are correct.
 /// Like vLLM, it leaves the matched stop string out of the text and reports
@@ -50,6 +52,33 @@ final class FakeModelEndpoint: Sendable {
         var stop: [String]?
     }
 
+    struct ChatBody: Decodable {
+        struct Message: Decodable {
+            var role: String
+            var content: String
+        }
+
+        var messages: [Message]
+        var seed: UInt64?
+        var stop: [String]?
+        var continueFinalMessage: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case messages, seed, stop
+            case continueFinalMessage = "continue_final_message"
+        }
+
+        /// The prompt a ChatML model's server renders.
+        var prompt: String {
+            var text = ""
+            for (index, message) in messages.enumerated() {
+                let open = continueFinalMessage == true && index == messages.count - 1
+                text += "<|im_start|>\(message.role)\n\(message.content)" + (open ? "" : "<|im_end|>\n")
+            }
+            return continueFinalMessage == true ? text : text + "<|im_start|>assistant\n"
+        }
+    }
+
     /// A started endpoint. `cancel()` shuts it down gracefully: cancelling
     /// the serving task instead can trap inside NIO when a connection is
     /// being accepted at that moment ("Deinited NIOAsyncWriter without
@@ -70,6 +99,10 @@ final class FakeModelEndpoint: Sendable {
             let body = try await request.decode(as: CompletionBody.self, context: context)
             return try await self.complete(body)
         }
+        router.post("v1/chat/completions") { request, context -> Response in
+            let body = try await request.decode(as: ChatBody.self, context: context)
+            return try await self.complete(CompletionBody(prompt: body.prompt, seed: body.seed, stop: body.stop), chat: true)
+        }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -83,7 +116,7 @@ final class FakeModelEndpoint: Sendable {
         return (port, Running(group: group))
     }
 
-    private func complete(_ body: CompletionBody) async throws -> Response {
+    private func complete(_ body: CompletionBody, chat: Bool = false) async throws -> Response {
         let seed = body.seed ?? 0
         // The system prompt describes <result> too: look at the assistant's turn only.
         let assistantTurn = body.prompt.components(separatedBy: "<|im_start|>assistant").last ?? body.prompt
@@ -106,9 +139,11 @@ final class FakeModelEndpoint: Sendable {
             text = "<think>Found it.</think>\n<answer>The answer is \\boxed{\(answers[seed &- 1] ?? fallbackAnswer)}"
             stop = "</answer>"
         }
+        var choice: [String: Any] = ["index": 0, "finish_reason": "stop", "stop_reason": stop]
+        if chat { choice["message"] = ["role": "assistant", "content": text] } else { choice["text"] = text }
         let json: [String: Any] = [
-            "id": "cmpl-\(seed)", "object": "text_completion", "model": "fake",
-            "choices": [["index": 0, "text": text, "finish_reason": "stop", "stop_reason": stop]],
+            "id": "cmpl-\(seed)", "object": chat ? "chat.completion" : "text_completion", "model": "fake",
+            "choices": [choice],
             "usage": ["prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20],
         ]
         return Response(

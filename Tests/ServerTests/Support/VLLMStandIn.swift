@@ -14,7 +14,9 @@ import Synchronization
 /// mid-thought and is finished by the continuation; stop strings are left
 /// out of the text and reported as `stop_reason`. Samples are told apart by
 /// the seed of their first call (the loop seeds call k with seed + k).
-/// `/v1/chat/completions` is a scripted judge.
+/// `/v1/chat/completions` serves the agent's calls (those with the agent's
+/// stop strings) as vLLM serves a ChatML model, and is a scripted judge
+/// otherwise.
 final class VLLMStandIn: Sendable {
     enum Behaviour: Sendable, Equatable {
         /// Search, then answer.
@@ -49,6 +51,9 @@ final class VLLMStandIn: Sendable {
         var prompts: [String] = []
         var judgeCalls = 0
         var modelListings = 0
+        /// Raw bodies of the agent's chat calls and of its completion calls.
+        var chatBodies: [String] = []
+        var completionBodies: [String] = []
     }
 
     init(behaviours: [UInt64: Behaviour], fallback: Behaviour = .answer("unknown"), latency: Duration = .zero, judge: JudgeScript = .failing) {
@@ -62,6 +67,8 @@ final class VLLMStandIn: Sendable {
     var prompts: [String] { state.withLock { $0.prompts } }
     var judgeCalls: Int { state.withLock { $0.judgeCalls } }
     var modelListings: Int { state.withLock { $0.modelListings } }
+    var chatBodies: [String] { state.withLock { $0.chatBodies } }
+    var completionBodies: [String] { state.withLock { $0.completionBodies } }
 
     /// Replaces the script (e.g. an endpoint that was fixed between two runs).
     func rescript(_ behaviours: [UInt64: Behaviour]) {
@@ -88,11 +95,20 @@ final class VLLMStandIn: Sendable {
                 "data": [["id": "fake", "object": "model", "owned_by": "vllm", "max_model_len": Self.maxModelLen]],
             ])
         }
-        router.post("v1/completions") { request, context -> Response in
-            try await self.complete(try await request.decode(as: Body.self, context: context))
+        router.post("v1/completions") { request, _ -> Response in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            self.state.withLock { $0.completionBodies.append(String(buffer: buffer)) }
+            return try await self.complete(try JSONDecoder().decode(Body.self, from: Data(buffer: buffer)))
         }
         router.post("v1/chat/completions") { request, _ -> Response in
             let buffer = try await request.body.collect(upTo: 1 << 20)
+            if let chat = try? JSONDecoder().decode(FakeModelEndpoint.ChatBody.self, from: Data(buffer: buffer)),
+                chat.stop?.contains("</answer>") == true
+            {
+                self.state.withLock { $0.chatBodies.append(String(buffer: buffer)) }
+                let maxTokens = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any])?["max_tokens"] as? Int
+                return try await self.complete(Body(prompt: chat.prompt, seed: chat.seed, maxTokens: maxTokens), chat: true)
+            }
             return self.judgeReply(String(buffer: buffer))
         }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
@@ -108,7 +124,7 @@ final class VLLMStandIn: Sendable {
         return (port, FakeModelEndpoint.Running(group: group))
     }
 
-    private func complete(_ body: Body) async throws -> Response {
+    private func complete(_ body: Body, chat: Bool = false) async throws -> Response {
         let assistant = body.prompt.components(separatedBy: "<|im_start|>assistant").last ?? body.prompt
         let call: UInt64 = !assistant.contains("<result>") ? 0 : (assistant.contains(Self.cutMarker) ? 2 : 1)
         let seed = body.seed ?? 0
@@ -128,12 +144,12 @@ final class VLLMStandIn: Sendable {
                 ["object": "error", "message": message, "type": "BadRequestError", "param": NSNull(), "code": 400],
                 status: .badRequest)
         case (_, 0):
-            return Self.choice("<think>I should look this up.</think>\n<search> lookup \(seed) ", stop: "</search>")
+            return Self.choice("<think>I should look this up.</think>\n<search> lookup \(seed) ", stop: "</search>", chat: chat)
         case (.cut, 1):
-            return Self.choice("<think>Found it; \(Self.cutMarker)", finish: "length")
+            return Self.choice("<think>Found it; \(Self.cutMarker)", finish: "length", chat: chat)
         case (.cut(let answer), _), (.answer(let answer), _):
             let opening = call == 2 ? " down.</think>\n" : "<think>Found it.</think>\n"
-            return Self.choice(opening + "<answer>The answer is \\boxed{\(answer)}", stop: "</answer>")
+            return Self.choice(opening + "<answer>The answer is \\boxed{\(answer)}", stop: "</answer>", chat: chat)
         }
     }
 
@@ -159,8 +175,9 @@ final class VLLMStandIn: Sendable {
         }
     }
 
-    static func choice(_ text: String, stop: String? = nil, finish: String = "stop") -> Response {
-        var choice: [String: Any] = ["index": 0, "text": text, "finish_reason": finish]
+    static func choice(_ text: String, stop: String? = nil, finish: String = "stop", chat: Bool = false) -> Response {
+        var choice: [String: Any] = ["index": 0, "finish_reason": finish]
+        if chat { choice["message"] = ["role": "assistant", "content": text] } else { choice["text"] = text }
         choice["stop_reason"] = stop ?? NSNull()
         return json([
             "id": "cmpl-1", "object": "text_completion", "model": "fake", "choices": [choice],
