@@ -146,6 +146,7 @@ public struct AgentLoop: Sendable {
             stop: AgentTag.stopStrings, sampling: callSampling, seed: seed &+ UInt64(path.modelCalls),
             turns: .init(system: system, user: question, assistant: path.trajectory))
         path.state.modelCalls += 1
+        path.state.question = question
         return request
     }
 
