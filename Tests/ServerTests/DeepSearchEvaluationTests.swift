@@ -99,6 +99,8 @@ struct DeepSearchEvaluationTests {
                     url: running.base + "/v1", model: "summarizer", apiKeyEnv: nil, maxTokens: 4096, temperature: 0))
                 let stored = String(buffer: try await client.execute(uri: "/api/v1/evaluations/\(created.id)", method: .get).body)
                 #expect(!stored.contains(DeepSearchStandIn.key))
+                let page = String(buffer: try await client.execute(uri: "/evaluations/\(created.id)", method: .get).body)
+                #expect(page.contains("deep (\(running.base)/serper), summarised by summarizer at \(running.base)/v1"))
 
                 // The same samples in another evaluation (another error budget): no request reaches the web.
                 let (_, rerun) = try await submit(
