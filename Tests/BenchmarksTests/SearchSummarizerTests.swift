@@ -12,7 +12,8 @@ struct SearchSummarizerTests {
     ]
 
     @Test func theUserMessageHoldsQuestionReasoningQueryAndPages() {
-        let context = SearchContext(question: " Who founded Orlen? ", reasoning: "<think>Look it up.</think>\n<search>orlen founder</search>\n")
+        let context = SearchContext(
+            question: " Who founded Orlen? ", reasoning: "<think>Look it up.</think>\n<search>orlen founder</search>\n")
         let messages = summarizer.messages(query: "orlen founder", context: context, pages: Self.pages)
         #expect(messages.map(\.role) == ["system", "user"])
         #expect(messages[1].content == """

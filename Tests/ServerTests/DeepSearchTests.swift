@@ -154,7 +154,8 @@ struct DeepSearchTests {
         try await withStandIn { web, base in
             let cap = 64 << 10
             _ = try await deepSearch(base, maxBytes: cap).result(for: "huge", topK: 5, context: Self.context, characterBudget: 4000)
-            let page = try #require(try await DeepSearchStore(database: env.services.database).page(url: base + "/pages/huge", maxBytes: cap))
+            let store = DeepSearchStore(database: env.services.database)
+            let page = try #require(try await store.page(url: base + "/pages/huge", maxBytes: cap))
             let text = try #require(page.text)
             #expect(page.truncated && text.utf8.count <= cap && text.hasPrefix("chunk 0 word"))
             // The window is 6000 characters around the snippet "chunk 3".

@@ -48,7 +48,8 @@ extension SearchSettings {
         deep.pageMaxBytes = try Self.check(pageMaxBytes ?? DeepDefaults.pageMaxBytes, in: 1024...(64 << 20), field: "search.page_max_bytes")
         deep.maxRedirects = try Self.check(maxRedirects ?? DeepDefaults.maxRedirects, in: 0...20, field: "search.max_redirects")
         guard var summarizer else {
-            throw Self.invalid("search.summarizer ({\"url\", \"model\"} of an OpenAI-compatible chat endpoint) is required for the deep backend")
+            throw Self.invalid(
+                "search.summarizer ({\"url\", \"model\"} of an OpenAI-compatible chat endpoint) is required for the deep backend")
         }
         try Self.checkURL(summarizer.url, field: "search.summarizer.url")
         guard !summarizer.model.allSatisfy(\.isWhitespace), summarizer.model.count <= 200 else {

@@ -69,7 +69,10 @@ final class DeepSearchStandIn: Sendable {
     /// redirect to a Paris page and a picture.
     func results(for query: String, base: String) -> [(title: String, url: String, snippet: String)] {
         if query.contains("slow") {
-            return [("Slow page", base + "/pages/slow", "Never arrives."), ("Eiffel Tower", base + "/pages/eiffel", "The tower is 330 metres tall")]
+            return [
+                ("Slow page", base + "/pages/slow", "Never arrives."),
+                ("Eiffel Tower", base + "/pages/eiffel", "The tower is 330 metres tall"),
+            ]
         }
         if query.contains("huge") { return [("Huge page", base + "/pages/huge", "chunk 3")] }
         return [
