@@ -74,6 +74,35 @@ struct SearchBackendTests {
             """)
     }
 
+    @Test func bingShapeSendsKeyHeaderAndQueryParameters() async throws {
+        let recorder = Recorder()
+        let hits = try await StandInServer.with({ router in
+            router.get("v7.0/search") { request, _ in
+                _ = await recorder.record(["query": .string(request.uri.query ?? "")], headers: request.headers)
+                return StandInServer.json(#"""
+                    {"_type":"SearchResponse","webPages":{"value":[
+                      {"name":"Eiffel Tower","url":"https://e.org/eiffel","snippet":"A tower in Paris."},
+                      {"name":"No snippet","url":"https://e.org/n"}]}}
+                    """#)
+            }
+            router.get("empty") { _, _ in StandInServer.json(#"{"_type":"SearchResponse"}"#) }
+        }) { base in
+            let api = WebSearchAPI(apiKey: "BING-1", url: base + "/v7.0/search?mkt=en-US", shape: .bing, http: Self.http)
+            #expect(try await WebSearchAPI(apiKey: "k", url: base + "/empty", shape: .bing, http: Self.http).search("x", topK: 3).isEmpty)
+            return try await api.search("c++ & eiffel", topK: 2)
+        }
+        // The query is percent-encoded by hand: `+` must not reach the server as a space.
+        #expect(await recorder.bodies.first == ["query": .string("mkt=en-US&q=c%2B%2B%20%26%20eiffel&count=2")])
+        #expect(await recorder.headers.first?[HTTPField.Name("Ocp-Apim-Subscription-Key")!] == "BING-1")
+        #expect(await recorder.headers.first?[HTTPField.Name("X-API-KEY")!] == nil)
+        #expect(hits == [
+            SearchHit(title: "Eiffel Tower", text: "A tower in Paris.", url: "https://e.org/eiffel"),
+            SearchHit(title: "No snippet", text: "", url: "https://e.org/n"),
+        ])
+        #expect(WebSearchAPI(apiKey: "k", shape: .bing).url == "https://api.bing.microsoft.com/v7.0/search")
+        #expect(WebSearchAPI(apiKey: "k").url == "https://google.serper.dev/search")
+    }
+
     @Test func formatterBudgetAndEmptyList() {
         #expect(SearchResultFormatter.format([], characterBudget: 100) == "No results found.")
         let long = (1...5).map { SearchHit(title: "T\($0)", text: String(repeating: "word ", count: 40)) }

@@ -42,9 +42,9 @@ extension AgentLoop {
             guard let backend = tools.search else { return Notice.searchUnavailable }
             let topK = tools.topK
             let budget = tools.resultCharacterBudget
+            let context = SearchContext(question: state.question, reasoning: state.trajectory)
             return try await runTool(named: "search", state: &state, deadline: deadline) {
-                let hits = try await backend.search(query, topK: topK)
-                return SearchResultFormatter.format(hits, characterBudget: budget)
+                try await backend.result(for: query, topK: topK, context: context, characterBudget: budget)
             }
         case .python:
             state.pythonCalls += 1

@@ -157,6 +157,7 @@ public struct AgentLoop: Sendable {
             turns: .init(system: system, user: question, assistant: path.trajectory),
             addSpecialTokens: template.addsSpecialTokens)
         path.state.modelCalls += 1
+        path.state.question = question
         return request
     }
 

@@ -1,6 +1,9 @@
 /// The mutable state of one agent sample: the trajectory and the counters
 /// the limits are checked against.
 struct AgentLoopState: Sendable {
+    /// The question being answered (set by `AgentLoop.nextCall`), for
+    /// search backends that read the sample's context.
+    var question = ""
     /// Generated text and tool results so far (no prompt).
     var trajectory = ""
     /// The framed system prompt and question, rendered on the first call.

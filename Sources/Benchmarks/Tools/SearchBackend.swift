@@ -30,4 +30,25 @@ public protocol SearchBackend: Sendable {
     /// - Throws: transport or decoding failures (the loop shows them to the
     ///   model as the result and records them), or a cancellation error.
     func search(_ query: String, topK: Int) async throws -> [SearchHit]
+
+    /// The text the model sees inside `<result>` for `query`. The default
+    /// formats the hits of `search(_:topK:)`; a backend that writes its own
+    /// text from the sample's context (the deep search) implements it.
+    /// - Parameters:
+    ///   - query: the model's query, trimmed.
+    ///   - topK: the most hits wanted.
+    ///   - context: the question and the model's text so far.
+    ///   - characterBudget: the most characters of the result.
+    /// - Returns: the result text, at most `characterBudget` characters.
+    /// - Throws: as `search(_:topK:)`.
+    func result(for query: String, topK: Int, context: SearchContext, characterBudget: Int) async throws -> String
+}
+
+extension SearchBackend {
+    /// The hits of `search(_:topK:)`, formatted (`SearchResultFormatter`).
+    public func result(
+        for query: String, topK: Int, context: SearchContext, characterBudget: Int
+    ) async throws -> String {
+        SearchResultFormatter.format(try await search(query, topK: topK), characterBudget: characterBudget)
+    }
 }

@@ -132,7 +132,10 @@ struct EvaluationPage: Sendable {
             CheckpointPage.Fact(key: "Failure budget", value: "fails above \(budget)% errored samples"),
             CheckpointPage.Fact(key: "Seed", value: String(config.seed)),
             CheckpointPage.Fact(key: "Sampling", value: "temperature \(config.sampling.temperature), top_p \(config.sampling.topP), top_k \(config.sampling.topK), repetition penalty \(config.sampling.repetitionPenalty)"),
-            CheckpointPage.Fact(key: "Search", value: config.search.backend.rawValue + (config.search.url.map { " (\($0))" } ?? "")),
+            CheckpointPage.Fact(
+                key: "Search",
+                value: config.search.backend.rawValue + (config.search.url.map { " (\($0))" } ?? "")
+                    + (config.search.summarizer.map { ", summarised by \($0.model) at \($0.url)" } ?? "")),
             CheckpointPage.Fact(key: "Judge", value: config.judge.map { "\($0.model) at \($0.url), \($0.mode.rawValue) rules" } ?? "none: rule-based checks"),
             CheckpointPage.Fact(key: "Concurrency", value: String(view.concurrency)),
             CheckpointPage.Fact(key: "Created", value: Format.time(view.createdAt) ?? view.createdAt),

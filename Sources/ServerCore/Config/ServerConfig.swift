@@ -28,6 +28,10 @@ package struct ServerConfig: Sendable {
     package var hfTensorCheck: any HFTensorCheck = BuiltinHFTensorCheck()
     /// `AEPO_ADMIN_TOKEN`, when set.
     package var adminToken: String?
+    /// Where the keys of remote tools are read, by variable name
+    /// (`AEPO_WEB_SEARCH_KEY`, a deep search's `key_env` and
+    /// `summarizer.api_key_env`): the server's own environment.
+    package var environment: [String: String] = ProcessInfo.processInfo.environment
 
     package init() {}
 

@@ -150,11 +150,13 @@ package struct AgentExecutorFactory: Sendable {
             let url = settings.url ?? ""
             return CachedSearch(backend: HTTPRetriever(url: url), cache: cache, key: "http:\(url)")
         case .web:
-            guard let key = ProcessInfo.processInfo.environment["AEPO_WEB_SEARCH_KEY"], !key.isEmpty else {
+            guard let key = config.environment["AEPO_WEB_SEARCH_KEY"], !key.isEmpty else {
                 throw CoreError.invalid("not_configured", "the web search backend needs AEPO_WEB_SEARCH_KEY on the server")
             }
             let api = settings.url.map { WebSearchAPI(apiKey: key, url: $0) } ?? WebSearchAPI(apiKey: key)
             return CachedSearch(backend: api, cache: cache, key: "web:\(api.url)")
+        case .deep:
+            return try deepSearch(settings, cache: cache)
         }
     }
 }

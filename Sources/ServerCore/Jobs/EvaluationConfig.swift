@@ -2,36 +2,6 @@ import Benchmarks
 import Crypto
 import Foundation
 
-/// How an evaluation searches: the local FTS5 corpus (default), an HTTP
-/// retriever, or a web search API whose key the server reads from
-/// `AEPO_WEB_SEARCH_KEY` (keys never enter a stored configuration).
-package struct SearchSettings: Codable, Sendable, Hashable {
-    package enum Backend: String, Codable, Sendable, Hashable { case local, http, web }
-
-    package var backend: Backend = .local
-    package var url: String?
-    package var topK: Int = 5
-
-    package enum CodingKeys: String, CodingKey, CaseIterable {
-        case backend, url
-        case topK = "top_k"
-    }
-
-    package init(backend: Backend = .local, url: String? = nil, topK: Int = 5) {
-        self.backend = backend
-        self.url = url
-        self.topK = topK
-    }
-
-    package init(from decoder: any Decoder) throws {
-        try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "search")
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        backend = try container.decodeIfPresent(Backend.self, forKey: .backend) ?? .local
-        url = try container.decodeIfPresent(String.self, forKey: .url)
-        topK = try container.decodeIfPresent(Int.self, forKey: .topK) ?? 5
-    }
-}
-
 /// The configuration that identifies an evaluation once defaults are filled
 /// in and the datasets are pinned: same checkpoint + same configuration is
 /// the same evaluation. Concurrency is not part of it (it changes no

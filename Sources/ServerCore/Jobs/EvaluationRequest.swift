@@ -134,13 +134,7 @@ package struct EvaluationRequest: Decodable, Sendable {
         }
         var search = search ?? SearchSettings()
         if !searchSetsTopK { search.topK = setup.defaultSearchTopK }
-        guard (1...50).contains(search.topK) else {
-            throw CoreError.invalid("invalid_evaluation", "search.top_k must be between 1 and 50")
-        }
-        if search.backend == .http, search.url == nil {
-            throw CoreError.invalid("invalid_evaluation", "search.url (the retriever's URL) is required for the http backend")
-        }
-        if let url = search.url { _ = try EndpointURL.validate(url) }
+        search = try search.validated()
         if let judge { _ = try EndpointURL.validate(judge.url) }
         var datasets: [String: String] = [:]
         for name in names {

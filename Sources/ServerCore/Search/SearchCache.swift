@@ -27,7 +27,9 @@ package struct SearchCache: Sendable {
 }
 
 /// A remote backend behind the cache: a cached query is answered from
-/// SQLite; only successful answers are cached.
+/// SQLite; only successful answers are cached. Its result text is the
+/// default one (the cached hits, formatted), so it wraps search APIs and
+/// retrievers, never a `DeepSearch`, which caches its own parts.
 package struct CachedSearch: SearchBackend {
     package let backend: any SearchBackend
     package let cache: SearchCache

@@ -24,9 +24,10 @@ struct TestEnvironment {
     ///   - maxUploadBytes: the upload limit.
     ///   - loadBuiltinModel: the model served for built-in checkpoints (default: the built-in engine).
     ///   - hfTensorCheck: what decides `runnable_by` of `hf` uploads (default: the test double that runs Llama).
+    ///   - environment: variables added to the environment the server reads keys from.
     init(
         maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil,
-        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck()
+        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:]
     ) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
@@ -36,6 +37,7 @@ struct TestEnvironment {
         config.maxUploadBytes = maxUploadBytes
         config.hfTensorCheck = hfTensorCheck
         config.adminToken = adminToken
+        config.environment.merge(environment) { _, added in added }
         services = try await prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
     }
 
