@@ -86,6 +86,31 @@ void aepo_rmsnorm(float *out, const float *x, const float *weight, long n, float
 /// SwiGLU: `out[i] = gate[i] / (1 + exp(-gate[i])) * up[i]`.
 void aepo_silu_mul(float *out, const float *gate, const float *up, long n);
 
+// MARK: - Worker pool (see WorkerPool.c)
+
+/// Threads that run one parallel loop at a time; created by `aepo_pool_create`.
+typedef struct aepo_pool aepo_pool;
+
+/// One item of a parallel loop, run on thread `thread` (0 = the caller,
+/// 1..<threads the workers), so per-thread scratch can be indexed by it.
+typedef void (*aepo_pool_body)(void *context, long item, long thread);
+
+/// A pool of `threads - 1` workers (the caller of `aepo_pool_run` is the
+/// last thread). Fewer start when the system refuses threads; NULL when
+/// memory is short (`aepo_pool_run` then runs loops on the caller).
+aepo_pool *aepo_pool_create(long threads);
+
+/// Threads a loop runs on: the workers that started plus the caller (1 for NULL).
+long aepo_pool_threads(const aepo_pool *pool);
+
+/// Runs `body(context, i, thread)` for every i < count, items claimed
+/// dynamically by the caller and the workers; returns when all are done.
+/// One caller at a time.
+void aepo_pool_run(aepo_pool *pool, long count, aepo_pool_body body, void *context);
+
+/// Stops and joins the workers and frees the pool (NULL is ignored).
+void aepo_pool_destroy(aepo_pool *pool);
+
 #ifdef __cplusplus
 }
 #endif

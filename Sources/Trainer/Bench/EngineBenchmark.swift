@@ -97,7 +97,7 @@ public enum EngineBenchmark {
         var best = Double.infinity
         for _ in 0..<5 {
             let start = ContinuousClock.now
-            executor.parallel { t in
+            executor.forEach(threads) { t, _ in
                 let lower = count * t / threads, upper = count * (t + 1) / threads
                 memcpy(destination + lower, source + lower, upper - lower)
             }

@@ -98,6 +98,11 @@ final class BatchRunner {
         cancelAndFail(error)
     }
 
+    /// Releases the model's threads (the engine is stopping).
+    func shutdownModel() {
+        model.shutdown()
+    }
+
     /// One forward pass over every running sequence (prefilling new prompts),
     /// then one sampled token each; finished requests are answered.
     /// - Returns: the ids answered and the number of sequences in the pass.

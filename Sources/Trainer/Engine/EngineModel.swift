@@ -13,6 +13,15 @@ public protocol EngineModel: AnyObject {
     /// A batch of `slots` empty sequences with their KV caches.
     /// - Throws: `EngineError.model` when the caches cannot be reserved.
     func makeDecodeBatch(slots: Int) throws(EngineError) -> any DecodeBatch
+    /// Releases the threads the model computes on, if it has any; called by
+    /// the engine's worker thread as it stops. Later steps may run slower
+    /// (on the calling thread) but still run.
+    func shutdown()
+}
+
+extension EngineModel {
+    /// Nothing to release.
+    public func shutdown() {}
 }
 
 /// Sequences decoded together: each slot holds one sequence and its cache.

@@ -149,6 +149,7 @@ public final class InferenceEngine: @unchecked Sendable {
                 condition.unlock()
                 for job in waiting { job.continuation.resume(returning: .failure(.shutDown)) }
                 let failed = runner.failAll(.shutDown)
+                runner.shutdownModel()
                 condition.withLock { stats.completed += waiting.count + failed.count }
                 return
             }

@@ -128,8 +128,8 @@ extension HFModel {
     }
 
     /// Each row's query heads attend to their key/value head's cached
-    /// positions of the row's slot, up to the row's own position; rows and
-    /// heads are shared out across threads.
+    /// positions of the row's slot, up to the row's own position; runs of
+    /// (row, head) items are claimed by the threads.
     private func attention(
         layer l: Int, window: Int?, rows R: Int, slots: [Int], positions: [Int], cache: HFKVCache, ws: HFWorkspace
     ) {
@@ -137,11 +137,11 @@ extension HFModel {
         let scale = 1 / Float(D).squareRoot()
         let items = R * NH
         let keys = cache.keys, values = cache.values
-        executor.parallel { t in
+        // contiguous runs of (row, head) items, a few per thread
+        let chunks = min(items, executor.threads * 8)
+        executor.forEach(chunks) { chunk, t in
             let scores = ws.scores[t].pointer
-            var item = items * t / executor.threads
-            let end = items * (t + 1) / executor.threads
-            while item < end {
+            for item in (items * chunk / chunks)..<(items * (chunk + 1) / chunks) {
                 let r = item / NH, h = item % NH
                 let position = positions[r]
                 let first = window.map { max(0, position - $0 + 1) } ?? 0
@@ -149,7 +149,6 @@ extension HFModel {
                 aepo_attend_row(
                     ws.attention + (r * NH + h) * D, 1, ws.q + (r * NH + h) * D, 1, keys + base, values + base,
                     position - first + 1, D, scale, scores)
-                item += 1
             }
         }
     }

@@ -76,6 +76,12 @@ public final class HFModel {
     /// Threads the linear layers run on.
     public var threads: Int { executor.threads }
 
+    /// Stops and joins the worker threads (they also stop when the model is
+    /// released); later forward passes run on the calling thread alone.
+    public func shutdown() {
+        executor.shutdown()
+    }
+
     /// At most this many rows per forward pass use the decoding kernel
     /// (more use the tiled prefill kernel). For measurements.
     public var rowKernelLimit: Int {

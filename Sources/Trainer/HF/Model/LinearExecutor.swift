@@ -1,15 +1,21 @@
 import CKernels
-import Dispatch
 
-/// Runs the linear layers of a forward pass on `threads` threads, each
-/// thread taking a contiguous share of every layer's output features (so
-/// each reads its share of the weights once). Rows go through
-/// `aepo_linear_rows`, which reads bf16/f16 weights in place; above
-/// `rowKernelLimit` rows they go through `aepo_linear_tiles` (tiles of
-/// weight rows converted to f32, then the outer-product kernel). Measured on
-/// Zen 4 (one thread, Qwen2.5-0.5B's matrices) the row kernel wins at every
-/// R, 1 to 512 (99 vs 90 GFLOPS at 64 rows, 93 vs 80 at 512), so by default
-/// every product uses it, and a row's result never depends on the batch.
+/// Runs the linear layers of a forward pass on a `WorkerPool` of `threads`
+/// threads. Each product's output features are cut into items of about
+/// `itemBytes` of weights (multiples of 8 features), claimed dynamically,
+/// so each weight row is read once and a preempted thread's share goes to
+/// the others. Rows go through `aepo_linear_rows`, which reads bf16/f16
+/// weights in place; above `rowKernelLimit` rows they go through
+/// `aepo_linear_tiles` (tiles of weight rows converted to f32, then the
+/// outer-product kernel). Measured on Zen 4 (one thread, Qwen2.5-0.5B's
+/// matrices) the row kernel wins at every R, 1 to 512 (99 vs 90 GFLOPS at 64
+/// rows, 93 vs 80 at 512), so by default every product uses it. Every output
+/// is the same chain of operations whatever the items, threads or rows, so
+/// a row's result never depends on the batch. The row kernel is near the
+/// f32 ceiling: on the 2-core Zen 4 bench machine one zmm FMA per cycle is
+/// ~115 GFLOPS per core, and it reaches 90-110 at 16 rows (weights cached),
+/// ~85 streaming them from memory; only bf16 products (`vdpbf16ps`, ~230 per
+/// core, activations rounded to bf16) would go past that.
 final class LinearExecutor {
     /// One product `out = x W^T + bias` of a group sharing the same input.
     struct Job {
@@ -18,48 +24,46 @@ final class LinearExecutor {
     }
 
     /// Threads per product (>= 1).
-    let threads: Int
+    var threads: Int { pool.threads }
     /// At most this many rows use the row kernel; more use the tiled one.
     var rowKernelLimit: Int
     /// Weight rows per converted tile of the prefill path.
     let tile = 32
+    /// Weight bytes per item: small enough that the last items even out the
+    /// threads, large enough that claiming one costs nothing against reading it.
+    static let itemBytes = 128 << 10
+    private let pool: WorkerPool
     private var scratch: [FloatBuffer]
     private var transposed = FloatBuffer(count: 0)
     private var tileOutputs: [FloatBuffer]
 
     init(threads: Int, rowKernelLimit: Int = .max) {
-        self.threads = max(1, threads)
+        pool = WorkerPool(threads: threads)
         self.rowKernelLimit = rowKernelLimit
         scratch = (0..<max(1, threads)).map { _ in FloatBuffer(count: 0) }
         tileOutputs = scratch
     }
 
-    /// Runs `body(t)` for t < threads, concurrently when threads > 1.
-    func parallel(_ body: (Int) -> Void) {
-        if threads == 1 {
-            body(0)
-            return
-        }
-        // the threads only touch disjoint parts of the buffers the body names
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedBody(run: body)
-            DispatchQueue.concurrentPerform(iterations: threads) { shared.run($0) }
-        }
+    /// Runs `body(item, thread)` for every item < count on the pool's threads.
+    func forEach(_ count: Int, _ body: (_ item: Int, _ thread: Int) -> Void) {
+        pool.forEach(count, body)
+    }
+
+    /// Stops the worker threads; later products run on the calling thread.
+    func shutdown() {
+        pool.shutdown()
     }
 
     /// `jobs[j].out (R, OC_j) = x (R, C) W_j^T + b_j` for every job (all with C inputs).
     func run(_ jobs: [Job], x: UnsafePointer<Float>, rows R: Int) {
         guard R > 0, let C = jobs.first?.linear.inFeatures else { return }
-        // each thread's share of each job: multiples of 4 output features
-        let shares = jobs.map { job in Self.split(job.linear.outFeatures, parts: threads) }
+        let items = Self.items(jobs.map { ($0.linear.outFeatures, $0.linear.weight.dtype.byteSize * C) }, threads: threads)
         if R <= rowKernelLimit {
-            parallel { t in
-                for (j, job) in jobs.enumerated() {
-                    let range = shares[j][t]
-                    aepo_linear_rows(
-                        job.out, job.linear.outFeatures, x, C, R, C, job.linear.weight.base, job.linear.weight.kernelType,
-                        job.linear.bias?.pointer, range.lowerBound, range.upperBound)
-                }
+            pool.forEach(items.count) { i, _ in
+                let (j, range) = items[i], job = jobs[j]
+                aepo_linear_rows(
+                    job.out, job.linear.outFeatures, x, C, R, C, job.linear.weight.base, job.linear.weight.kernelType,
+                    job.linear.bias?.pointer, range.lowerBound, range.upperBound)
             }
             return
         }
@@ -68,14 +72,12 @@ final class LinearExecutor {
         for r in 0..<R {
             for c in 0..<C { xT[c * R + r] = x[r * C + c] }
         }
-        parallel { t in
-            let scratch = self.scratch[t].pointer, tileOut = self.tileOutputs[t].pointer
-            for (j, job) in jobs.enumerated() {
-                let range = shares[j][t]
-                aepo_linear_tiles(
-                    job.out, job.linear.outFeatures, xT, R, C, job.linear.weight.base, job.linear.weight.kernelType,
-                    job.linear.bias?.pointer, range.lowerBound, range.upperBound, tile, scratch, tileOut)
-            }
+        let scratch = scratch.map(\.pointer), tileOutputs = tileOutputs.map(\.pointer)
+        pool.forEach(items.count) { i, t in
+            let (j, range) = items[i], job = jobs[j]
+            aepo_linear_tiles(
+                job.out, job.linear.outFeatures, xT, R, C, job.linear.weight.base, job.linear.weight.kernelType,
+                job.linear.bias?.pointer, range.lowerBound, range.upperBound, tile, scratch[t], tileOutputs[t])
         }
     }
 
@@ -88,17 +90,21 @@ final class LinearExecutor {
         }
     }
 
-    /// `count` split into `parts` contiguous ranges whose bounds are multiples of 4.
-    static func split(_ count: Int, parts: Int) -> [Range<Int>] {
-        let blocks = (count + 3) / 4
-        return (0..<parts).map { t in
-            let lower = min(count, blocks * t / parts * 4), upper = min(count, blocks * (t + 1) / parts * 4)
-            return lower..<upper
+    /// The items of a group of products, in order: (product, output
+    /// features) with bounds that are multiples of 8, about `itemBytes` of
+    /// weights each (`rowBytes` per output feature). With one thread, one
+    /// item per product.
+    static func items(_ products: [(outFeatures: Int, rowBytes: Int)], threads: Int) -> [(Int, Range<Int>)] {
+        var items: [(Int, Range<Int>)] = []
+        for (j, product) in products.enumerated() {
+            let step = threads == 1 ? product.outFeatures : max(8, itemBytes / max(1, product.rowBytes) / 8 * 8)
+            var lower = 0
+            while lower < product.outFeatures {
+                let upper = min(product.outFeatures, lower + step)
+                items.append((j, lower..<upper))
+                lower = upper
+            }
         }
+        return items
     }
-}
-
-/// A closure handed to worker threads that write disjoint memory.
-private struct UncheckedBody: @unchecked Sendable {
-    let run: (Int) -> Void
 }
