@@ -33,6 +33,8 @@ struct TestEnvironment {
         var config = ServerConfig()
         config.trainerCommand = ["/usr/bin/env", "python3", Self.fixture("stand_in_trainer.py")]
         config.cancelGrace = .seconds(1)
+        // Training jobs start under the built `aepo supervise`, beside the tests.
+        config.supervisorCommand = [LiveServer.binary.path, "supervise"]
         config.dataDirectory = directory
         config.maxUploadBytes = maxUploadBytes
         config.hfTensorCheck = hfTensorCheck
