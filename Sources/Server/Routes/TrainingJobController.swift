@@ -26,12 +26,14 @@ struct TrainingJobController: Sendable {
         var evaluationID: Int64?
         /// The GPU devices it holds (when the server manages GPUs).
         var gpus: [Int]?
+        /// Its process group (the supervisor's pid), once started.
+        var pid: Int32?
         var createdAt: String
         var startedAt: String?
         var finishedAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, template, status, error, config, latest, gpus
+            case id, kind, template, status, error, config, latest, gpus, pid
             case checkpointID = "checkpoint_id"
             case evaluationID = "evaluation_id"
             case createdAt = "created_at"
@@ -52,6 +54,7 @@ struct TrainingJobController: Sendable {
             checkpointID = job.checkpointID
             evaluationID = job.evaluationID
             gpus = job.gpus
+            pid = job.pid
             createdAt = job.createdAt
             startedAt = job.startedAt
             finishedAt = job.finishedAt

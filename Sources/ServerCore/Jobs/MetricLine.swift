@@ -34,7 +34,8 @@ package struct MetricLine: Sendable, Equatable {
 
     // MARK: - File logger
 
-    private static let sentinels = ["NaN": "\u{1}aepo-NaN", "Infinity": "\u{1}aepo-Infinity", "-Infinity": "\u{1}aepo--Infinity"]
+    /// Strings no metric value holds (a control character would not be valid JSON).
+    private static let sentinels = ["NaN": "@aepo:NaN@", "Infinity": "@aepo:Infinity@", "-Infinity": "@aepo:-Infinity@"]
 
     /// A file-logger line, or nil when it is not one.
     package static func parse(fileLogger line: String) -> MetricLine? {

@@ -27,7 +27,8 @@ struct TestEnvironment {
     ///   - environment: variables added to the environment the server reads keys from.
     init(
         maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil,
-        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:]
+        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:],
+        configure: (inout ServerConfig) -> Void = { _ in }
     ) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
@@ -40,6 +41,7 @@ struct TestEnvironment {
         config.hfTensorCheck = hfTensorCheck
         config.adminToken = adminToken
         config.environment.merge(environment) { _, added in added }
+        configure(&config)
         services = try await prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
     }
 
