@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Server
 @testable import ServerCore
 
 /// The pure parts of template jobs: verl's two metric forms, parameter
@@ -88,5 +89,43 @@ struct TrainingJobPartsTests {
         var unmanaged = TrainingCapacity(maxRunning: nil, devices: nil)
         unmanaged.hold(job: 9, devices: nil)
         #expect(unmanaged.admit(job: 10, gpus: 8) == .init(devices: nil))
+    }
+}
+
+/// What the store keeps of a job's output: each metric step once, the
+/// read positions with the events, and a bounded log.
+@Suite("Training job ingestion in the store")
+struct TrainingIngestStoreTests {
+    @Test func stepsAreStoredOnceAndLogsStayUnderTheBound() async throws {
+        let env = try await TestEnvironment()
+        let store = env.services.training
+        let id = try await store.create(kind: "template", template: "t", config: "{}")
+        func metric(_ step: Int, _ value: Double) -> TrainingStore.Entry {
+            .init(kind: .metric, data: #"{"data":{"x":\#(value)},"step":\#(step)}"#, step: step, notes: ["note \(step)"])
+        }
+        _ = try await store.ingest(
+            job: id, entries: [metric(1, 0.1), metric(2, 0.2)], source: "metrics", position: .init(offset: 10, head: "ab"),
+            logLimit: 1 << 20)
+        // The file read again from the start after a truncation: step 2 again, then 3.
+        let again = try await store.ingest(
+            job: id, entries: [metric(2, 9.9), metric(3, 0.3)], source: "metrics", position: .init(offset: 5, head: "cd"),
+            logLimit: 1 << 20)
+        #expect(again.map(\.kind) == [.metric, .log], "step 2 and its note are skipped")
+        let events = try await store.events(job: id, after: 0, limit: 100)
+        #expect(events.filter { $0.kind == .metric }.map(\.data).contains { $0.contains("9.9") } == false)
+        #expect(try await store.lastMetricStep(job: id) == 3)
+        #expect(try await store.positions(job: id) == ["metrics": .init(offset: 5, head: "cd")])
+
+        let lines = (1...200).map { TrainingStore.Entry(kind: .log, data: TrainingStore.logData("line \($0) " + String(repeating: "x", count: 80))) }
+        for batch in stride(from: 0, to: lines.count, by: 20) {
+            _ = try await store.ingest(
+                job: id, entries: Array(lines[batch..<batch + 20]), source: "stdout", position: .init(offset: Int64(batch)),
+                logLimit: 4096)
+        }
+        let kept = try await store.events(job: id, after: 0, limit: 1000)
+        let logBytes = kept.filter { $0.kind == .log }.reduce(0) { $0 + $1.data.utf8.count }
+        #expect(logBytes <= 4096)
+        #expect(kept.last?.data.contains("line 200 ") == true, "the newest lines are kept")
+        #expect(kept.filter { $0.kind == .metric }.count == 3, "metrics are never dropped")
     }
 }
