@@ -28,10 +28,12 @@ public final class DetachedProcess: Sendable {
         public var standardError: String
         /// Where the supervisor writes the ``ExitRecord``.
         public var exitRecord: String
+        /// Where the supervisor writes its own ``ProcessIdentity`` as it starts.
+        public var identityRecord: String?
 
         public init(
             supervisor: [String], command: [String], environment: [String: String], workingDirectory: String,
-            standardOutput: String, standardError: String, exitRecord: String
+            standardOutput: String, standardError: String, exitRecord: String, identityRecord: String? = nil
         ) {
             self.supervisor = supervisor
             self.command = command
@@ -40,6 +42,7 @@ public final class DetachedProcess: Sendable {
             self.standardOutput = standardOutput
             self.standardError = standardError
             self.exitRecord = exitRecord
+            self.identityRecord = identityRecord
         }
     }
 
@@ -69,6 +72,7 @@ public final class DetachedProcess: Sendable {
             throw .spawnFailed(executable: "supervisor", reason: "no supervisor command")
         }
         unlink(configuration.exitRecord)
+        if let identityRecord = configuration.identityRecord { unlink(identityRecord) }
         let out = open(configuration.standardOutput, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         let err = open(configuration.standardError, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         defer {
@@ -78,7 +82,9 @@ public final class DetachedProcess: Sendable {
         guard out >= 0, err >= 0 else {
             throw .spawnFailed(executable: supervisor, reason: "cannot open the job's log files: \(String(cString: strerror(errno)))")
         }
-        let arguments = configuration.supervisor + ["--exit-record", configuration.exitRecord, "--"] + configuration.command
+        let records = ["--exit-record", configuration.exitRecord]
+            + (configuration.identityRecord.map { ["--identity-record", $0] } ?? [])
+        let arguments = configuration.supervisor + records + ["--"] + configuration.command
         let environment = configuration.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         var spawned: pid_t = 0
         let result = JobSupervisor.withCStrings(arguments) { argv in
@@ -105,6 +111,12 @@ public final class DetachedProcess: Sendable {
         thread.name = "aepo.job-\(child)"
         thread.start()
         return process
+    }
+
+    /// The identity a supervisor wrote as it started (``Configuration/identityRecord``).
+    public static func readIdentity(at path: String) -> ProcessIdentity? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(ProcessIdentity.self, from: data)
     }
 
     /// Finds the process a previous server started, or nil when it is gone
@@ -166,10 +178,10 @@ public final class DetachedProcess: Sendable {
     @discardableResult
     public func terminate(grace: Duration) async -> ExitRecord? {
         signalGroup(SIGTERM)
-        let killer = Task {
-            try await Task.sleep(for: grace)
-            signalGroup(SIGKILL)
-        }
+        // On a dispatch timer, not a task: the kill goes out on time even
+        // while Swift's cooperative pool is busy.
+        let killer = DispatchWorkItem { [self] in signalGroup(SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(grace / .milliseconds(1))), execute: killer)
         let record = await wait()
         killer.cancel()
         return record

@@ -18,8 +18,16 @@ public enum JobSupervisor {
     /// environment's `PATH` when it has no slash) with the supervisor's own
     /// environment, standard streams and working directory.
     /// - Returns: never normally: the last act is SIGKILL to the group.
-    public static func run(arguments: [String], exitRecord: String) -> Int32 {
+    /// - Parameter identityRecord: where to write the supervisor's own
+    ///   ``ProcessIdentity`` first, so that a server that died before
+    ///   storing it still finds the job.
+    public static func run(arguments: [String], exitRecord: String, identityRecord: String? = nil) -> Int32 {
         aepo_ignore_stop_signals()
+        if let identityRecord, let identity = ProcessIdentity.current(of: getpid()),
+            let data = try? JSONEncoder().encode(identity)
+        {
+            try? data.write(to: URL(fileURLWithPath: identityRecord), options: .atomic)
+        }
         guard let program = arguments.first else {
             try? ExitRecord(error: "no command").write(to: exitRecord)
             return 2

@@ -11,10 +11,11 @@ struct SuperviseCommand: ParsableCommand {
         shouldDisplay: false)
 
     @Option(help: "Where to write the command's exit record (JSON).") var exitRecord: String
+    @Option(help: "Where to write the supervisor's own identity (JSON: pid, start time, boot).") var identityRecord: String?
     @Argument(parsing: .postTerminator, help: "The command and its arguments.") var command: [String] = []
 
     func run() throws {
-        let code = JobSupervisor.run(arguments: command, exitRecord: exitRecord)
+        let code = JobSupervisor.run(arguments: command, exitRecord: exitRecord, identityRecord: identityRecord)
         throw ExitCode(code)
     }
 }

@@ -46,4 +46,5 @@ package struct TrainingLaunch: Codable, Sendable, Equatable {
     package var standardOutputPath: String { directory + "/stdout.log" }
     package var standardErrorPath: String { directory + "/stderr.log" }
     package var exitRecordPath: String { directory + "/exit.json" }
+    package var identityRecordPath: String { directory + "/supervisor.json" }
 }

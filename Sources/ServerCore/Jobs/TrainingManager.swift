@@ -116,13 +116,23 @@ package actor TrainingManager {
     package func recover(_ jobs: [TrainingStore.Job]) async {
         for job in jobs {
             let launch = try? JSONDecoder().decode(StoredTrainingConfig.self, from: Data(job.config.utf8)).launch
+            guard active[job.id] == nil else { continue }
+            var job = job
             if job.status == .pending {
-                if let launch { queue.append((job.id, launch)) } else {
+                guard let launch else {
                     await end(job.id, status: .failed, reason: "its stored configuration cannot be read")
+                    continue
                 }
-                continue
+                // Started, but the server died before it stored the process:
+                // the supervisor's own record of itself says so.
+                guard launch.jobDirectory != nil, let identity = DetachedProcess.readIdentity(at: launch.identityRecordPath) else {
+                    queue.append((job.id, launch))
+                    continue
+                }
+                job.process = identity
+                job.pid = identity.pid
+                _ = try? await store.setStatus(job.id, .running, process: identity)
             }
-            guard job.status == .running, active[job.id] == nil else { continue }
             let restarted = "the server restarted while the job ran"
             guard let launch, launch.jobDirectory != nil else {
                 // Started by an older server, attached to it by pipes: it
@@ -184,7 +194,8 @@ package actor TrainingManager {
                 supervisor: settings.supervisor, command: launch.arguments,
                 environment: JobEnvironment.make(server: settings.environment, launch: launch.environment ?? [:], devices: devices),
                 workingDirectory: launch.workingDirectory, standardOutput: launch.standardOutputPath,
-                standardError: launch.standardErrorPath, exitRecord: launch.exitRecordPath))
+                standardError: launch.standardErrorPath, exitRecord: launch.exitRecordPath,
+                identityRecord: launch.identityRecordPath))
         } catch {
             await conclude(id, launch: launch, record: nil, stop: (.failed, "could not start \(launch.arguments.first ?? ""): \(error)"))
             return

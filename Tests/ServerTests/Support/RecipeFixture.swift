@@ -82,6 +82,16 @@ enum RecipeFixture {
         return job
     }
 
+    /// Polls `condition` every 50 ms for up to `seconds`.
+    static func eventually(seconds: Double = 30, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
+    }
+
     static func ended(_ job: Job) -> Bool { ["finished", "failed", "cancelled", "interrupted"].contains(job.status) }
 
     /// The job's events as (kind, data) pairs.
