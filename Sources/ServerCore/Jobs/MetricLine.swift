@@ -35,7 +35,10 @@ package struct MetricLine: Sendable, Equatable {
     // MARK: - File logger
 
     /// Strings no metric value holds (a control character would not be valid JSON).
-    private static let sentinels = ["NaN": "@aepo:NaN@", "Infinity": "@aepo:Infinity@", "-Infinity": "@aepo:-Infinity@"]
+    private static let orderedSentinels = [
+        ("-Infinity", "@aepo:-Infinity@"), ("Infinity", "@aepo:Infinity@"), ("NaN", "@aepo:NaN@"),
+    ]
+    private static let sentinels = Dictionary(uniqueKeysWithValues: orderedSentinels)
 
     /// A file-logger line, or nil when it is not one.
     package static func parse(fileLogger line: String) -> MetricLine? {
@@ -69,8 +72,8 @@ package struct MetricLine: Sendable, Equatable {
             } else if character == "\"" {
                 inString = true
             } else {
-                for token in ["-Infinity", "Infinity", "NaN"] where line[index...].hasPrefix(token) {
-                    output += "\"\(sentinels[token]!)\""
+                for (token, sentinel) in orderedSentinels where line[index...].hasPrefix(token) {
+                    output += "\"\(sentinel)\""
                     index = line.index(index, offsetBy: token.count)
                     continue outer
                 }
