@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-/// A template job outlives its server: `aepo serve` is killed with
+/// A template job against a real `aepo serve`: a cancel answers within
+/// the grace period and a moment, leaving nothing of the group. It
+/// outlives its server: `aepo serve` is killed with
 /// SIGKILL while the job trains, started again on the same data directory,
 /// finds the job by pid and start time and follows it to the end, each step
 /// stored exactly once. A job whose process group died with no exit record
@@ -61,6 +63,30 @@ struct LiveTemplateJobRestartTests {
         #expect(ended && seen["status"] as? String == "finished", "\(seen)")
         let steps = try metricSteps(server, id)
         #expect(steps.sorted() == Array(1...8), "each step exactly once: \(steps)")
+    }
+
+    @Test func aCancelAnswersWithinAMomentOfTheGrace() throws {
+        let data = try TemporaryDirectory.make()
+        try RecipeFixture.install(in: data)
+        let server = try LiveServer(dataDirectory: data, arguments: ["--cancel-grace", "1s"])
+        defer { server.stop() }
+        // The recipe and its child ignore SIGTERM: only the SIGKILL after the grace ends them.
+        let id = try launch(server, #"{"flag":"--child","flag2":"--ignore-term","hold_after":"1"}"#)
+        let childFile = data.appendingPathComponent("jobs/\(id)/run/child.pid")
+        var seen: [String: Any] = [:]
+        #expect(try eventually(seconds: 60) {
+            seen = try job(server, id)
+            return seen["latest"] != nil && FileManager.default.fileExists(atPath: childFile.path)
+        })
+        let pid = try #require(seen["pid"] as? Int).int32
+        let start = ContinuousClock.now
+        let answer = try curl([
+            "-X", "POST", "-H", "Authorization: Bearer \(server.adminToken)", "\(server.baseURL)/api/v1/training-jobs/\(id)/cancel",
+        ]).output
+        let took = ContinuousClock.now - start
+        #expect(answer.contains(#""status":"cancelled""#), "\(answer)")
+        #expect(took < .seconds(4), "1 s of grace, then the cancel took \(took)")
+        #expect(RecipeFixture.processes(inGroup: pid).isEmpty)
     }
 
     @Test func aJobLostWithoutAnExitRecordEndsInterrupted() throws {

@@ -27,7 +27,10 @@ struct TemplateJobTests {
         env.directory.appendingPathComponent("jobs/\(id)")
     }
 
-    @Test func cancelStopsTheWholeGroupWithinTheGrace() async throws {
+    /// (How long the cancel takes is checked against a real server in
+    /// ``LiveTemplateJobRestartTests``: in this process the test runner's
+    /// blocking tests share the cooperative pool.)
+    @Test func cancelStopsTheWholeGroup() async throws {
         let env = try await environment()
         try await env.application().test(.router) { client in
             // The recipe ignores SIGTERM, and so does its child: only the
@@ -45,16 +48,10 @@ struct TemplateJobTests {
             let child = try #require(Int32(try String(contentsOf: childFile, encoding: .utf8)))
             #expect(Fixture.processes(inGroup: group).count >= 3, "supervisor, recipe and its child")
 
-            let start = ContinuousClock.now
             let cancelled = try await client.execute(
                 uri: "/api/v1/training-jobs/\(id)/cancel", method: .post, headers: env.adminHeaders)
-            let took = ContinuousClock.now - start
             #expect(cancelled.status == .ok)
             #expect(try cancelled.body.json(Fixture.Job.self).status == "cancelled")
-            // The grace is 1 s and alone this takes about 1.1 s; the bound
-            // leaves room for the whole suite on two shared cores. What it
-            // rules out is waiting for the recipe (it holds for 120 s).
-            #expect(took < .seconds(10), "the cancel took \(took)")
             #expect(Fixture.processes(inGroup: group).isEmpty, "left in the group: \(Fixture.processes(inGroup: group))")
             #expect(!Fixture.isRunning(child))
         }
