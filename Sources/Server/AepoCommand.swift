@@ -12,6 +12,7 @@ struct AepoCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, TokenCommand.self, UploadCommand.self, DatasetsCommand.self, CorpusCommand.self,
             EvalCommand.self, TrainCommand.self, ServeModelCommand.self, BenchCommand.self, ChatTemplateCommand.self,
+            SuperviseCommand.self,
         ]
     )
 

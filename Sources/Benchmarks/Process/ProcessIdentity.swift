@@ -32,8 +32,17 @@ public struct ProcessIdentity: Sendable, Equatable, Codable {
         return Int32(fields[2])
     }
 
-    /// Whether this identity still names a running process.
-    public var isAlive: Bool { Self.current(of: pid) == self }
+    /// Whether this identity still names a running process (a zombie,
+    /// exited but not reaped by whoever inherited it, does not count).
+    public var isAlive: Bool { Self.current(of: pid) == self && !Self.isZombie(pid) }
+
+    /// Whether `pid` has exited and waits to be reaped (state Z or X).
+    public static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let state = statFields(stat)?.first
+        else { return false }
+        return state == "Z" || state == "X"
+    }
 
     /// Signals the process's group, if it is still this process and leads
     /// its group (as every child the server spawns does).

@@ -12,6 +12,31 @@
 int aepo_spawn(const char *path, char *const argv[], char *const envp[], const char *cwd,
                int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid);
 
+/// Where ``aepo_spawn_in`` puts the child.
+enum {
+    /// The leader of a new process group (what ``aepo_spawn`` does).
+    AEPO_SPAWN_NEW_GROUP = 0,
+    /// In the caller's process group (a supervisor's command).
+    AEPO_SPAWN_SAME_GROUP = 1,
+    /// The leader of a new session (and group), detached from the caller's,
+    /// starting with SIGTERM, SIGINT and SIGHUP blocked.
+    AEPO_SPAWN_NEW_SESSION = 2,
+};
+
+/// ``aepo_spawn`` with the child's placement: one of the AEPO_SPAWN_* values.
+int aepo_spawn_in(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                  int stdin_fd, int stdout_fd, int stderr_fd, int placement, pid_t *pid);
+
+/// Frees the disk blocks of `[offset, offset + length)` of a file without
+/// changing its size or any offset (a hole reads as zeros). 0 or an errno value.
+int aepo_punch_hole(int fd, off_t offset, off_t length);
+
+/// Waits for child `pid` and reaps it (retrying on EINTR). 0 or an errno value.
+int aepo_supervised_wait(pid_t pid, int *signalled, int *code);
+
+/// Ignores SIGTERM, SIGINT and SIGHUP, then unblocks every signal.
+void aepo_ignore_stop_signals(void);
+
 /// pipe2(O_CLOEXEC); 0 or an errno value.
 int aepo_pipe(int fds[2]);
 

@@ -103,7 +103,9 @@ func prepareServices(
         checkpointsDirectory: config.checkpointsDirectory)
     let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
     let training = TrainingStore(database: database)
-    let trainingManager = TrainingManager(store: training, hub: hub, logger: logger, grace: config.cancelGrace) { launch in
+    let trainingManager = TrainingManager(
+        store: training, hub: hub, logger: logger, settings: TrainingManager.Settings(config: config)
+    ) { launch in
         try await results.register(launch)
     }
     return AppServices(

@@ -21,6 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
     var drainTimeout = "30s"
     @Option(help: "Close a connection silent for this long outside a response (headers included), e.g. 30s.")
     var idleTimeout = "30s"
+    @Option(help: "Training jobs running at once; more wait as pending (default: $AEPO_MAX_RUNNING_JOBS, else no bound).")
+    var maxRunningJobs: Int?
+    @Option(help: "GPUs training jobs share: a count (4) or device ids (0,1,3) (default: $AEPO_GPUS, else not managed).")
+    var gpus: String?
+    @Option(help: "Log kept per training job, in the database and on disk, e.g. 16MiB.") var jobLogLimit = "16MiB"
+    @Option(help: "Between SIGTERM and SIGKILL when a training job is cancelled, e.g. 10s.") var cancelGrace = "10s"
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -33,7 +39,23 @@ struct ServeCommand: AsyncParsableCommand {
         guard let idle = DurationText.parse(idleTimeout), idle > .zero else {
             throw ValidationError("--idle-timeout must be a positive duration such as 30s or 2m")
         }
+        guard let jobLogLimit = ByteSize.parse(jobLogLimit), jobLogLimit >= 64 << 10 else {
+            throw ValidationError("--job-log-limit must be a size of at least 64KiB, such as 16MiB")
+        }
+        guard let grace = DurationText.parse(cancelGrace) else {
+            throw ValidationError("--cancel-grace must be a duration such as 10s or 500ms")
+        }
+        let maxRunning = try maxRunningJobs ?? environment["AEPO_MAX_RUNNING_JOBS"].map { text in
+            guard let value = Int(text) else { throw ValidationError("AEPO_MAX_RUNNING_JOBS must be a number") }
+            return value
+        }
+        if let maxRunning, maxRunning < 1 { throw ValidationError("--max-running-jobs must be 1 or more") }
         var config = ServerConfig()
+        config.maxRunningJobs = maxRunning
+        config.gpus = try (gpus ?? environment["AEPO_GPUS"]).map(GPUList.parse)
+        config.jobLogLimit = jobLogLimit
+        config.cancelGrace = grace
+        config.environment = environment
         config.idleTimeout = idle
         config.host = host
         config.port = port
@@ -97,5 +119,21 @@ enum ByteSize {
             return Int64(number * Double(scale))
         }
         return Int64(trimmed).flatMap { $0 >= 0 ? $0 : nil }
+    }
+}
+
+/// Parses `--gpus`: a count (`4`: devices 0-3) or device ids (`0,1,3`).
+enum GPUList {
+    static func parse(_ text: String) throws -> [Int] {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if !trimmed.contains(","), let count = Int(trimmed) {
+            guard (0...1024).contains(count) else { throw ValidationError("--gpus: a count from 0 to 1024") }
+            return Array(0..<count)
+        }
+        let ids = trimmed.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !ids.isEmpty, ids.allSatisfy({ ($0 ?? -1) >= 0 }), Set(ids).count == ids.count else {
+            throw ValidationError("--gpus must be a count (4) or distinct device ids (0,1,3)")
+        }
+        return ids.compactMap { $0 }
     }
 }

@@ -24,12 +24,16 @@ struct TrainingJobController: Sendable {
         var latest: JSONValue?
         var checkpointID: Int64?
         var evaluationID: Int64?
+        /// The GPU devices it holds (when the server manages GPUs).
+        var gpus: [Int]?
+        /// Its process group (the supervisor's pid), once started.
+        var pid: Int32?
         var createdAt: String
         var startedAt: String?
         var finishedAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, template, status, error, config, latest
+            case id, kind, template, status, error, config, latest, gpus, pid
             case checkpointID = "checkpoint_id"
             case evaluationID = "evaluation_id"
             case createdAt = "created_at"
@@ -49,6 +53,8 @@ struct TrainingJobController: Sendable {
             latest = job.latest.flatMap { try? decoder.decode(JSONValue.self, from: Data($0.utf8)) }
             checkpointID = job.checkpointID
             evaluationID = job.evaluationID
+            gpus = job.gpus
+            pid = job.pid
             createdAt = job.createdAt
             startedAt = job.startedAt
             finishedAt = job.finishedAt
@@ -75,6 +81,9 @@ struct TrainingJobController: Sendable {
         let verbatim = try JSONDecoder().decode([String: JSONValue].self, from: data)
         let planner = TrainingPlanner(config: config, submitter: submitter)
         let plan = try await planner.validate(body)
+        if plan.requiresAdmin, context.token?.role != .admin {
+            throw APIError.forbidden("template \(body.template ?? "") needs an admin token")
+        }
         let (id, launch) = try await store.createJob(
             kind: plan.kind, template: body.template, request: verbatim,
             jobsDirectory: config.dataDirectory.appendingPathComponent("jobs"), launch: plan.launch)

@@ -19,6 +19,15 @@ package struct ServerConfig: Sendable {
     package var trainerCommand: [String] = [ServerConfig.ownExecutable]
     /// How long a cancelled training process gets between SIGTERM and SIGKILL.
     package var cancelGrace: Duration = .seconds(10)
+    /// How training jobs are started detached (``JobSupervisor``): this
+    /// binary's hidden `supervise` command by default.
+    package var supervisorCommand: [String] = [ServerConfig.ownExecutable, "supervise"]
+    /// Training jobs running at once (nil: no bound); more wait as `pending`.
+    package var maxRunningJobs: Int?
+    /// The GPU devices training jobs share (nil: GPUs are not managed).
+    package var gpus: [Int]?
+    /// Log bytes kept per training job, in the store and on disk.
+    package var jobLogLimit: Int64 = 16 << 20
     /// A connection that sends nothing for this long while no response is
     /// being written is closed, including one that never finishes its
     /// request head (a client trickling header bytes).

@@ -1,61 +1,86 @@
 import Benchmarks
 import Foundation
+import Logging
 
-/// Turns what a training child writes into the job's events: every line of
-/// its stdout and stderr, and every line of a verl events file it writes,
-/// stored with its sequence number, then published on the hub.
+/// Turns what a training job writes into its events: the lines of its
+/// `stdout.log` and `stderr.log` (metric lines in either of verl's forms
+/// become `metric` events, the rest `log` events) and the lines of its verl
+/// metrics file, each batch stored with how far its file was read, then
+/// published on the hub.
 ///
-/// Appends from the three sources are serialized in the order they are
-/// asked for (``TicketGate``), so the hub publishes in sequence order and a
+/// Appends are serialized in the order they are asked for
+/// (``TicketGate``), so the hub publishes in sequence order and a
 /// subscriber never sees event 6 before event 5.
 package struct TrainingIngester: Sendable {
     let store: TrainingStore
     let hub: EventHub
+    let logger: Logger
     private let order = TicketGate()
 
-    package init(store: TrainingStore, hub: EventHub) {
+    package init(store: TrainingStore, hub: EventHub, logger: Logger) {
         self.store = store
         self.hub = hub
+        self.logger = logger
     }
 
-    /// Stores a stream's lines as events (`metric` for verl lines when
-    /// `metrics`, else `log`); returns the stream's last three log lines.
-    func consume(_ lines: ChildOutput, job: Int64, metrics: Bool) async -> [String] {
-        var tail: [String] = []
-        for await line in lines {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { continue }
-            if metrics, let metric = Self.metricLine(trimmed) {
-                try? await publish(job, .metric, metric)
-            } else {
-                try? await emit(job, .log, ["line": String(trimmed.prefix(2000))])
-                tail = Array((tail + [String(trimmed.prefix(300))]).suffix(3))
-            }
-        }
-        return metrics ? [] : tail
-    }
+    /// How often the files are read while the job runs.
+    static let interval: Duration = .milliseconds(250)
 
-    /// Follows a verl file-logger JSONL while the child runs, then reads its rest.
-    func tail(file: URL, job: Int64, while child: ChildProcess) async -> [String] {
-        var offset: UInt64 = 0
-        var pending = Data()
-        var finalPass = false
-        while true {
-            if let handle = try? FileHandle(forReadingFrom: file) {
-                try? handle.seek(toOffset: offset)
-                let data = (try? handle.readToEnd()) ?? Data()
-                try? handle.close()
-                offset += UInt64(data.count)
-                pending.append(data)
-                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
-                    pending.removeSubrange(pending.startIndex...newline)
-                    if let metric = Self.metricLine(line) { try? await publish(job, .metric, metric) }
+    /// Reads `files` from `positions` until `exited` answers true, then once
+    /// more to the end; returns early when the task is cancelled (the
+    /// server stopping: the next one reads on from the stored positions).
+    func follow(
+        job: Int64, files: [OutputFile], from positions: [String: OutputFile.Position], logLimit: Int64,
+        exited: @Sendable () -> Bool
+    ) async {
+        var positions = positions
+        while !Task.isCancelled {
+            let final = exited()
+            for file in files {
+                var position = positions[file.name] ?? OutputFile.Position()
+                while !Task.isCancelled {
+                    let (lines, next) = file.read(from: position, final: final)
+                    guard next != position else { break }
+                    let entries = lines.compactMap { Self.entry(for: $0, metricsOnly: file.rewritable) }
+                    do {
+                        try await store(job, entries, source: file.name, position: next, logLimit: logLimit)
+                    } catch {
+                        logger.warning(
+                            "could not store a training job's output",
+                            metadata: ["training.id": "\(job)", "training.source": "\(file.name)", "error": "\(error)"])
+                        break
+                    }
+                    position = next
+                    file.release(before: next.offset)
                 }
+                positions[file.name] = position
             }
-            if finalPass { return [] }
-            if child.hasExited { finalPass = true }
-            try? await Task.sleep(for: .milliseconds(200))
+            if final { return }
+            try? await Task.sleep(for: Self.interval)
+        }
+    }
+
+    /// The event a line becomes: a metric (with a note per non-finite
+    /// value), a log line, or nothing (a line of the metrics file that is
+    /// not a metric).
+    static func entry(for line: String, metricsOnly: Bool) -> TrainingStore.Entry? {
+        let metric = metricsOnly ? MetricLine.parse(fileLogger: line) : MetricLine.parse(line)
+        if let metric {
+            let notes = metric.nonFinite.map { "step \(metric.step): \($0.key) is \($0.value); stored as null" }
+            return TrainingStore.Entry(kind: .metric, data: metric.json, step: metric.step, notes: notes)
+        }
+        return metricsOnly ? nil : TrainingStore.Entry(kind: .log, data: TrainingStore.logData(line))
+    }
+
+    private func store(
+        _ job: Int64, _ entries: [TrainingStore.Entry], source: String, position: OutputFile.Position, logLimit: Int64
+    ) async throws {
+        let store = self.store, hub = self.hub
+        try await order.run(order.draw()) {
+            let events = try await store.ingest(job: job, entries: entries, source: source, position: position, logLimit: logLimit)
+            for event in events {
+                hub.publish(StreamEvent(seq: event.seq, name: event.kind.rawValue, data: event.data), on: .trainingJob(job))
+            }
         }
     }
 
@@ -76,10 +101,6 @@ package struct TrainingIngester: Sendable {
 
     /// A verl file-logger line `{"step":N,"data":{...}}`, normalised, or nil.
     package static func metricLine(_ line: String) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-            object["step"] is NSNumber, object["data"] is [String: Any],
-            let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        MetricLine.parse(fileLogger: line)?.json
     }
 }

@@ -1,15 +1,50 @@
 import Foundation
 
 /// What a training job runs: the argv (no shell), its working directory, and
-/// where its metrics and final checkpoint appear.
+/// where its metrics and final checkpoint appear. Stored with the job, so
+/// a restarted server knows how to follow it.
 package struct TrainingLaunch: Codable, Sendable, Equatable {
     package var arguments: [String]
     package var workingDirectory: String
-    /// Builtin jobs print verl lines on stdout; template jobs write this file.
+    /// The verl file-logger JSONL to follow (template jobs; given to the job
+    /// as `VERL_FILE_LOGGER_PATH`). Builtin jobs print the same lines on stdout.
     package var eventsFile: String?
     /// The checkpoint a builtin job writes (`--out`).
     package var outputCheckpoint: String?
     package var evaluate: TrainingRequest.Evaluate?
     /// The checkpoint's name once registered.
     package var checkpointName: String
+    /// The job's own directory (`<data-dir>/jobs/<id>`): its `stdout.log`,
+    /// `stderr.log` and `exit.json`. Missing in jobs of older servers.
+    package var jobDirectory: String?
+    /// What the job's environment sets on top of ``JobEnvironment``'s allow-list.
+    package var environment: [String: String]?
+    /// GPUs the job holds while it runs.
+    package var gpus: Int?
+    /// What a run that exited 0 must have left behind.
+    package var success: SuccessCheck?
+
+    package init(
+        arguments: [String], workingDirectory: String, eventsFile: String?, outputCheckpoint: String?,
+        evaluate: TrainingRequest.Evaluate?, checkpointName: String, jobDirectory: String? = nil,
+        environment: [String: String]? = nil, gpus: Int? = nil, success: SuccessCheck? = nil
+    ) {
+        self.arguments = arguments
+        self.workingDirectory = workingDirectory
+        self.eventsFile = eventsFile
+        self.outputCheckpoint = outputCheckpoint
+        self.evaluate = evaluate
+        self.checkpointName = checkpointName
+        self.jobDirectory = jobDirectory
+        self.environment = environment
+        self.gpus = gpus
+        self.success = success
+    }
+
+    /// The job's directory, its working directory for jobs of older servers.
+    package var directory: String { jobDirectory ?? workingDirectory }
+    package var standardOutputPath: String { directory + "/stdout.log" }
+    package var standardErrorPath: String { directory + "/stderr.log" }
+    package var exitRecordPath: String { directory + "/exit.json" }
+    package var identityRecordPath: String { directory + "/supervisor.json" }
 }

@@ -2,137 +2,271 @@ import Benchmarks
 import Foundation
 import Logging
 
-/// The supervisor of training jobs: it owns their child processes and
-/// moves each job through `pending → running → finished | failed |
-/// cancelled`. What the children write is the ingester's business
-/// (``TrainingIngester``); a crash or an out-of-memory kill of a child only
-/// fails its job.
+/// The supervisor of training jobs: it starts them in order as capacity
+/// allows (``TrainingCapacity``), follows them and moves each through
+/// `pending → running → finished | failed | cancelled | interrupted`.
+///
+/// A job runs detached (``DetachedProcess``): its own session and process
+/// group, output to files in its directory, so the server can stop and
+/// start again while it trains; ``recover(_:)`` finds it again. What the
+/// job writes is the ingester's business (``TrainingIngester``).
 package actor TrainingManager {
-    /// Where a job is, as far as its process goes.
-    enum Phase {
-        /// Started, its process not spawned yet.
-        case starting
-        /// Its process runs.
-        case running(ChildProcess)
-        /// A stop was asked for; the job ends with this status and reason.
-        case stopping(status: JobStatus, reason: String, child: ChildProcess?)
+    /// How jobs are run.
+    package struct Settings: Sendable {
+        /// Between SIGTERM and SIGKILL to a cancelled job's group.
+        package var grace: Duration = .seconds(10)
+        /// The supervisor's argv prefix (``ServerConfig/supervisorCommand``).
+        package var supervisor: [String]
+        /// The server's environment, for ``JobEnvironment``'s allow-list.
+        package var environment: [String: String]
+        package var logLimit: Int64 = 16 << 20
+        package var maxRunning: Int?
+        package var gpus: [Int]?
+
+        package init(config: ServerConfig) {
+            grace = config.cancelGrace
+            supervisor = config.supervisorCommand
+            environment = config.environment
+            logLimit = config.jobLogLimit
+            maxRunning = config.maxRunningJobs
+            gpus = config.gpus
+        }
+    }
+
+    /// A job admitted to run (or found running after a restart).
+    private struct Active {
+        var launch: TrainingLaunch
+        var process: DetachedProcess?
+        /// A stop was asked for: the job ends with this status and reason.
+        var stop: (status: JobStatus, reason: String)?
+        var task: Task<Void, Never>?
     }
 
     private let store: TrainingStore
     private let ingester: TrainingIngester
     private let logger: Logger
-    private let grace: Duration
-    /// Registers a finished job's checkpoint and queues its evaluation.
+    private let settings: Settings
+    /// Registers a finished builtin job's checkpoint and queues its evaluation.
     private let finish: @Sendable (TrainingLaunch) async throws -> TrainingResults.Outcome
-    private var phases: [Int64: Phase] = [:]
-    private var tasks: [Int64: Task<Void, Never>] = [:]
+    private var capacity: TrainingCapacity
+    /// Pending jobs in the order they start.
+    private var queue: [(id: Int64, launch: TrainingLaunch)] = []
+    private var active: [Int64: Active] = [:]
+    private var stopped = false
 
     package init(
-        store: TrainingStore, hub: EventHub, logger: Logger, grace: Duration = .seconds(10),
+        store: TrainingStore, hub: EventHub, logger: Logger, settings: Settings,
         finish: @escaping @Sendable (TrainingLaunch) async throws -> TrainingResults.Outcome
     ) {
         self.store = store
-        self.ingester = TrainingIngester(store: store, hub: hub)
+        self.ingester = TrainingIngester(store: store, hub: hub, logger: logger)
         self.logger = logger
-        self.grace = grace
+        self.settings = settings
+        self.capacity = TrainingCapacity(maxRunning: settings.maxRunning, devices: settings.gpus)
         self.finish = finish
     }
 
-    /// Starts job `id` (pending) with `launch`.
+    /// Queues job `id` (pending) with `launch`; it starts once the jobs
+    /// before it have started and capacity allows.
     package func start(_ id: Int64, launch: TrainingLaunch) {
-        guard phases[id] == nil else { return }
-        phases[id] = .starting
-        tasks[id] = Task { await self.run(id, launch: launch) }
+        guard active[id] == nil, !queue.contains(where: { $0.id == id }) else { return }
+        queue.append((id, launch))
+        admit()
     }
 
-    /// Cancels job `id`: before its process starts, it never starts; after,
-    /// SIGTERM to its process group, then SIGKILL once the grace period passed.
+    /// Cancels job `id`: a pending one never starts; a running one's group
+    /// gets SIGTERM, then SIGKILL once the grace period passed. Returns when
+    /// the job has ended (the grace period and a moment at most: the kill
+    /// does not depend on the caller waiting).
     package func cancel(_ id: Int64, status: JobStatus = .cancelled, reason: String = "cancelled on request") async {
-        switch phases[id] {
-        case nil:
-            // Not ours (pending after a restart, or already over): end it in the store.
+        if let index = queue.firstIndex(where: { $0.id == id }) {
+            queue.remove(at: index)
             await end(id, status: status, reason: reason)
-        case .starting:
-            phases[id] = .stopping(status: status, reason: reason, child: nil)
-            await tasks[id]?.value
-        case .running(let child):
-            phases[id] = .stopping(status: status, reason: reason, child: child)
-            let task = tasks[id]
-            await child.terminate(grace: grace)
-            await task?.value
-        case .stopping(_, _, let child):
-            let task = tasks[id]
-            if let child { await child.terminate(grace: grace) }
-            await task?.value
+            return
         }
+        guard var job = active[id] else {
+            // Not ours (already over, or not recovered yet): end it in the store.
+            await end(id, status: status, reason: reason)
+            return
+        }
+        if job.stop == nil {
+            job.stop = (status, reason)
+            active[id] = job
+        }
+        if let process = job.process {
+            let grace = settings.grace
+            Task.detached { await process.terminate(grace: grace) }
+        }
+        await job.task?.value
     }
 
-    /// Stops every job (SIGTERM, then SIGKILL) when the server shuts down.
+    /// Stops following jobs when the server shuts down. The jobs go on
+    /// running; the next server finds them again (``recover(_:)``).
     package func shutdown() async {
-        for id in phases.keys { await cancel(id, status: .failed, reason: "the server stopped while the job ran") }
+        stopped = true
+        let tasks = active.values.compactMap(\.task)
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
     }
 
-    /// Ends a job that has no running child (e.g. after a restart).
+    /// Picks up the jobs a previous server left unfinished, in id order:
+    /// pending ones queue again; a running one is followed on from where
+    /// its files were read if its process is still the one it started, or
+    /// if it left an exit record; otherwise it ends `interrupted`.
+    package func recover(_ jobs: [TrainingStore.Job]) async {
+        for job in jobs {
+            let launch = try? JSONDecoder().decode(StoredTrainingConfig.self, from: Data(job.config.utf8)).launch
+            guard active[job.id] == nil else { continue }
+            var job = job
+            if job.status == .pending {
+                guard let launch else {
+                    await end(job.id, status: .failed, reason: "its stored configuration cannot be read")
+                    continue
+                }
+                // Started, but the server died before it stored the process:
+                // the supervisor's own record of itself says so.
+                guard launch.jobDirectory != nil, let identity = DetachedProcess.readIdentity(at: launch.identityRecordPath) else {
+                    queue.append((job.id, launch))
+                    continue
+                }
+                job.process = identity
+                job.pid = identity.pid
+                _ = try? await store.setStatus(job.id, .running, process: identity)
+            }
+            let restarted = "the server restarted while the job ran"
+            guard let launch, launch.jobDirectory != nil else {
+                // Started by an older server, attached to it by pipes: it
+                // cannot be followed. Only its own process is signalled.
+                var reason = restarted
+                if let process = job.process, process.signalGroup(SIGTERM) {
+                    reason += "; its orphaned process group (pid \(process.pid)) was sent SIGTERM"
+                } else if let pid = job.pid {
+                    reason += "; its process (pid \(pid)) is gone"
+                }
+                await end(job.id, status: .interrupted, reason: reason)
+                continue
+            }
+            let process = job.process.flatMap { DetachedProcess.attach($0, exitRecord: launch.exitRecordPath) }
+            if process == nil, ExitRecord.read(at: launch.exitRecordPath) == nil {
+                await end(
+                    job.id, status: .interrupted,
+                    reason: "\(restarted); its process (pid \(job.pid.map(String.init) ?? "unknown")) is gone and left no exit record")
+                continue
+            }
+            capacity.hold(job: job.id, devices: job.gpus)
+            let positions = (try? await store.positions(job: job.id)) ?? [:]
+            logger.info("following a training job again", metadata: ["training.id": "\(job.id)", "training.pid": "\(job.pid ?? 0)"])
+            active[job.id] = Active(launch: launch, process: process)
+            active[job.id]?.task = Task { await self.follow(job.id, launch: launch, process: process, positions: positions) }
+        }
+        admit()
+    }
+
+    /// Ends a job that has no process of ours (e.g. after a restart).
     package func end(_ id: Int64, status: JobStatus, reason: String) async {
         try? await emitEnd(id, status: status, error: reason)
     }
 
-    private func run(_ id: Int64, launch: TrainingLaunch) async {
-        defer {
-            phases[id] = nil
-            tasks[id] = nil
+    // MARK: - Running
+
+    /// Starts queued jobs, first come first served, while capacity allows.
+    private func admit() {
+        while !stopped, let next = queue.first, let admission = capacity.admit(job: next.id, gpus: next.launch.gpus ?? 0) {
+            queue.removeFirst()
+            active[next.id] = Active(launch: next.launch)
+            active[next.id]?.task = Task { await self.run(next.id, launch: next.launch, devices: admission.devices) }
         }
+    }
+
+    private func run(_ id: Int64, launch: TrainingLaunch, devices: [Int]?) async {
         // Spawning is synchronous, so a cancel is either seen here or finds
-        // the child running: it cannot slip between the check and the spawn.
-        if case .stopping(let status, let reason, _) = phases[id] {
-            try? await emitEnd(id, status: status, error: reason)
+        // the process started: it cannot slip between the check and the spawn.
+        if let stop = active[id]?.stop {
+            await conclude(id, launch: launch, record: nil, stop: stop)
             return
         }
-        let child: ChildProcess
+        let process: DetachedProcess
         do {
-            try FileManager.default.createDirectory(atPath: launch.workingDirectory, withIntermediateDirectories: true)
-            // The trainer's output is ingested as fast as SQLite takes it; a
-            // full buffer pauses the trainer rather than dropping its lines.
-            child = try ChildProcess(ChildProcess.Configuration(
-                executable: launch.arguments.first ?? "", arguments: Array(launch.arguments.dropFirst()),
-                environment: ChildEnvironment.make(), workingDirectory: launch.workingDirectory,
-                standardOutput: .lines(buffer: 4096, whenFull: .wait), standardError: .lines(buffer: 4096, whenFull: .wait)))
+            for directory in [launch.directory, launch.workingDirectory] {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            process = try DetachedProcess.launch(DetachedProcess.Configuration(
+                supervisor: settings.supervisor, command: launch.arguments,
+                environment: JobEnvironment.make(server: settings.environment, launch: launch.environment ?? [:], devices: devices),
+                workingDirectory: launch.workingDirectory, standardOutput: launch.standardOutputPath,
+                standardError: launch.standardErrorPath, exitRecord: launch.exitRecordPath,
+                identityRecord: launch.identityRecordPath))
         } catch {
-            try? await emitEnd(id, status: .failed, error: "could not start \(launch.arguments.first ?? ""): \(error)")
+            await conclude(id, launch: launch, record: nil, stop: (.failed, "could not start \(launch.arguments.first ?? ""): \(error)"))
             return
         }
-        phases[id] = .running(child)
-        _ = try? await store.setStatus(id, .running, process: child.identity)
-        try? await ingester.emit(id, .status, ["status": "running", "pid": Int(child.pid)])
-        let ingester = self.ingester
-        var lastErrors: [String] = []
-        await withTaskGroup(of: [String].self) { group in
-            let metricsFromStdout = launch.eventsFile == nil
-            group.addTask { await ingester.consume(child.standardOutput, job: id, metrics: metricsFromStdout) }
-            group.addTask { await ingester.consume(child.standardError, job: id, metrics: false) }
-            if let file = launch.eventsFile {
-                group.addTask { await ingester.tail(file: URL(fileURLWithPath: file), job: id, while: child) }
-            }
-            for await tail in group where !tail.isEmpty { lastErrors = tail }
+        active[id]?.process = process
+        _ = try? await store.setStatus(id, .running, process: process.identity, gpus: devices)
+        var status: [String: any Sendable] = ["status": "running", "pid": Int(process.pid)]
+        if let devices { status["gpus"] = devices }
+        try? await ingester.emit(id, .status, status)
+        await follow(id, launch: launch, process: process, positions: [:])
+    }
+
+    /// Reads the job's files until its process is gone, then ends the job,
+    /// unless the server is stopping (then the next server reads on).
+    private func follow(
+        _ id: Int64, launch: TrainingLaunch, process: DetachedProcess?, positions: [String: OutputFile.Position]
+    ) async {
+        var files = [
+            OutputFile(name: "stdout", path: launch.standardOutputPath, rewritable: false, retainBytes: settings.logLimit),
+            OutputFile(name: "stderr", path: launch.standardErrorPath, rewritable: false, retainBytes: settings.logLimit),
+        ]
+        // First, so that of a step both loggers report the file's line is kept.
+        if let metrics = launch.eventsFile {
+            files.insert(OutputFile(name: "metrics", path: metrics, rewritable: true, retainBytes: nil), at: 0)
         }
-        let termination = await child.wait()
-        if case .stopping(let status, let reason, _) = phases[id] {
-            try? await emitEnd(id, status: status, error: reason)
-        } else if termination == .exited(0) {
-            do {
-                let result = try await finish(launch)
-                try await store.setResult(id, checkpointID: result.checkpoint, evaluationID: result.evaluation)
-                var extra: [String: any Sendable] = [:]
-                if let checkpoint = result.checkpoint { extra["checkpoint_id"] = Int(checkpoint) }
-                if let evaluation = result.evaluation { extra["evaluation_id"] = Int(evaluation) }
-                if let problem = result.evaluationError { extra["evaluation_error"] = problem }
-                try await emitEnd(id, status: .finished, error: nil, extra: extra)
-            } catch {
-                try? await emitEnd(id, status: .failed, error: "training finished but its result could not be registered: \(error)")
-            }
-        } else {
-            let reason = "the training process \(termination)" + (lastErrors.isEmpty ? "" : ": " + lastErrors.joined(separator: " | "))
-            try? await emitEnd(id, status: .failed, error: reason)
+        await ingester.follow(
+            job: id, files: files, from: positions, logLimit: settings.logLimit, exited: { process?.hasExited ?? true })
+        if Task.isCancelled || stopped { return }
+        let record: ExitRecord?
+        if let process { record = await process.wait() } else { record = ExitRecord.read(at: launch.exitRecordPath) }
+        let stop = active[id]?.stop
+        // Not cut short if the server starts stopping meanwhile.
+        await Task { await self.conclude(id, launch: launch, record: record, stop: stop) }.value
+    }
+
+    /// Ends the job from how its command ended, and frees its place.
+    private func conclude(
+        _ id: Int64, launch: TrainingLaunch, record: ExitRecord?, stop: (status: JobStatus, reason: String)?
+    ) async {
+        defer {
+            active[id] = nil
+            capacity.release(job: id)
+            admit()
+        }
+        if let stop {
+            try? await emitEnd(id, status: stop.status, error: stop.reason)
+            return
+        }
+        guard let record, record.succeeded else {
+            let how = record.map { "the training process \($0)" }
+                ?? "the training process group was killed before its supervisor recorded how it ended"
+            let lines = (try? await store.lastLogLines(job: id, count: 3)) ?? []
+            try? await emitEnd(id, status: .failed, error: how + (lines.isEmpty ? "" : ": " + lines.joined(separator: " | ")))
+            return
+        }
+        if let check = launch.success,
+            let reason = check.failure(lastMetricStep: (try? await store.lastMetricStep(job: id)) ?? nil)
+        {
+            try? await emitEnd(id, status: .failed, error: "the training process exited with status 0, but \(reason)")
+            return
+        }
+        do {
+            let result = try await finish(launch)
+            try await store.setResult(id, checkpointID: result.checkpoint, evaluationID: result.evaluation)
+            var extra: [String: any Sendable] = [:]
+            if let checkpoint = result.checkpoint { extra["checkpoint_id"] = Int(checkpoint) }
+            if let evaluation = result.evaluation { extra["evaluation_id"] = Int(evaluation) }
+            if let problem = result.evaluationError { extra["evaluation_error"] = problem }
+            try await emitEnd(id, status: .finished, error: nil, extra: extra)
+        } catch {
+            try? await emitEnd(id, status: .failed, error: "training finished but its result could not be registered: \(error)")
         }
     }
 

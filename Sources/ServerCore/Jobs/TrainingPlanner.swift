@@ -14,6 +14,8 @@ package struct TrainingPlanner: Sendable {
 
     package struct Plan: Sendable {
         package var kind: String
+        /// Only an admin token may launch it (the template says so).
+        package var requiresAdmin = false
         /// Builds the launch once the job's directory is known.
         package var launch: @Sendable (_ workdir: String) -> TrainingLaunch
     }
@@ -60,15 +62,16 @@ package struct TrainingPlanner: Sendable {
             arguments += initArguments + configArguments
             return TrainingLaunch(
                 arguments: arguments, workingDirectory: workdir, eventsFile: nil, outputCheckpoint: out, evaluate: evaluate,
-                checkpointName: "\(run.algorithm)-\(run.task)-seed\(run.seed)-step\(run.steps)-job\(workdir.split(separator: "/").last ?? "")")
+                checkpointName: "\(run.algorithm)-\(run.task)-seed\(run.seed)-step\(run.steps)-job\(workdir.split(separator: "/").last ?? "")",
+                jobDirectory: workdir)
         }
     }
 
     private func templatePlan(_ name: String, _ request: TrainingRequest) throws -> Plan {
         guard request.algorithm == nil, request.task == nil, request.steps == nil, request.initCheckpoint == nil,
-            request.hyperparameters == nil
+            request.hyperparameters == nil, request.seed == nil
         else {
-            throw CoreError.invalid("invalid_training_job", "a template job takes only template, parameters and evaluate")
+            throw CoreError.invalid("invalid_training_job", "a template job takes only template and parameters")
         }
         let templates = try JobTemplates.load(dataDirectory: config.dataDirectory)
         guard let template = templates.first(where: { $0.name == name }) else {
@@ -76,17 +79,30 @@ package struct TrainingPlanner: Sendable {
                 "unknown_template",
                 "no template \"\(name)\"; defined: \(templates.map(\.name).joined(separator: ", ").isEmpty ? "none (see job-templates.json)" : templates.map(\.name).joined(separator: ", "))")
         }
+        // Collecting, merging and registering a template job's checkpoint
+        // is not built yet: an evaluation asked for could never be queued.
+        if request.evaluate != nil {
+            throw CoreError.invalid(
+                "unsupported_evaluate",
+                "template jobs cannot be evaluated yet (aepo does not collect their checkpoints); leave out evaluate")
+        }
+        if let devices = config.gpus, template.gpus > devices.count {
+            throw CoreError.invalid(
+                "insufficient_gpus", "template \(name) needs \(template.gpus) GPUs; this server has \(devices.count) (--gpus)")
+        }
         let values = request.parameters ?? [:]
         // Validate now, with a stand-in directory, so a bad request is refused before a job exists.
-        _ = try template.launch(values: values, workdir: config.dataDirectory.appendingPathComponent("jobs/0"))
-        let evaluate = request.evaluate
-        return Plan(kind: "template") { workdir in
-            let resolved = (try? template.launch(values: values, workdir: URL(fileURLWithPath: workdir)))
-                ?? (arguments: template.command, eventsFile: nil)
+        _ = try template.resolve(values: values, workdir: config.dataDirectory.appendingPathComponent("jobs/0").path)
+        return Plan(kind: "template", requiresAdmin: template.requiresAdmin) { workdir in
+            // Validated above; only the directory differs.
+            let resolved = (try? template.resolve(values: values, workdir: workdir))
+                ?? JobTemplate.Resolved(
+                    arguments: template.command, workingDirectory: workdir, eventsFile: workdir + "/metrics.jsonl",
+                    environment: [:], success: nil)
             return TrainingLaunch(
-                arguments: resolved.arguments, workingDirectory: template.workingDirectory ?? workdir,
-                eventsFile: resolved.eventsFile?.path, outputCheckpoint: nil, evaluate: evaluate,
-                checkpointName: "\(name)-job\(workdir.split(separator: "/").last ?? "")")
+                arguments: resolved.arguments, workingDirectory: resolved.workingDirectory, eventsFile: resolved.eventsFile,
+                outputCheckpoint: nil, evaluate: nil, checkpointName: "\(name)-job\(workdir.split(separator: "/").last ?? "")",
+                jobDirectory: workdir, environment: resolved.environment, gpus: template.gpus, success: resolved.success)
         }
     }
 }

@@ -3,10 +3,10 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Training jobs across restarts: a job that was running when the server
-/// stopped has lost its child (or its child's output), so it is marked
-/// failed with the reason; pending jobs start again. On shutdown every child
-/// is stopped.
+/// Training jobs across restarts: at start, jobs a previous server left
+/// running are followed again (or end `interrupted` when their process is
+/// lost) and pending ones queue again; at shutdown the server stops
+/// following, and the jobs go on.
 package struct TrainingService: Service {
     package let store: TrainingStore
     package let manager: TrainingManager
@@ -24,23 +24,9 @@ package struct TrainingService: Service {
         await manager.shutdown()
     }
 
-    /// Fails jobs whose child was lost with the previous server, and starts pending ones.
+    /// Hands the unfinished jobs to the manager (``TrainingManager/recover(_:)``).
     package func recover() async throws {
-        for job in try await store.unfinished() {
-            if job.status == .running {
-                var reason = "the server restarted while the job ran"
-                // Only the process the job started, recognised by its start
-                // time and boot: a bare pid may belong to anyone by now.
-                if let process = job.process, process.signalGroup(SIGTERM) {
-                    reason += "; its orphaned process group (pid \(process.pid)) was sent SIGTERM"
-                } else if let pid = job.pid {
-                    reason += "; its process (pid \(pid)) is gone"
-                }
-                await manager.end(job.id, status: .failed, reason: reason)
-            } else if let launch = try? JSONDecoder().decode(StoredTrainingConfig.self, from: Data(job.config.utf8)).launch {
-                await manager.start(job.id, launch: launch)
-            }
-        }
+        await manager.recover(try await store.unfinished())
     }
 }
 

@@ -102,10 +102,10 @@ package struct EvaluationStore: Sendable {
                     arguments: [now, id])
             case .pending:
                 try db.execute(sql: "UPDATE evaluation SET status = 'pending' WHERE id = ? AND status = 'running'", arguments: [id])
-            case .finished, .failed, .cancelled:
+            case .finished, .failed, .cancelled, .interrupted:
                 try db.execute(
                     sql: "UPDATE evaluation SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('pending', 'running')",
-                    arguments: [status.rawValue, error, now, id])
+                    arguments: [status == .interrupted ? JobStatus.failed.rawValue : status.rawValue, error, now, id])
                 // The leaderboard's rows are written in the same transaction.
                 if let computed, db.changesCount > 0 {
                     try Self.writeResults(evaluation: id, computed, in: db)

@@ -35,6 +35,8 @@ package struct TrainingStore: Sendable {
         package var pid: Int32?
         /// The job's process as it was started, to recognise it after a restart.
         package var process: ProcessIdentity?
+        /// The GPUs it holds while it runs (nil: none managed).
+        package var gpus: [Int]?
         package var checkpointID: Int64?
         package var evaluationID: Int64?
         package var latest: String?
@@ -130,24 +132,25 @@ package struct TrainingStore: Sendable {
     }
 
     /// Moves a job to `status` (terminal states are final) and records its
-    /// process, `error`, times. Returns whether the job changed.
+    /// process, its GPUs, `error`, times. Returns whether the job changed.
     @discardableResult
     package func setStatus(
-        _ id: Int64, _ status: JobStatus, error: String? = nil, process: ProcessIdentity? = nil
+        _ id: Int64, _ status: JobStatus, error: String? = nil, process: ProcessIdentity? = nil, gpus: [Int]? = nil
     ) async throws -> Bool {
-        try await database.writer.write { db in
+        let devices: String? = gpus.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
+        return try await database.writer.write { db in
             let now = Timestamp.now()
             switch status {
             case .running:
                 try db.execute(
                     sql: """
-                        UPDATE training_job SET status = 'running', pid = ?, pid_start_time = ?, boot_id = ?,
+                        UPDATE training_job SET status = 'running', pid = ?, pid_start_time = ?, boot_id = ?, gpus = ?,
                             started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'pending'
                         """,
-                    arguments: [process?.pid, process.map { Int64(bitPattern: $0.startTime) }, process?.bootID, now, id])
+                    arguments: [process?.pid, process.map { Int64(bitPattern: $0.startTime) }, process?.bootID, devices, now, id])
             case .pending:
                 try db.execute(sql: "UPDATE training_job SET status = 'pending' WHERE id = ? AND status = 'running'", arguments: [id])
-            case .finished, .failed, .cancelled:
+            case .finished, .failed, .cancelled, .interrupted:
                 try db.execute(
                     sql: "UPDATE training_job SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('pending', 'running')",
                     arguments: [status.rawValue, error, now, id])
@@ -176,6 +179,7 @@ package struct TrainingStore: Sendable {
             id: row["id"], kind: row["kind"], template: row["template"], config: row["config"],
             status: JobStatus(rawValue: row["status"]) ?? .failed, error: row["error"], pid: row["pid"],
             process: processIdentity(from: row),
+            gpus: (row["gpus"] as String?).flatMap { try? JSONDecoder().decode([Int].self, from: Data($0.utf8)) },
             checkpointID: row["checkpoint_id"], evaluationID: row["evaluation_id"], latest: row["latest"],
             createdAt: row["created_at"], startedAt: row["started_at"], finishedAt: row["finished_at"])
     }

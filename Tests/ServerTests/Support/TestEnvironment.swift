@@ -27,17 +27,21 @@ struct TestEnvironment {
     ///   - environment: variables added to the environment the server reads keys from.
     init(
         maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil,
-        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:]
+        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:],
+        configure: (inout ServerConfig) -> Void = { _ in }
     ) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
         config.trainerCommand = ["/usr/bin/env", "python3", Self.fixture("stand_in_trainer.py")]
         config.cancelGrace = .seconds(1)
+        // Training jobs start under the built `aepo supervise`, beside the tests.
+        config.supervisorCommand = [LiveServer.binary.path, "supervise"]
         config.dataDirectory = directory
         config.maxUploadBytes = maxUploadBytes
         config.hfTensorCheck = hfTensorCheck
         config.adminToken = adminToken
         config.environment.merge(environment) { _, added in added }
+        configure(&config)
         services = try await prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
     }
 

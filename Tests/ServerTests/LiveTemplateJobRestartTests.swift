@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// A template job against a real `aepo serve`: a cancel answers within
+/// the grace period and a moment, leaving nothing of the group. It
+/// outlives its server: `aepo serve` is killed with
+/// SIGKILL while the job trains, started again on the same data directory,
+/// finds the job by pid and start time and follows it to the end, each step
+/// stored exactly once. A job whose process group died with no exit record
+/// while no server watched ends `interrupted`.
+@Suite("Live template job across a server restart", .serialized)
+struct LiveTemplateJobRestartTests {
+    private func job(_ server: LiveServer, _ id: Int) throws -> [String: Any] {
+        let text = try curl(["\(server.baseURL)/api/v1/training-jobs/\(id)"]).output
+        return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    private func launch(_ server: LiveServer, _ parameters: String) throws -> Int {
+        let created = try curl([
+            "-H", "Authorization: Bearer \(server.adminToken)", "-H", "Content-Type: application/json",
+            "-d", #"{"template":"recipe","parameters":\#(parameters)}"#, "\(server.baseURL)/api/v1/training-jobs",
+        ]).output
+        let object = try JSONSerialization.jsonObject(with: Data(created.utf8)) as? [String: Any]
+        return try #require(object?["id"] as? Int, "\(created)")
+    }
+
+    /// The steps of the job's metric events, read from its event stream.
+    private func metricSteps(_ server: LiveServer, _ id: Int) throws -> [Int] {
+        let stream = try curl(["-N", "--max-time", "20", "\(server.baseURL)/api/v1/training-jobs/\(id)/events"]).output
+        return stream.components(separatedBy: "\n\n").filter { $0.contains("event: metric") }.compactMap { block in
+            guard let line = block.split(separator: "\n").first(where: { $0.hasPrefix("data: ") }) else { return nil }
+            return (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any])?["step"] as? Int
+        }
+    }
+
+    @Test func aKilledServerFindsItsJobAgainAndMissesNoStep() throws {
+        let data = try TemporaryDirectory.make()
+        try RecipeFixture.install(in: data)
+        var server = try LiveServer(dataDirectory: data)
+        defer { server.stop(signal: SIGKILL) }
+        // The job holds after step 3 until told to go; it resumes once
+        // after step 5 (its metrics file truncated) on the second server.
+        let id = try launch(server, #"{"steps":"8","hold_after":"3","restart_at":"5"}"#)
+        var seen: [String: Any] = [:]
+        let holding = try eventually(seconds: 60) {
+            seen = try job(server, id)
+            return ((seen["latest"] as? [String: Any])?["step"] as? Int ?? 0) >= 3
+        }
+        #expect(holding, "\(seen)")
+        let pid = try #require(seen["pid"] as? Int).int32
+        #expect(server.stop(signal: SIGKILL) == SIGKILL)
+        // The job did not go with the server.
+        #expect(RecipeFixture.isRunning(pid))
+        #expect(RecipeFixture.processes(inGroup: pid).count >= 2)
+
+        server = try LiveServer(dataDirectory: data)
+        #expect(try job(server, id)["status"] as? String == "running")
+        _ = FileManager.default.createFile(atPath: data.appendingPathComponent("jobs/\(id)/go").path, contents: nil)
+        let ended = try eventually(seconds: 60) {
+            seen = try job(server, id)
+            return !["pending", "running"].contains(seen["status"] as? String ?? "")
+        }
+        #expect(ended && seen["status"] as? String == "finished", "\(seen)")
+        let steps = try metricSteps(server, id)
+        #expect(steps.sorted() == Array(1...8), "each step exactly once: \(steps)")
+    }
+
+    @Test func aCancelAnswersWithinAMomentOfTheGrace() throws {
+        let data = try TemporaryDirectory.make()
+        try RecipeFixture.install(in: data)
+        let server = try LiveServer(dataDirectory: data, arguments: ["--cancel-grace", "1s"])
+        defer { server.stop() }
+        // The recipe and its child ignore SIGTERM: only the SIGKILL after the grace ends them.
+        let id = try launch(server, #"{"flag":"--child","flag2":"--ignore-term","hold_after":"1"}"#)
+        let childFile = data.appendingPathComponent("jobs/\(id)/run/child.pid")
+        var seen: [String: Any] = [:]
+        #expect(try eventually(seconds: 60) {
+            seen = try job(server, id)
+            return seen["latest"] != nil && FileManager.default.fileExists(atPath: childFile.path)
+        })
+        let pid = try #require(seen["pid"] as? Int).int32
+        let start = ContinuousClock.now
+        let answer = try curl([
+            "-X", "POST", "-H", "Authorization: Bearer \(server.adminToken)", "\(server.baseURL)/api/v1/training-jobs/\(id)/cancel",
+        ]).output
+        let took = ContinuousClock.now - start
+        #expect(answer.contains(#""status":"cancelled""#), "\(answer)")
+        #expect(took < .seconds(4), "1 s of grace, then the cancel took \(took)")
+        #expect(RecipeFixture.processes(inGroup: pid).isEmpty)
+    }
+
+    @Test func aJobLostWithoutAnExitRecordEndsInterrupted() throws {
+        let data = try TemporaryDirectory.make()
+        try RecipeFixture.install(in: data)
+        var server = try LiveServer(dataDirectory: data)
+        defer { server.stop(signal: SIGKILL) }
+        let id = try launch(server, #"{"hold_after":"1"}"#)
+        var seen: [String: Any] = [:]
+        _ = try eventually(seconds: 60) {
+            seen = try job(server, id)
+            return seen["latest"] != nil
+        }
+        let pid = try #require(seen["pid"] as? Int).int32
+        server.stop(signal: SIGKILL)
+        // The whole group, its supervisor included, dies while no server watches.
+        kill(-pid, SIGKILL)
+        #expect(eventually(seconds: 10) { RecipeFixture.processes(inGroup: pid).isEmpty })
+
+        server = try LiveServer(dataDirectory: data)
+        let ended = try eventually(seconds: 30) {
+            seen = try job(server, id)
+            return seen["status"] as? String == "interrupted"
+        }
+        #expect(ended, "\(seen)")
+        #expect((seen["error"] as? String)?.contains("is gone and left no exit record") == true, "\(seen)")
+    }
+}
+
+extension Int {
+    fileprivate var int32: Int32 { Int32(truncatingIfNeeded: self) }
+}
