@@ -58,14 +58,17 @@ package struct AgentExecutorFactory: Sendable {
         var model: any CompletionModel
         var contextLength: Int?
         if let served = checkpoint.endpoint {
-            let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
-            let limiter = await limiters.limiter(for: endpoint)
+            let apiKey = try served.apiKeyEnv.map { try key($0, for: "checkpoint \(checkpoint.id)'s endpoint") }
+            let endpoint = OpenAIEndpoint(
+                baseURL: served.url, model: served.model, apiKey: apiKey, maxConcurrency: served.maxConcurrency,
+                otherReplicas: Array(served.urls.dropFirst()))
+            let replicas = await limiters.replicas(for: endpoint)
             if job.config.promptTemplate == .server {
                 // The server renders the model's template; the loop continues the assistant message.
                 model = OpenAIChatClient(
-                    endpoint: endpoint, limiter: limiter, logger: logger, chatTemplateKwargs: job.config.chatTemplateKwargs)
+                    endpoint: endpoint, replicas: replicas, logger: logger, chatTemplateKwargs: job.config.chatTemplateKwargs)
             } else {
-                model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+                model = OpenAICompletionsClient(endpoint: endpoint, replicas: replicas, logger: logger)
             }
             // Learned once per run; without it, calls are not clamped and a 400 tells the numbers.
             contextLength = await ModelContext.fetch(endpoint)
@@ -97,9 +100,11 @@ package struct AgentExecutorFactory: Sendable {
                 model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
                 template: framing, logger: logger, contextLength: contextLength)
         }
-        let judge = job.config.judge.map { settings in
-            LLMJudge(
-                client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)),
+        let judge = try job.config.judge.map { settings in
+            let apiKey = try settings.apiKeyEnv.map { try key($0, for: "the judge") }
+            return LLMJudge(
+                client: OpenAIChatClient(
+                    endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model, apiKey: apiKey), logger: logger),
                 mode: settings.mode, sampling: settings.effectiveSampling)
         }
         return AgentSampleExecutor(
@@ -150,9 +155,7 @@ package struct AgentExecutorFactory: Sendable {
             let url = settings.url ?? ""
             return CachedSearch(backend: HTTPRetriever(url: url), cache: cache, key: "http:\(url)")
         case .web:
-            guard let key = config.environment["AEPO_WEB_SEARCH_KEY"], !key.isEmpty else {
-                throw CoreError.invalid("not_configured", "the web search backend needs AEPO_WEB_SEARCH_KEY on the server")
-            }
+            let key = try key("AEPO_WEB_SEARCH_KEY", for: "the web search backend")
             let api = settings.url.map { WebSearchAPI(apiKey: key, url: $0) } ?? WebSearchAPI(apiKey: key)
             return CachedSearch(backend: api, cache: cache, key: "web:\(api.url)")
         case .deep:
