@@ -10,7 +10,7 @@ import Trainer
 package typealias BuiltinModelLoader = @Sendable (_ checkpoint: Int64, _ file: URL) async throws -> any CompletionModel
 
 /// Builds the real sample executor of an evaluation: the checkpoint's model
-/// (an endpoint client with one concurrency limiter per endpoint, shared by
+/// (an endpoint client with one replica pool per endpoint, shared by
 /// all evaluations, or the built-in engine), the checkpoint's agent setup,
 /// each benchmark's tools (the configured search backend, or a built-in
 /// suite's own knowledge base; the sandboxed python tool) and the scorer.
@@ -21,7 +21,7 @@ package struct AgentExecutorFactory: Sendable {
     package let database: AppDatabase
     package let suites: BuiltinSuites
     package let logger: Logger
-    package let limiters = EndpointLimiters()
+    package let replicaPools = EndpointReplicas()
     package let loadBuiltinModel: BuiltinModelLoader
     /// The built-in engine's loaded checkpoints (`hf` directories are loaded here).
     package let models: BuiltinModels
@@ -62,7 +62,7 @@ package struct AgentExecutorFactory: Sendable {
             let endpoint = OpenAIEndpoint(
                 baseURL: served.url, model: served.model, apiKey: apiKey, maxConcurrency: served.maxConcurrency,
                 otherReplicas: Array(served.urls.dropFirst()))
-            let replicas = await limiters.replicas(for: endpoint)
+            let replicas = await replicaPools.replicas(for: endpoint)
             if job.config.promptTemplate == .server {
                 // The server renders the model's template; the loop continues the assistant message.
                 model = OpenAIChatClient(

@@ -3,7 +3,7 @@ import Benchmarks
 /// One replica pool per endpoint (its replicas + model), shared by every
 /// evaluation of it, so `max_concurrency` holds per replica across
 /// evaluations and a replica found down is skipped by all of them.
-package actor EndpointLimiters {
+package actor EndpointReplicas {
     private var pools: [String: ReplicaPool] = [:]
 
     /// The pool of `endpoint`'s replicas, made with `endpoint.maxConcurrency`
