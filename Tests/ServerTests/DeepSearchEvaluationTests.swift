@@ -138,7 +138,7 @@ struct DeepSearchEvaluationTests {
                 (deep(base, ["summarizer": ["url": summarizer]]), "invalid_evaluation", "search.summarizer needs url and model"),
                 (deep(base, ["summarizer": ["url": summarizer, "model": "m", "temperature": 3]]), "invalid_evaluation",
                  "search.summarizer.temperature must be between 0"),
-                (deep(base, ["summarizer": ["url": summarizer, "model": "m", "api_key_env": "OPENAI_API_KEY"]]), "invalid_evaluation",
+                (deep(base, ["summarizer": ["url": summarizer, "model": "m", "api_key_env": "PATH"]]), "invalid_evaluation",
                  "search.summarizer.api_key_env must name"),
                 (deep(base, ["summarizer": ["url": summarizer, "model": "m", "key": "sk-1"]]), "unknown_field", "search.summarizer: key"),
                 (deep(base, ["bogus": 1]), "unknown_field", "unknown field in search: bogus"),

@@ -30,15 +30,30 @@ public enum ModelContext {
     }
 
     /// Asks `endpoint` for its model's context length: one attempt of at
-    /// most 15 s, no concurrency permit held (the answer is optional; a
-    /// server that is down is the evaluation's failure policy's business).
-    /// - Returns: the length, or nil when the server does not say or fails:
-    ///   the loop then runs without clamping, as before.
+    /// most 15 s per replica, all replicas at once, no concurrency permit
+    /// held (the answer is optional; a server that is down is the
+    /// evaluation's failure policy's business). Replicas may have been
+    /// started with different `--max-model-len`: the smallest holds for all.
+    /// - Returns: the smallest length reported, or nil when no replica says
+    ///   (the loop then runs without clamping, as before).
     public static func fetch(_ endpoint: OpenAIEndpoint) async -> Int? {
         var headers: [(String, String)] = []
         if let key = endpoint.apiKey, !key.isEmpty { headers.append(("Authorization", "Bearer \(key)")) }
-        let client = RetryingHTTPClient(retry: .none, requestTimeout: .seconds(15), headers: .init(headers))
-        guard let answer = try? await client.getJSON(from: endpoint.url("models")) else { return nil }
-        return contextLength(in: answer, model: endpoint.model)
+        // With several replicas, one that is down must not hold the others' answer for the connect timeout.
+        let http = endpoint.baseURLs.count > 1 ? RetryingHTTPClient.failFastClient : RetryingHTTPClient.defaultClient
+        let client = RetryingHTTPClient(client: http, retry: .none, requestTimeout: .seconds(15), headers: .init(headers))
+        return await withTaskGroup(of: Int?.self) { group in
+            for base in endpoint.baseURLs {
+                group.addTask {
+                    guard let answer = try? await client.getJSON(from: OpenAIEndpoint.join(base, "models")) else { return nil }
+                    return contextLength(in: answer, model: endpoint.model)
+                }
+            }
+            var smallest: Int?
+            for await length in group {
+                if let length { smallest = min(smallest ?? length, length) }
+            }
+            return smallest
+        }
     }
 }

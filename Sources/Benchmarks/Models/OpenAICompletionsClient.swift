@@ -16,22 +16,29 @@ public struct OpenAICompletionsClient: CompletionModel {
 
     /// The endpoint this client calls.
     public var endpoint: OpenAIEndpoint { transport.endpoint }
-    /// The limiter the client's requests hold.
-    public var limiter: ConcurrencyLimiter? { transport.http.limiter }
+    /// The limiter the client's requests hold (when they go to one base URL).
+    public var limiter: ConcurrencyLimiter? { transport.replicas == nil ? transport.http.limiter : nil }
+    /// The replicas the client's requests are spread over, if any.
+    public var replicas: ReplicaPool? { transport.replicas }
 
     /// Creates a client.
     /// - Parameters:
     ///   - endpoint: the server, model, limits and retry timing.
     ///   - limiter: a limiter shared with the endpoint's other clients;
     ///     `nil` makes one of `endpoint.maxConcurrency` permits.
-    ///   - httpClient: the HTTP client (default `RetryingHTTPClient.defaultClient`).
+    ///   - replicas: the endpoint's replicas, shared with its other clients;
+    ///     when set, requests lease a replica instead of a permit of `limiter`
+    ///     (`nil`: a pool of its own for an endpoint of several replicas).
+    ///   - httpClient: the HTTP client; nil: `RetryingHTTPClient.defaultClient`,
+    ///     or its `failFastClient` for several replicas.
     ///   - logger: where retries are logged.
     public init(
-        endpoint: OpenAIEndpoint, limiter: ConcurrencyLimiter? = nil,
-        httpClient: HTTPClient = RetryingHTTPClient.defaultClient,
+        endpoint: OpenAIEndpoint, limiter: ConcurrencyLimiter? = nil, replicas: ReplicaPool? = nil,
+        httpClient: HTTPClient? = nil,
         logger: Logger = Logger(label: "aepo.model")
     ) {
-        transport = OpenAITransport(endpoint: endpoint, limiter: limiter, client: httpClient, logger: logger)
+        transport = OpenAITransport(
+            endpoint: endpoint, limiter: limiter, replicas: replicas, client: httpClient, logger: logger)
     }
 
     /// Generates one continuation of `request.prompt`.

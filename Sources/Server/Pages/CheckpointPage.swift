@@ -81,9 +81,16 @@ struct CheckpointPage: Sendable {
         if let parameters = checkpoint.parameters { facts.append(Fact(key: "Parameters", value: Format.count(Int(parameters)))) }
         facts += Self.hfFacts(checkpoint)
         if let endpoint = checkpoint.endpoint {
-            facts.append(Fact(key: "Endpoint", value: endpoint.url))
+            if endpoint.urls.count > 1 {
+                facts.append(Fact(key: "Replicas", value: endpoint.urls.joined(separator: ", ")))
+            } else {
+                facts.append(Fact(key: "Endpoint", value: endpoint.url))
+            }
             facts.append(Fact(key: "Model", value: endpoint.model))
-            facts.append(Fact(key: "Max concurrency", value: String(endpoint.maxConcurrency)))
+            let perReplica = endpoint.urls.count > 1 ? " per replica" : ""
+            facts.append(Fact(key: "Max concurrency", value: String(endpoint.maxConcurrency) + perReplica))
+            // The variable's name only: the key never leaves the server's environment.
+            if let name = endpoint.apiKeyEnv { facts.append(Fact(key: "Key from", value: name)) }
         }
         facts.append(Fact(key: "Registered", value: Format.time(checkpoint.createdAt) ?? checkpoint.createdAt))
         self.facts = facts

@@ -13,8 +13,13 @@ struct CheckpointController: Sendable {
     /// Body of `POST /api/v1/checkpoints` registering a served model.
     struct EndpointRegistration: Decodable {
         struct Endpoint: Decodable {
-            var url: String
+            /// One replica's base URL (or `urls`, not both).
+            var url: String?
+            /// Every replica's base URL.
+            var urls: [String]?
             var model: String
+            /// The server environment variable holding the endpoint's key.
+            var apiKeyEnv: String?
             var maxConcurrency: Int?
             /// The model's chat template text.
             var chatTemplate: String?
@@ -22,7 +27,8 @@ struct CheckpointController: Sendable {
             var tokenizerConfig: JSONValue?
 
             enum CodingKeys: String, CodingKey, CaseIterable {
-                case url, model
+                case url, urls, model
+                case apiKeyEnv = "api_key_env"
                 case maxConcurrency = "max_concurrency"
                 case chatTemplate = "chat_template"
                 case tokenizerConfig = "tokenizer_config"
@@ -31,8 +37,10 @@ struct CheckpointController: Sendable {
             init(from decoder: any Decoder) throws {
                 try RequestKeys.reject(decoder, allowing: CodingKeys.allCases.map(\.rawValue), in: "endpoint")
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                url = try container.decode(String.self, forKey: .url)
+                url = try container.decodeIfPresent(String.self, forKey: .url)
+                urls = try container.decodeIfPresent([String].self, forKey: .urls)
                 model = try container.decode(String.self, forKey: .model)
+                apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv)
                 maxConcurrency = try container.decodeIfPresent(Int.self, forKey: .maxConcurrency)
                 chatTemplate = try container.decodeIfPresent(String.self, forKey: .chatTemplate)
                 tokenizerConfig = try container.decodeIfPresent(JSONValue.self, forKey: .tokenizerConfig)
@@ -110,12 +118,15 @@ struct CheckpointController: Sendable {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
             throw APIError.unsupportedMediaType(
-                "POST /api/v1/checkpoints takes JSON {\"name\",\"endpoint\":{\"url\",\"model\"}}, "
+                "POST /api/v1/checkpoints takes JSON {\"name\",\"endpoint\":{\"url\" or \"urls\",\"model\"}}, "
                     + "or raw bytes with ?name=NAME")
         }
         let body = try await request.decodeJSON(EndpointRegistration.self, limit: config.maxJSONBytes)
         let name = try Name.validate(body.name)
-        let url = try EndpointURL.validate(body.endpoint.url)
+        let urls = try EndpointURL.validateReplicas(url: body.endpoint.url, urls: body.endpoint.urls)
+        let apiKeyEnv = try body.endpoint.apiKeyEnv.map {
+            try KeyVariable.validate($0, field: "endpoint.api_key_env", code: "invalid_endpoint")
+        }
         let model = body.endpoint.model.trimmingCharacters(in: .whitespaces)
         guard !model.isEmpty, model.count <= 500 else {
             throw APIError.badRequest("invalid_endpoint", "endpoint.model must be 1-500 characters")
@@ -125,7 +136,8 @@ struct CheckpointController: Sendable {
             throw APIError.badRequest("invalid_endpoint", "endpoint.max_concurrency must be between 1 and 4096")
         }
         let registration = try await store.registerEndpoint(
-            name: name, url: url, model: model, maxConcurrency: concurrency, chatTemplate: try body.endpoint.template())
+            name: name, urls: urls, model: model, maxConcurrency: concurrency, chatTemplate: try body.endpoint.template(),
+            apiKeyEnv: apiKeyEnv)
         return try JSONResponse.make(registration.checkpoint, status: registration.created ? .created : .ok)
     }
 

@@ -38,10 +38,7 @@ extension AgentExecutorFactory {
     }
 
     /// The value of the environment variable `name`, which must be set.
-    private func key(_ name: String, for use: String) throws -> String {
-        guard let value = config.environment[name], !value.isEmpty else {
-            throw CoreError.invalid("not_configured", "\(use) needs \(name) in the server's environment")
-        }
-        return value
+    func key(_ name: String, for use: String) throws -> String {
+        try KeyVariable.value(of: name, in: config.environment, for: use)
     }
 }

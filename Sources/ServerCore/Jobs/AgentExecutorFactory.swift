@@ -10,7 +10,7 @@ import Trainer
 package typealias BuiltinModelLoader = @Sendable (_ checkpoint: Int64, _ file: URL) async throws -> any CompletionModel
 
 /// Builds the real sample executor of an evaluation: the checkpoint's model
-/// (an endpoint client with one concurrency limiter per endpoint, shared by
+/// (an endpoint client with one replica pool per endpoint, shared by
 /// all evaluations, or the built-in engine), the checkpoint's agent setup,
 /// each benchmark's tools (the configured search backend, or a built-in
 /// suite's own knowledge base; the sandboxed python tool) and the scorer.
@@ -21,7 +21,7 @@ package struct AgentExecutorFactory: Sendable {
     package let database: AppDatabase
     package let suites: BuiltinSuites
     package let logger: Logger
-    package let limiters = EndpointLimiters()
+    package let replicaPools = EndpointReplicas()
     package let loadBuiltinModel: BuiltinModelLoader
     /// The built-in engine's loaded checkpoints (`hf` directories are loaded here).
     package let models: BuiltinModels
@@ -58,14 +58,17 @@ package struct AgentExecutorFactory: Sendable {
         var model: any CompletionModel
         var contextLength: Int?
         if let served = checkpoint.endpoint {
-            let endpoint = OpenAIEndpoint(baseURL: served.url, model: served.model, maxConcurrency: served.maxConcurrency)
-            let limiter = await limiters.limiter(for: endpoint)
+            let apiKey = try served.apiKeyEnv.map { try key($0, for: "checkpoint \(checkpoint.id)'s endpoint") }
+            let endpoint = OpenAIEndpoint(
+                baseURL: served.url, model: served.model, apiKey: apiKey, maxConcurrency: served.maxConcurrency,
+                otherReplicas: Array(served.urls.dropFirst()))
+            let replicas = await replicaPools.replicas(for: endpoint)
             if job.config.promptTemplate == .server {
                 // The server renders the model's template; the loop continues the assistant message.
                 model = OpenAIChatClient(
-                    endpoint: endpoint, limiter: limiter, logger: logger, chatTemplateKwargs: job.config.chatTemplateKwargs)
+                    endpoint: endpoint, replicas: replicas, logger: logger, chatTemplateKwargs: job.config.chatTemplateKwargs)
             } else {
-                model = OpenAICompletionsClient(endpoint: endpoint, limiter: limiter, logger: logger)
+                model = OpenAICompletionsClient(endpoint: endpoint, replicas: replicas, logger: logger)
             }
             // Learned once per run; without it, calls are not clamped and a 400 tells the numbers.
             contextLength = await ModelContext.fetch(endpoint)
@@ -97,9 +100,11 @@ package struct AgentExecutorFactory: Sendable {
                 model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
                 template: framing, logger: logger, contextLength: contextLength)
         }
-        let judge = job.config.judge.map { settings in
-            LLMJudge(
-                client: OpenAIChatClient(endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model)),
+        let judge = try job.config.judge.map { settings in
+            let apiKey = try settings.apiKeyEnv.map { try key($0, for: "the judge") }
+            return LLMJudge(
+                client: OpenAIChatClient(
+                    endpoint: OpenAIEndpoint(baseURL: settings.url, model: settings.model, apiKey: apiKey), logger: logger),
                 mode: settings.mode, sampling: settings.effectiveSampling)
         }
         return AgentSampleExecutor(
@@ -150,9 +155,7 @@ package struct AgentExecutorFactory: Sendable {
             let url = settings.url ?? ""
             return CachedSearch(backend: HTTPRetriever(url: url), cache: cache, key: "http:\(url)")
         case .web:
-            guard let key = config.environment["AEPO_WEB_SEARCH_KEY"], !key.isEmpty else {
-                throw CoreError.invalid("not_configured", "the web search backend needs AEPO_WEB_SEARCH_KEY on the server")
-            }
+            let key = try key("AEPO_WEB_SEARCH_KEY", for: "the web search backend")
             let api = settings.url.map { WebSearchAPI(apiKey: key, url: $0) } ?? WebSearchAPI(apiKey: key)
             return CachedSearch(backend: api, cache: cache, key: "web:\(api.url)")
         case .deep:

@@ -19,6 +19,9 @@ package struct EvaluationTarget: Sendable, Equatable {
 }
 
 extension CheckpointView {
+    /// The most samples in flight an endpoint's evaluation defaults to.
+    package static let maxDefaultConcurrency = 4096
+
     /// How an evaluation of this checkpoint runs, or an invalid-input error
     /// saying why it cannot be evaluated.
     package func evaluability() throws -> EvaluationTarget {
@@ -26,8 +29,10 @@ extension CheckpointView {
             // The model's own template when the endpoint was registered with
             // it; else the server applies it (`/chat/completions`).
             let framing: PromptTemplate = endpoint.chatTemplateSHA256 == nil ? .server : .model
+            // Every replica busy, up to the most sample tasks one evaluation runs.
             return EvaluationTarget(
-                setup: .codeSearch, concurrency: endpoint.maxConcurrency, defaultTemplate: framing, engine: nil)
+                setup: .codeSearch, concurrency: min(Self.maxDefaultConcurrency, endpoint.totalConcurrency),
+                defaultTemplate: framing, engine: nil)
         }
         // A built-in checkpoint is served by the built-in engine, which batches
         // up to 16 sequences, with the setup it was trained with.

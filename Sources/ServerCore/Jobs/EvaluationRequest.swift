@@ -135,7 +135,12 @@ package struct EvaluationRequest: Decodable, Sendable {
         var search = search ?? SearchSettings()
         if !searchSetsTopK { search.topK = setup.defaultSearchTopK }
         search = try search.validated()
-        if let judge { _ = try EndpointURL.validate(judge.url) }
+        if let judge {
+            _ = try EndpointURL.validate(judge.url)
+            if let name = judge.apiKeyEnv {
+                _ = try KeyVariable.validate(name, field: "judge.api_key_env", code: "invalid_evaluation")
+            }
+        }
         var datasets: [String: String] = [:]
         for name in names {
             guard let active = activeDatasets[name] else {

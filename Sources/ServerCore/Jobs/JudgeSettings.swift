@@ -8,16 +8,24 @@ package struct JudgeSettings: Codable, Sendable, Hashable {
     package var mode: JudgeMode
     /// The judge's sampling; nil: the mode's default (``JudgeMode/defaultSampling``).
     package var sampling: SamplingParameters?
+    /// The server environment variable holding the judge endpoint's key, if
+    /// it needs one (``KeyVariable``): the name is part of the
+    /// configuration, the key never is.
+    package var apiKeyEnv: String?
 
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case url, model, mode, sampling
+        case apiKeyEnv = "api_key_env"
     }
 
-    package init(url: String, model: String, mode: JudgeMode = .strict, sampling: SamplingParameters? = nil) {
+    package init(
+        url: String, model: String, mode: JudgeMode = .strict, sampling: SamplingParameters? = nil, apiKeyEnv: String? = nil
+    ) {
         self.url = url
         self.model = model
         self.mode = mode
         self.sampling = sampling
+        self.apiKeyEnv = apiKeyEnv
     }
 
     package init(from decoder: any Decoder) throws {
@@ -27,6 +35,7 @@ package struct JudgeSettings: Codable, Sendable, Hashable {
         model = try container.decode(String.self, forKey: .model)
         mode = try container.decodeIfPresent(JudgeMode.self, forKey: .mode) ?? .strict
         sampling = try container.decodeIfPresent(SamplingParameters.self, forKey: .sampling)
+        apiKeyEnv = try container.decodeIfPresent(String.self, forKey: .apiKeyEnv)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -35,6 +44,8 @@ package struct JudgeSettings: Codable, Sendable, Hashable {
         try container.encode(model, forKey: .model)
         try container.encode(mode, forKey: .mode)
         try container.encode(sampling, forKey: .sampling)
+        // Left out when unset, so configurations stored before it existed keep their identity.
+        try container.encodeIfPresent(apiKeyEnv, forKey: .apiKeyEnv)
     }
 
     /// The sampling the judge is called with.

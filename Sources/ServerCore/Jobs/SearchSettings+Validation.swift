@@ -97,18 +97,8 @@ extension SearchSettings {
         }
     }
 
-    /// An environment variable a key is read from: upper-case, starting
-    /// `AEPO_` and ending `KEY`, so that a request cannot have another of
-    /// the server's secrets (`AEPO_ADMIN_TOKEN`, a cloud credential) sent to
-    /// a URL it chooses, and a key pasted in by mistake (lower-case hex) is
-    /// refused instead of stored.
+    /// An environment variable a key is read from, under ``KeyVariable``'s policy.
     private static func checkVariable(_ name: String, field: String) throws -> String {
-        let allowed = name.utf8.allSatisfy { (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
-        guard allowed, name.count <= 100, name.hasPrefix("AEPO_"), name.hasSuffix("KEY") else {
-            throw invalid(
-                "\(field) must name an environment variable of the server in upper case, starting AEPO_ and ending KEY "
-                    + "(e.g. AEPO_WEB_SEARCH_KEY); the key itself never goes in a request")
-        }
-        return name
+        try KeyVariable.validate(name, field: field, code: "invalid_evaluation")
     }
 }

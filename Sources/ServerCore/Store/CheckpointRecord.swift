@@ -20,8 +20,14 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
     package var metadata: String
     package var tensorCount: Int?
     package var parameterCount: Int64?
+    /// An endpoint's first replica.
     package var endpointURL: String?
+    /// JSON array text of every replica's base URL (nil on rows older than
+    /// migration 0013, whose one replica is ``endpointURL``).
+    package var endpointURLs: String?
     package var endpointModel: String?
+    /// The server environment variable holding an endpoint's key (never the key).
+    package var apiKeyEnv: String?
     package var maxConcurrency: Int?
     package var architecture: String?
     package var modelType: String?
@@ -44,6 +50,8 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
         case tensorCount = "tensor_count"
         case parameterCount = "parameter_count"
         case endpointURL = "endpoint_url"
+        case endpointURLs = "endpoint_urls"
+        case apiKeyEnv = "api_key_env"
         case endpointModel = "endpoint_model"
         case maxConcurrency = "max_concurrency"
         case modelType = "model_type"
@@ -61,6 +69,14 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
     }
 
     package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// An endpoint's replicas: the stored list, else its one URL.
+    package var replicaURLs: [String] {
+        if let text = endpointURLs, let urls = try? JSONDecoder().decode([String].self, from: Data(text.utf8)), !urls.isEmpty {
+            return urls
+        }
+        return endpointURL.map { [$0] } ?? []
+    }
 }
 
 /// One row of `checkpoint_name`: a name (primary or alias) and its checkpoint.

@@ -107,23 +107,30 @@ package struct CheckpointStore: Sendable {
     }
 
     /// Registers a model served behind an OpenAI-compatible endpoint. The
-    /// same name with the same url and model answers the existing one.
+    /// same name with the same replicas (in the same order), model, chat
+    /// template and key variable answers the existing one; anything else
+    /// under that name is a conflict.
+    /// - Parameters:
+    ///   - urls: every replica's base URL, already validated (at least one).
+    ///   - apiKeyEnv: the variable holding its key, already checked (``KeyVariable``).
     package func registerEndpoint(
-        name: String, url: String, model: String, maxConcurrency: Int, chatTemplate: EndpointChatTemplate? = nil
+        name: String, urls: [String], model: String, maxConcurrency: Int, chatTemplate: EndpointChatTemplate? = nil,
+        apiKeyEnv: String? = nil
     ) async throws -> Registration {
         let tokens = try chatTemplate.map { String(decoding: try JSONEncoder().encode($0.specialTokens), as: UTF8.self) }
+        let urlList = String(decoding: try JSONEncoder().encode(urls), as: UTF8.self)
         return try await database.writer.write { db in
             if let owner = try CheckpointNameRecord.fetchOne(db, key: name) {
                 guard let existing = try CheckpointRecord.fetchOne(db, key: owner.checkpointID),
-                    existing.kind == .endpoint, existing.endpointURL == url, existing.endpointModel == model,
-                    existing.chatTemplate == chatTemplate?.source
+                    existing.kind == .endpoint, existing.replicaURLs == urls, existing.endpointModel == model,
+                    existing.chatTemplate == chatTemplate?.source, existing.apiKeyEnv == apiKeyEnv
                 else { throw CheckpointStoreError.nameTaken(name, by: owner.checkpointID) }
                 return Registration(checkpoint: try view(of: existing, in: db), created: false)
             }
             var record = CheckpointRecord(
-                name: name, kind: .endpoint, metadata: "{}", endpointURL: url, endpointModel: model,
-                maxConcurrency: maxConcurrency, chatTemplate: chatTemplate?.source, specialTokens: tokens,
-                createdAt: Timestamp.now())
+                name: name, kind: .endpoint, metadata: "{}", endpointURL: urls.first, endpointURLs: urlList,
+                endpointModel: model, apiKeyEnv: apiKeyEnv, maxConcurrency: maxConcurrency,
+                chatTemplate: chatTemplate?.source, specialTokens: tokens, createdAt: Timestamp.now())
             try record.insert(db)
             try CheckpointNameRecord(name: name, checkpointID: record.id ?? 0, createdAt: record.createdAt).insert(db)
             return Registration(checkpoint: try view(of: record, in: db), created: true)
@@ -208,5 +215,14 @@ extension CheckpointStore {
         try await database.writer.read { db in
             try CheckpointNameRecord.fetchOne(db, key: name)?.checkpointID
         }
+    }
+}
+
+extension CheckpointStore {
+    /// Registers a model served at one URL (see ``registerEndpoint(name:urls:model:maxConcurrency:chatTemplate:apiKeyEnv:)``).
+    package func registerEndpoint(
+        name: String, url: String, model: String, maxConcurrency: Int, chatTemplate: EndpointChatTemplate? = nil
+    ) async throws -> Registration {
+        try await registerEndpoint(name: name, urls: [url], model: model, maxConcurrency: maxConcurrency, chatTemplate: chatTemplate)
     }
 }

@@ -3,17 +3,40 @@ import Foundation
 /// A checkpoint as the API shows it.
 package struct CheckpointView: Codable, Sendable, Equatable {
     package struct Endpoint: Codable, Sendable, Equatable {
+        /// The first replica's base URL (what one-replica clients read).
         package var url: String
+        /// Every replica's base URL, `url` first.
+        package var urls: [String]
         package var model: String
+        /// Requests in flight at once on each replica.
         package var maxConcurrency: Int
         /// SHA-256 of the chat template the endpoint was registered with, if any.
-        package var chatTemplateSHA256: String? = nil
+        package var chatTemplateSHA256: String?
+        /// The server environment variable its key is read from, if it needs one.
+        package var apiKeyEnv: String?
 
         package enum CodingKeys: String, CodingKey {
-            case url, model
+            case url, urls, model
             case maxConcurrency = "max_concurrency"
             case chatTemplateSHA256 = "chat_template_sha256"
+            case apiKeyEnv = "api_key_env"
         }
+
+        /// - Parameter urls: every replica, `url` first; nil: `url` alone.
+        package init(
+            url: String, urls: [String]? = nil, model: String, maxConcurrency: Int, chatTemplateSHA256: String? = nil,
+            apiKeyEnv: String? = nil
+        ) {
+            self.url = url
+            self.urls = urls ?? [url]
+            self.model = model
+            self.maxConcurrency = maxConcurrency
+            self.chatTemplateSHA256 = chatTemplateSHA256
+            self.apiKeyEnv = apiKeyEnv
+        }
+
+        /// Requests in flight at once over all replicas.
+        package var totalConcurrency: Int { urls.count * maxConcurrency }
     }
 
     package var id: Int64
@@ -75,8 +98,8 @@ package struct CheckpointView: Codable, Sendable, Equatable {
         self.parameters = record.parameterCount
         if let url = record.endpointURL, let model = record.endpointModel {
             self.endpoint = Endpoint(
-                url: url, model: model, maxConcurrency: record.maxConcurrency ?? 16,
-                chatTemplateSHA256: record.chatTemplate.map(EndpointChatTemplate.sha256(of:)))
+                url: url, urls: record.replicaURLs, model: model, maxConcurrency: record.maxConcurrency ?? 16,
+                chatTemplateSHA256: record.chatTemplate.map(EndpointChatTemplate.sha256(of:)), apiKeyEnv: record.apiKeyEnv)
             self.hasChatTemplate = record.chatTemplate != nil
         }
         if record.kind == .hf {

@@ -22,10 +22,17 @@ final class FakeModelEndpoint: Sendable {
     let thinking: String
     /// The answer for a seed missing from `answers`.
     let fallbackAnswer: String
+    /// When set, a call without `Authorization: Bearer <key>` gets a 401.
+    let requiredKey: String?
+    /// Whether the first authorized call gets a 503 whose body echoes the
+    /// request's `Authorization` header (a misbehaving proxy).
+    let echoesKeyOnce: Bool
     private let counters = Mutex(Counters())
 
     struct Counters {
         var calls = 0
+        var unauthorized = 0
+        var echoed = false
         var inFlight = 0
         var maxInFlight = 0
         var firstCallSeeds: [UInt64] = []
@@ -33,15 +40,19 @@ final class FakeModelEndpoint: Sendable {
 
     init(
         answers: [UInt64: String], latency: Duration = .zero, thinking: String = "I should look this up.",
-        fallbackAnswer: String = "unknown"
+        fallbackAnswer: String = "unknown", requiredKey: String? = nil, echoesKeyOnce: Bool = false
     ) {
         self.answers = answers
         self.latency = latency
         self.thinking = thinking
         self.fallbackAnswer = fallbackAnswer
+        self.requiredKey = requiredKey
+        self.echoesKeyOnce = echoesKeyOnce
     }
 
     var calls: Int { counters.withLock { $0.calls } }
+    /// Calls refused with 401 for want of the key.
+    var unauthorized: Int { counters.withLock { $0.unauthorized } }
     var maxInFlight: Int { counters.withLock { $0.maxInFlight } }
     /// Seeds of the samples that were started (first call), in order.
     var startedSamples: [UInt64] { counters.withLock { $0.firstCallSeeds } }
@@ -96,10 +107,12 @@ final class FakeModelEndpoint: Sendable {
     func start() async throws -> (port: Int, task: Running) {
         let router = Router()
         router.post("v1/completions") { request, context -> Response in
+            if let refusal = self.refusal(request.headers) { return refusal }
             let body = try await request.decode(as: CompletionBody.self, context: context)
             return try await self.complete(body)
         }
         router.post("v1/chat/completions") { request, context -> Response in
+            if let refusal = self.refusal(request.headers) { return refusal }
             let body = try await request.decode(as: ChatBody.self, context: context)
             return try await self.complete(CompletionBody(prompt: body.prompt, seed: body.seed, stop: body.stop), chat: true)
         }
@@ -114,6 +127,24 @@ final class FakeModelEndpoint: Sendable {
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         return (port, Running(group: group))
+    }
+
+    /// The 401 of a call without the key, or the one echoing 503; nil: serve the call.
+    private func refusal(_ headers: HTTPFields) -> Response? {
+        guard let requiredKey else { return nil }
+        let sent = headers[.authorization] ?? ""
+        func json(_ text: String, _ status: HTTPResponse.Status) -> Response {
+            Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        guard sent == "Bearer \(requiredKey)" else {
+            counters.withLock { $0.unauthorized += 1 }
+            return json(#"{"error":{"message":"invalid api key","type":"authentication_error","code":401}}"#, .unauthorized)
+        }
+        let echo = echoesKeyOnce && counters.withLock { counters in
+            defer { counters.echoed = true }
+            return !counters.echoed
+        }
+        return echo ? json(#"{"error":"upstream busy; you sent Authorization: \#(sent)"}"#, .serviceUnavailable) : nil
     }
 
     private func complete(_ body: CompletionBody, chat: Bool = false) async throws -> Response {

@@ -25,10 +25,11 @@ struct TestEnvironment {
     ///   - loadBuiltinModel: the model served for built-in checkpoints (default: the built-in engine).
     ///   - hfTensorCheck: what decides `runnable_by` of `hf` uploads (default: the test double that runs Llama).
     ///   - environment: variables added to the environment the server reads keys from.
+    ///   - logger: where the services log (default: swift-log's bootstrap handler).
     init(
         maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil,
         hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:],
-        configure: (inout ServerConfig) -> Void = { _ in }
+        logger: Logger = Logger(label: "test"), configure: (inout ServerConfig) -> Void = { _ in }
     ) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
@@ -42,7 +43,7 @@ struct TestEnvironment {
         config.adminToken = adminToken
         config.environment.merge(environment) { _, added in added }
         configure(&config)
-        services = try await prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
+        services = try await prepareServices(config, logger: logger, loadBuiltinModel: loadBuiltinModel)
     }
 
     /// An application on the router, for `app.test(.router)`.
