@@ -21,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
     var drainTimeout = "30s"
     @Option(help: "Close a connection silent for this long outside a response (headers included), e.g. 30s.")
     var idleTimeout = "30s"
+    @Option(help: "GPU ids engine replicas may use, e.g. 0,1,2,3 (default: none; profiles needing GPUs are refused).")
+    var gpus: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -34,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--idle-timeout must be a positive duration such as 30s or 2m")
         }
         var config = ServerConfig()
+        config.gpus = try Self.gpuList(gpus)
         config.idleTimeout = idle
         config.host = host
         config.port = port
@@ -65,6 +68,18 @@ struct ServeCommand: AsyncParsableCommand {
         var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = drain
         try await ServiceGroup(configuration: group).run()
+    }
+}
+
+extension ServeCommand {
+    /// `--gpus 0,1,2,3` as ids; each a plain token, none twice.
+    static func gpuList(_ text: String?) throws -> [String] {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+        let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard ids.allSatisfy({ $0.range(of: "^[A-Za-z0-9:_-]{1,64}$", options: .regularExpression) != nil }),
+            Set(ids).count == ids.count
+        else { throw ValidationError("--gpus must be distinct GPU ids separated by commas, e.g. 0,1,2,3") }
+        return ids
     }
 }
 

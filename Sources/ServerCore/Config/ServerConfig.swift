@@ -26,6 +26,11 @@ package struct ServerConfig: Sendable {
     /// What the built-in engine knows of the Hugging Face architectures it
     /// runs: decides `runnable_by` of uploaded `hf` checkpoints.
     package var hfTensorCheck: any HFTensorCheck = BuiltinHFTensorCheck()
+    /// GPU ids engine replicas may use (`--gpus 0,1,2,3`), handed out
+    /// through `CUDA_VISIBLE_DEVICES`; none by default.
+    package var gpus: [String] = []
+    /// How long a stopped engine replica gets between SIGTERM and SIGKILL.
+    package var engineStopGrace: Duration = .seconds(10)
     /// `AEPO_ADMIN_TOKEN`, when set.
     package var adminToken: String?
     /// Where the keys of remote tools are read, by variable name
