@@ -25,9 +25,11 @@ struct TestEnvironment {
     ///   - loadBuiltinModel: the model served for built-in checkpoints (default: the built-in engine).
     ///   - hfTensorCheck: what decides `runnable_by` of `hf` uploads (default: the test double that runs Llama).
     ///   - environment: variables added to the environment the server reads keys from.
+    ///   - gpus: the GPU pool engine replicas are given (`--gpus`).
     init(
         maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil,
-        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:]
+        hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:],
+        gpus: [String] = []
     ) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
@@ -37,6 +39,8 @@ struct TestEnvironment {
         config.maxUploadBytes = maxUploadBytes
         config.hfTensorCheck = hfTensorCheck
         config.adminToken = adminToken
+        config.gpus = gpus
+        config.engineStopGrace = .seconds(2)
         config.environment.merge(environment) { _, added in added }
         services = try await prepareServices(config, logger: Logger(label: "test"), loadBuiltinModel: loadBuiltinModel)
     }
