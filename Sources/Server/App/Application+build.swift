@@ -157,16 +157,17 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)
     services.staticFiles.addRoutes(to: router)
-    PageController(
-        renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
-        checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages,
-        training: services.training
-    ).addRoutes(to: router)
+
     let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
     let prompts = PromptController(store: services.prompts, maxJSONBytes: services.config.maxJSONBytes)
     let engines = EngineController(
         profiles: services.engines.profiles, replicas: services.engineReplicas, manager: services.engines,
         maxJSONBytes: services.config.maxJSONBytes)
+    PageController(
+        renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
+        checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages,
+        training: services.training, engines: engines
+    ).addRoutes(to: router)
     let api = router.group("api/v1")
     LeaderboardController(leaderboards: services.leaderboards, cache: services.pageCache).addRoutes(to: api)
     reported.addReadRoutes(to: api)

@@ -12,7 +12,8 @@ struct EngineController: Sendable {
     let manager: EngineManager
     let maxJSONBytes: Int
 
-    /// A profile as the API shows it: its fields, where it came from, and its replicas.
+    /// A profile as the API shows it: its fields, where it came from, and
+    /// its replicas' runs (`replica_runs`: `replicas` is the profile's count).
     struct ProfileView: Encodable, Sendable {
         var profile: EngineProfile
         var source: String
@@ -21,7 +22,8 @@ struct EngineController: Sendable {
         var replicas: [EngineReplicaView]?
 
         enum CodingKeys: String, CodingKey {
-            case source, replicas
+            case source
+            case replicas = "replica_runs"
             case createdAt = "created_at"
             case updatedAt = "updated_at"
         }

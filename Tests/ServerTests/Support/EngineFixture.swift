@@ -24,6 +24,11 @@ enum EngineFixture {
     struct EngineBody: Decodable {
         var name: String
         var replicas: [EngineReplicaView]
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case replicas = "replica_runs"
+        }
     }
 
     static func json(_ object: [String: Any]) throws -> ByteBuffer {
