@@ -216,6 +216,17 @@ struct OpenAPIContractTests {
                 Call(method: .put, uri: "/api/v1/datasets/gsm8k?file=g.jsonl", contentType: "application/x-ndjson", body: dataset),
                 Call(method: .put, uri: "/api/v1/corpus", contentType: "application/x-ndjson", body: #"{"id":"d1","title":"T","text":"four"}"#),
             ]
+            // Engine profiles: stored, replaced, refused, listed, shown, deleted.
+            let engine = #"{"command":["vllm","serve","{model_dir}","--port","{port}"],"gpus_per_replica":0}"#
+            calls += [
+                Call(method: .put, uri: "/api/v1/engines/vllm-tp", contentType: "application/json", body: engine),
+                Call(method: .put, uri: "/api/v1/engines/vllm-tp", contentType: "application/json", body: engine),
+                Call(method: .put, uri: "/api/v1/engines/ray", contentType: "application/json", body: #"{"command":["x","{port}"],"launcher":"ray"}"#),
+                Call(method: .get, uri: "/api/v1/engines"), Call(method: .get, uri: "/api/v1/engines/vllm-tp"),
+                Call(method: .get, uri: "/api/v1/engines/none"), Call(method: .get, uri: "/engines"),
+                Call(method: .put, uri: "/api/v1/engines/gone", contentType: "application/json", body: engine),
+                Call(method: .delete, uri: "/api/v1/engines/gone"),
+            ]
             for call in calls { _ = try await exchange(client, call, problems: &problems) }
             let result = try await exchange(
                 client, Call(method: .post, uri: "/api/v1/reported-results", contentType: "application/json", body: reported),

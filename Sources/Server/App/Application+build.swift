@@ -31,6 +31,9 @@ struct AppServices: Sendable {
     let staticFiles: StaticFiles
     /// Rendered ranking pages and JSON, by URL and data generation.
     let pageCache: RenderCache<ByteBuffer>
+    /// Engine profiles and their replicas (the local launcher).
+    let engines: EngineManager
+    let engineReplicas: EngineReplicaStore
     let logger: Logger
     /// Work to do once the server runs (starting the math-verify worker).
     let prewarm: @Sendable () async -> Void
@@ -83,6 +86,16 @@ func prepareServices(
     let renderer = try PageRenderer.load(
         directory: Assets.publicDirectory.appendingPathComponent("templates", isDirectory: true),
         version: AepoVersion.current, schemaVersion: try await database.schemaVersion(), assetVersion: staticFiles.fingerprint)
+    let engineProfiles = EngineProfileStore(database: database)
+    let fromFile = try await engineProfiles.importFile(dataDirectory: config.dataDirectory)
+    if !fromFile.isEmpty { logger.info("engine profiles read", metadata: ["engine.profiles": "\(fromFile)"]) }
+    let engineReplicas = EngineReplicaStore(database: database)
+    let engines = EngineManager(
+        store: engineReplicas, profiles: engineProfiles, gpus: config.engineGPUs, logger: logger, stopGrace: config.engineStopGrace,
+        environment: config.environment)
+    // Before any evaluation resumes: what a killed server left running is stopped, then fresh replicas start.
+    let orphans = try await engines.recoverOrphans()
+    if !orphans.isEmpty { logger.info("stopped orphaned engine replicas", metadata: ["engine.replicas": "\(orphans)"]) }
     let factory: ExecutorFactory
     let prewarm: @Sendable () async -> Void
     if let makeExecutor {
@@ -91,7 +104,7 @@ func prepareServices(
     } else {
         let agents = AgentExecutorFactory(
             config: config, checkpoints: checkpoints, corpus: corpus, database: database, suites: suites, logger: logger,
-            loadBuiltinModel: loadBuiltinModel)
+            loadBuiltinModel: loadBuiltinModel, engines: engines)
         factory = agents.make
         prewarm = { await agents.math.prewarm() }
     }
@@ -100,7 +113,7 @@ func prepareServices(
     let prompts = PromptStore(database: database)
     let submitter = EvaluationSubmitter(
         evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts,
-        checkpointsDirectory: config.checkpointsDirectory)
+        checkpointsDirectory: config.checkpointsDirectory, engines: engines)
     let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
     let training = TrainingStore(database: database)
     let trainingManager = TrainingManager(
@@ -117,7 +130,8 @@ func prepareServices(
         generation: generation,
         leaderboards: LeaderboardService(
             store: LeaderboardStore(database: database), generation: generation),
-        renderer: renderer, staticFiles: staticFiles, pageCache: RenderCache(capacity: 512), logger: logger,
+        renderer: renderer, staticFiles: staticFiles, pageCache: RenderCache(capacity: 512), engines: engines,
+        engineReplicas: engineReplicas, logger: logger,
         prewarm: prewarm)
 }
 
@@ -139,18 +153,23 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let evaluations = EvaluationController(
         evaluations: services.evaluations, checkpoints: services.checkpoints, datasets: services.datasets,
         scheduler: services.scheduler, prompts: services.prompts, hub: services.hub,
-        maxJSONBytes: services.config.maxJSONBytes, checkpointsDirectory: services.config.checkpointsDirectory)
+        maxJSONBytes: services.config.maxJSONBytes, checkpointsDirectory: services.config.checkpointsDirectory,
+        engines: services.engines)
     let trainingJobs = TrainingJobController(
         store: services.training, manager: services.trainingManager, hub: services.hub, submitter: evaluations.submitter,
         config: services.config)
     services.staticFiles.addRoutes(to: router)
+
+    let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
+    let prompts = PromptController(store: services.prompts, maxJSONBytes: services.config.maxJSONBytes)
+    let engines = EngineController(
+        profiles: services.engines.profiles, replicas: services.engineReplicas, manager: services.engines,
+        maxJSONBytes: services.config.maxJSONBytes)
     PageController(
         renderer: services.renderer, leaderboards: services.leaderboards, pageCache: services.pageCache,
         checkpoints: services.checkpoints, evaluations: services.evaluations, pages: services.pages,
-        training: services.training
+        training: services.training, engines: engines
     ).addRoutes(to: router)
-    let reported = ReportedResultController(store: services.reported, maxJSONBytes: services.config.maxJSONBytes)
-    let prompts = PromptController(store: services.prompts, maxJSONBytes: services.config.maxJSONBytes)
     let api = router.group("api/v1")
     LeaderboardController(leaderboards: services.leaderboards, cache: services.pageCache).addRoutes(to: api)
     reported.addReadRoutes(to: api)
@@ -160,6 +179,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     benchmarks.addReadRoutes(to: api)
     corpus.addReadRoutes(to: api)
     evaluations.addReadRoutes(to: api)
+    engines.addReadRoutes(to: api)
     let writes = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .write))
     checkpoints.addWriteRoutes(to: writes)
     benchmarks.addWriteRoutes(to: writes)
@@ -169,6 +189,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let admin = router.group("api/v1").add(middleware: AuthMiddleware(database: services.database, minimum: .admin))
     reported.addAdminRoutes(to: admin)
     prompts.addAdminRoutes(to: admin)
+    engines.addAdminRoutes(to: admin)
     methods.fill(routes: router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }
@@ -189,6 +210,8 @@ func buildApplication(
                 idleTimeout: .nanoseconds(Int64(config.idleTimeout / .nanoseconds(1))))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "aepo"),
         services: [
+            // Listed first so it stops last: evaluations end before their replicas are stopped.
+            EngineService(manager: services.engines),
             EvaluationService(
                 store: services.evaluations, scheduler: services.scheduler, prewarm: services.prewarm, logger: logger),
             TrainingService(store: services.training, manager: services.trainingManager, logger: logger),

@@ -23,7 +23,10 @@ struct ServeCommand: AsyncParsableCommand {
     var idleTimeout = "30s"
     @Option(help: "Training jobs running at once; more wait as pending (default: $AEPO_MAX_RUNNING_JOBS, else no bound).")
     var maxRunningJobs: Int?
-    @Option(help: "GPUs training jobs share: a count (4) or device ids (0,1,3) (default: $AEPO_GPUS, else not managed).")
+    @Option(help: """
+        GPUs training jobs and engine replicas use: a count (4) or device ids (0,1,3) \
+        (default: $AEPO_GPUS, else none: profiles needing GPUs are refused).
+        """)
     var gpus: String?
     @Option(help: "Log kept per training job, in the database and on disk, e.g. 16MiB.") var jobLogLimit = "16MiB"
     @Option(help: "Between SIGTERM and SIGKILL when a training job is cancelled, e.g. 10s.") var cancelGrace = "10s"
@@ -53,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         var config = ServerConfig()
         config.maxRunningJobs = maxRunning
         config.gpus = try (gpus ?? environment["AEPO_GPUS"]).map(GPUList.parse)
+        config.engineGPUs = config.gpus?.map(String.init) ?? []
         config.jobLogLimit = jobLogLimit
         config.cancelGrace = grace
         config.environment = environment
@@ -88,6 +92,10 @@ struct ServeCommand: AsyncParsableCommand {
         group.maximumGracefulShutdownDuration = drain
         try await ServiceGroup(configuration: group).run()
     }
+}
+
+extension ServeCommand {
+    /// `--gpus 0,1,2,3` as ids; each a plain token, none twice.
 }
 
 /// Parses durations: `30s`, `2m`, `500ms`, or plain seconds.

@@ -8,7 +8,8 @@ import ServerCore
 
 /// `aepo serve-model CKPT --port P`: serve a checkpoint over vLLM's
 /// OpenAI-compatible API (`POST /v1/completions`, `POST /v1/chat/completions`,
-/// `POST /tokenize`, `POST /detokenize`, `GET /v1/models`, `GET /health`)
+/// `POST /tokenize`, `POST /detokenize`, `GET /v1/models`, `GET /health`,
+/// `GET /version`)
 /// with the built-in engine, so other harnesses can evaluate it. CKPT is a
 /// Hugging Face model directory (Llama, Qwen2, Qwen3, Mistral; chat with its
 /// own template, sampling defaults from its `generation_config.json`) or an
@@ -90,6 +91,10 @@ struct ServeModelCommand: AsyncParsableCommand {
     static func router(_ serving: OpenAIServing) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("health") { _, _ in HTTPResponse.Status.ok }
+        // As vLLM's: what an engine profile records about each replica it starts.
+        router.get("version") { _, _ in
+            json(Data(#"{"version":"aepo \#(AepoVersion.current)"}"#.utf8))
+        }
         router.get("v1/models") { _, _ in json(serving.models) }
         router.post("v1/completions") { request, _ in
             await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in

@@ -39,4 +39,13 @@ extension PageController {
         response.headers[.cacheControl] = "no-store"
         return response
     }
+
+    /// `/engines`: not cached; replicas change state without a database write the caches key on.
+    @Sendable func enginesPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var views: [EngineController.ProfileView] = []
+        for stored in try await engines.profiles.list() { views.append(try await engines.view(named: stored.profile.name)) }
+        let model = EnginesPage(views, gpus: await engines.manager.gpus)
+        let chrome = renderer.chrome(title: "Engines", section: "engines")
+        return HTMLResponse.make(try renderer.render("engines", chrome: chrome, page: model))
+    }
 }

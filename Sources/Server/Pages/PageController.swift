@@ -15,6 +15,8 @@ struct PageController: Sendable {
     let evaluations: EvaluationStore
     let pages: PageStore
     let training: TrainingStore
+    /// The engine profiles and their replicas (`/engines`).
+    let engines: EngineController
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group().add(middleware: PageErrorMiddleware(renderer: renderer))
@@ -26,6 +28,7 @@ struct PageController: Sendable {
         group.get("training-jobs", use: trainingJobs)
         group.get("training-jobs/{id}", use: trainingJob)
         group.get("training-jobs/{id}/charts", use: trainingJobCharts)
+        group.get("engines", use: enginesPage)
     }
 
     /// The page at `key` for the current data generation, rendered on a miss.

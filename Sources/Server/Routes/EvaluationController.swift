@@ -16,11 +16,13 @@ struct EvaluationController: Sendable {
     let maxJSONBytes: Int
     /// Where `hf` checkpoints are stored.
     let checkpointsDirectory: URL
+    /// The engine profiles evaluations may name.
+    var engines: EngineManager? = nil
 
     var submitter: EvaluationSubmitter {
         EvaluationSubmitter(
             evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts,
-            checkpointsDirectory: checkpointsDirectory)
+            checkpointsDirectory: checkpointsDirectory, engines: engines)
     }
 
     func addReadRoutes(to group: RouterGroup<AppRequestContext>) {

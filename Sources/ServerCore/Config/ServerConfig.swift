@@ -35,6 +35,13 @@ package struct ServerConfig: Sendable {
     /// What the built-in engine knows of the Hugging Face architectures it
     /// runs: decides `runnable_by` of uploaded `hf` checkpoints.
     package var hfTensorCheck: any HFTensorCheck = BuiltinHFTensorCheck()
+    /// GPU ids engine replicas may use, handed out through
+    /// `CUDA_VISIBLE_DEVICES`; none by default. `aepo serve --gpus` sets
+    /// this and `gpus` to the same devices (the two pools are not yet one:
+    /// a training job and a replica may be given the same device).
+    package var engineGPUs: [String] = []
+    /// How long a stopped engine replica gets between SIGTERM and SIGKILL.
+    package var engineStopGrace: Duration = .seconds(10)
     /// `AEPO_ADMIN_TOKEN`, when set.
     package var adminToken: String?
     /// Where the keys of remote tools are read, by variable name

@@ -27,14 +27,18 @@ package struct AgentExecutorFactory: Sendable {
     package let models: BuiltinModels
     package let python: BubblewrapPython
     package let math: MathScorerProvider
+    /// The local launcher of engine profiles; nil: `hf` checkpoints run on the built-in engine only.
+    package let engines: EngineManager?
 
     /// - Parameters:
     ///   - loadBuiltinModel: how built-in checkpoints are loaded; nil: into
     ///     the built-in engine, once per checkpoint.
+    ///   - engines: the launcher of engine profiles (`"engine":"<profile>"`).
     package init(
         config: ServerConfig, checkpoints: CheckpointStore, corpus: CorpusStore, database: AppDatabase,
-        suites: BuiltinSuites, logger: Logger, loadBuiltinModel: BuiltinModelLoader? = nil
+        suites: BuiltinSuites, logger: Logger, loadBuiltinModel: BuiltinModelLoader? = nil, engines: EngineManager? = nil
     ) {
+        self.engines = engines
         self.config = config
         self.checkpoints = checkpoints
         self.corpus = corpus
@@ -53,7 +57,7 @@ package struct AgentExecutorFactory: Sendable {
 
     @Sendable package func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
         let checkpoint = try await checkpoints.checkpoint(id: job.checkpointID)
-        let setup = try checkpoint.evaluability().setup
+        let setup = try checkpoint.evaluability(engine: job.config.engine).setup
         let framing = try await framing(of: checkpoint, config: job.config)
         var model: any CompletionModel
         var contextLength: Int?
@@ -74,6 +78,8 @@ package struct AgentExecutorFactory: Sendable {
             contextLength = await ModelContext.fetch(endpoint)
             logger.info(
                 "model context", metadata: ["eval.id": "\(job.id)", "model.context_length": "\(contextLength.map(String.init) ?? "unknown")"])
+        } else if checkpoint.kind == .hf, let engine = job.config.engine, engine != "builtin" {
+            (model, contextLength) = try await engineModel(engine, checkpoint: checkpoint, job: job)
         } else if checkpoint.kind == .hf {
             let directory = config.checkpointsDirectory.appendingPathComponent(checkpoint.digest ?? "", isDirectory: true)
             let builtin = try await models.hfModel(for: checkpoint.id, directory: directory)

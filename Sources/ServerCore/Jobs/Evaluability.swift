@@ -9,13 +9,15 @@ package struct EvaluationTarget: Sendable, Equatable {
     package var concurrency: Int
     /// The framing unless the request names one.
     package var defaultTemplate: PromptTemplate
-    /// The engine that runs an uploaded model (`builtin`); nil for aepo-gpt
-    /// files (always the built-in engine) and endpoints (served elsewhere).
+    /// The engine that runs an uploaded model (`builtin`, or an engine
+    /// profile's name); nil for aepo-gpt files (always the built-in engine)
+    /// and endpoints (served elsewhere).
     package var engine: String?
 
-    /// Whether the model is behind an endpoint that can apply its own
-    /// template (`prompt_template` `server`).
-    package var servesChat: Bool { setup == .codeSearch && engine == nil }
+    /// Whether the model is behind an OpenAI-compatible server that can
+    /// apply its own template (`prompt_template` `server`): an endpoint or
+    /// an engine profile's replicas.
+    package var servesChat: Bool { setup == .codeSearch && engine != "builtin" }
 }
 
 extension CheckpointView {
@@ -24,7 +26,18 @@ extension CheckpointView {
 
     /// How an evaluation of this checkpoint runs, or an invalid-input error
     /// saying why it cannot be evaluated.
-    package func evaluability() throws -> EvaluationTarget {
+    /// - Parameter engine: the engine profile an `hf` checkpoint runs on
+    ///   (its replicas serve any architecture they know); nil or `builtin`:
+    ///   the built-in engine.
+    package func evaluability(engine profile: String? = nil) throws -> EvaluationTarget {
+        if let profile, profile != "builtin" {
+            guard kind == .hf else {
+                throw CoreError.invalid(
+                    "invalid_evaluation",
+                    "\"engine\" applies to Hugging Face directories; checkpoint \(id) is \(endpoint == nil ? "a file" : "an endpoint")")
+            }
+            return EvaluationTarget(setup: .codeSearch, concurrency: 16, defaultTemplate: .model, engine: profile)
+        }
         if let endpoint {
             // The model's own template when the endpoint was registered with
             // it; else the server applies it (`/chat/completions`).

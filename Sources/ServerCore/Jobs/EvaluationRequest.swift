@@ -30,6 +30,8 @@ package struct EvaluationRequest: Decodable, Sendable {
     package var prompt: PromptReference?
     /// Extra chat template variables (e.g. `{"enable_thinking": false}`).
     package var chatTemplateKwargs: [String: JSONValue]?
+    /// The engine profile that serves an `hf` checkpoint (default `builtin`).
+    package var engine: String?
     /// The keys `sampling` and `limits` set: only those override the preset.
     package var samplingKeys: Set<String> = []
     package var limitsKeys: Set<String> = []
@@ -38,7 +40,7 @@ package struct EvaluationRequest: Decodable, Sendable {
 
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case checkpoint, benchmarks, samples, limit, seed, concurrency, sampling, limits, search, judge, preset, extraction
-        case prompt
+        case prompt, engine
         case promptTemplate = "prompt_template"
         case chatTemplateKwargs = "chat_template_kwargs"
         case maxErrorRate = "max_error_rate"
@@ -83,6 +85,7 @@ package struct EvaluationRequest: Decodable, Sendable {
         limitsPerBenchmark = try container.decodeIfPresent([String: Int].self, forKey: .limitsPerBenchmark)
         prompt = try container.decodeIfPresent(PromptReference.self, forKey: .prompt)
         chatTemplateKwargs = try container.decodeIfPresent([String: JSONValue].self, forKey: .chatTemplateKwargs)
+        engine = try container.decodeIfPresent(String.self, forKey: .engine)
         func keys(_ key: CodingKeys) -> Set<String> {
             guard let nested = try? container.nestedContainer(keyedBy: AnyCodingKey.self, forKey: key) else { return [] }
             return Set(nested.allKeys.map(\.stringValue))

@@ -10,11 +10,14 @@ package struct EvaluationSubmitter: Sendable {
     package let prompts: PromptStore
     /// Where `hf` checkpoints are stored (their chat template and generation defaults are read there).
     package let checkpointsDirectory: URL
+    /// The engine profiles an `hf` checkpoint may name (`"engine"`); nil: none.
+    package let engines: EngineManager?
 
     package init(
         evaluations: EvaluationStore, checkpoints: CheckpointStore, datasets: DatasetStore, scheduler: EvaluationScheduler,
-        prompts: PromptStore, checkpointsDirectory: URL
+        prompts: PromptStore, checkpointsDirectory: URL, engines: EngineManager? = nil
     ) {
+        self.engines = engines
         self.checkpointsDirectory = checkpointsDirectory
         self.evaluations = evaluations
         self.checkpoints = checkpoints
@@ -26,7 +29,11 @@ package struct EvaluationSubmitter: Sendable {
     /// Returns the evaluation's id and whether it was (re)queued.
     package func submit(_ body: EvaluationRequest) async throws -> (id: Int64, queued: Bool) {
         let checkpoint = try await resolve(body.checkpoint)
-        let target = try checkpoint.evaluability()
+        var target = try checkpoint.evaluability(engine: body.engine)
+        if let name = body.engine, name != "builtin" {
+            let profile = try await engineProfile(named: name)
+            target.concurrency = profile.maxConcurrency * profile.replicas
+        }
         let profile = try await CheckpointProfile.load(checkpoint, store: checkpoints, directory: checkpointsDirectory)
         let active = try await datasets.activeVersions()
         var names: [String] = []
@@ -49,6 +56,17 @@ package struct EvaluationSubmitter: Sendable {
         let queued = outcome.created || outcome.requeued
         if queued { await scheduler.start(outcome.id) }
         return (outcome.id, queued)
+    }
+
+    /// The profile an evaluation names, refused (400) when it does not
+    /// exist or can never run here (not enough GPUs in the server's pool).
+    private func engineProfile(named name: String) async throws -> EngineProfile {
+        guard let engines, let stored = try await engines.profiles.profile(named: name) else {
+            throw CoreError.invalid(
+                "unknown_engine", "no engine profile named \"\(name)\"; GET /api/v1/engines lists them (\"builtin\" is the default)")
+        }
+        if let refusal = await engines.refusal(for: stored.profile) { throw CoreError.invalid("insufficient_gpus", refusal) }
+        return stored.profile
     }
 
     package func resolve(_ reference: EvaluationRequest.CheckpointReference) async throws -> CheckpointView {

@@ -25,11 +25,12 @@ struct TestEnvironment {
     ///   - loadBuiltinModel: the model served for built-in checkpoints (default: the built-in engine).
     ///   - hfTensorCheck: what decides `runnable_by` of `hf` uploads (default: the test double that runs Llama).
     ///   - environment: variables added to the environment the server reads keys from.
+    ///   - gpus: the GPU pool engine replicas are given (`--gpus`).
     ///   - logger: where the services log (default: swift-log's bootstrap handler).
     init(
         maxUploadBytes: Int64 = 64 << 30, loadBuiltinModel: BuiltinModelLoader? = nil,
         hfTensorCheck: any HFTensorCheck = LlamaOnlyTensorCheck(), environment: [String: String] = [:],
-        logger: Logger = Logger(label: "test"), configure: (inout ServerConfig) -> Void = { _ in }
+        gpus: [String] = [], logger: Logger = Logger(label: "test"), configure: (inout ServerConfig) -> Void = { _ in }
     ) async throws {
         directory = try TemporaryDirectory.make()
         var config = ServerConfig()
@@ -41,6 +42,8 @@ struct TestEnvironment {
         config.maxUploadBytes = maxUploadBytes
         config.hfTensorCheck = hfTensorCheck
         config.adminToken = adminToken
+        config.engineGPUs = gpus
+        config.engineStopGrace = .seconds(2)
         config.environment.merge(environment) { _, added in added }
         configure(&config)
         services = try await prepareServices(config, logger: logger, loadBuiltinModel: loadBuiltinModel)
