@@ -39,7 +39,7 @@ struct EvaluationLiveTests {
             "-d", #"{"checkpoint":"fake","benchmarks":["gsm8k"],"samples":5}"#, "\(server.baseURL)/api/v1/evaluations",
         ]).output
         let id = try JSONDecoder().decode(EvaluationView.self, from: Data(created.utf8)).id
-        #expect(eventually(seconds: 120) { ((try? evaluation(server, id: id))?.progress.done ?? 0) >= 5 })
+        #expect(await eventually(seconds: 120) { ((try? evaluation(server, id: id))?.progress.done ?? 0) >= 5 })
         server.stop(signal: SIGKILL)
         let doneBeforeKill = try await AppDatabase.open(directory: data).writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sample") ?? 0
@@ -48,7 +48,7 @@ struct EvaluationLiveTests {
         let startedBeforeKill = model.startedSamples.count
 
         let restarted = try LiveServer(dataDirectory: data)
-        #expect(eventually(seconds: 240) { (try? evaluation(restarted, id: id))?.status == .finished })
+        #expect(await eventually(seconds: 240) { (try? evaluation(restarted, id: id))?.status == .finished })
         let view = try evaluation(restarted, id: id)
         #expect(view.progress == .init(done: 15, total: 15))
         let result = try #require(view.results.first)

@@ -15,7 +15,7 @@ struct LiveEngineTests {
         let error: String?
     }
 
-    @Test func aKilledServersReplicaIsStoppedAtRestartAndTheEvaluationFinishes() throws {
+    @Test func aKilledServersReplicaIsStoppedAtRestartAndTheEvaluationFinishes() async throws {
         let directory = try TemporaryDirectory.make()
         var server = try LiveServer(dataDirectory: directory)
         defer { server.stop(signal: SIGTERM) }
@@ -43,7 +43,7 @@ struct LiveEngineTests {
             ).replicas
         }
         // Mid-run: a ready replica and samples being stored.
-        #expect(try eventually(seconds: 120) { try evaluation().progress.done >= 1 && replicas().first?.status == .ready })
+        #expect(try await eventually(seconds: 120) { try evaluation().progress.done >= 1 && replicas().first?.status == .ready })
         let old = try #require(try replicas().first?.pid)
         #expect(try evaluation().status == "running")
         server.stop(signal: SIGKILL)
@@ -52,7 +52,7 @@ struct LiveEngineTests {
 
         server = try LiveServer(dataDirectory: directory)
         #expect(ProcessGroup.members(of: old).isEmpty, "the old replica's process group is still alive")
-        #expect(try eventually(seconds: 240) { try evaluation().status == "finished" })
+        #expect(try await eventually(seconds: 240) { try evaluation().status == "finished" })
         let view = try evaluation()
         #expect(view.progress.done == 90 && view.progress.total == 90 && view.error == nil)
         let runs = try replicas()

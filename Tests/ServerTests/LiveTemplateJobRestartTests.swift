@@ -33,7 +33,7 @@ struct LiveTemplateJobRestartTests {
         }
     }
 
-    @Test func aKilledServerFindsItsJobAgainAndMissesNoStep() throws {
+    @Test func aKilledServerFindsItsJobAgainAndMissesNoStep() async throws {
         let data = try TemporaryDirectory.make()
         try RecipeFixture.install(in: data)
         var server = try LiveServer(dataDirectory: data)
@@ -42,7 +42,7 @@ struct LiveTemplateJobRestartTests {
         // after step 5 (its metrics file truncated) on the second server.
         let id = try launch(server, #"{"steps":"8","hold_after":"3","restart_at":"5"}"#)
         var seen: [String: Any] = [:]
-        let holding = try eventually(seconds: 60) {
+        let holding = try await eventually(seconds: 60) {
             seen = try job(server, id)
             return ((seen["latest"] as? [String: Any])?["step"] as? Int ?? 0) >= 3
         }
@@ -56,7 +56,7 @@ struct LiveTemplateJobRestartTests {
         server = try LiveServer(dataDirectory: data)
         #expect(try job(server, id)["status"] as? String == "running")
         _ = FileManager.default.createFile(atPath: data.appendingPathComponent("jobs/\(id)/go").path, contents: nil)
-        let ended = try eventually(seconds: 60) {
+        let ended = try await eventually(seconds: 60) {
             seen = try job(server, id)
             return !["pending", "running"].contains(seen["status"] as? String ?? "")
         }
@@ -65,7 +65,7 @@ struct LiveTemplateJobRestartTests {
         #expect(steps.sorted() == Array(1...8), "each step exactly once: \(steps)")
     }
 
-    @Test func aCancelAnswersWithinAMomentOfTheGrace() throws {
+    @Test func aCancelAnswersWithinAMomentOfTheGrace() async throws {
         let data = try TemporaryDirectory.make()
         try RecipeFixture.install(in: data)
         let server = try LiveServer(dataDirectory: data, arguments: ["--cancel-grace", "1s"])
@@ -74,7 +74,7 @@ struct LiveTemplateJobRestartTests {
         let id = try launch(server, #"{"flag":"--child","flag2":"--ignore-term","hold_after":"1"}"#)
         let childFile = data.appendingPathComponent("jobs/\(id)/run/child.pid")
         var seen: [String: Any] = [:]
-        #expect(try eventually(seconds: 60) {
+        #expect(try await eventually(seconds: 60) {
             seen = try job(server, id)
             return seen["latest"] != nil && FileManager.default.fileExists(atPath: childFile.path)
         })
@@ -89,14 +89,14 @@ struct LiveTemplateJobRestartTests {
         #expect(RecipeFixture.processes(inGroup: pid).isEmpty)
     }
 
-    @Test func aJobLostWithoutAnExitRecordEndsInterrupted() throws {
+    @Test func aJobLostWithoutAnExitRecordEndsInterrupted() async throws {
         let data = try TemporaryDirectory.make()
         try RecipeFixture.install(in: data)
         var server = try LiveServer(dataDirectory: data)
         defer { server.stop(signal: SIGKILL) }
         let id = try launch(server, #"{"hold_after":"1"}"#)
         var seen: [String: Any] = [:]
-        _ = try eventually(seconds: 60) {
+        _ = try await eventually(seconds: 60) {
             seen = try job(server, id)
             return seen["latest"] != nil
         }
@@ -104,10 +104,10 @@ struct LiveTemplateJobRestartTests {
         server.stop(signal: SIGKILL)
         // The whole group, its supervisor included, dies while no server watches.
         kill(-pid, SIGKILL)
-        #expect(eventually(seconds: 10) { RecipeFixture.processes(inGroup: pid).isEmpty })
+        #expect(await eventually(seconds: 10) { RecipeFixture.processes(inGroup: pid).isEmpty })
 
         server = try LiveServer(dataDirectory: data)
-        let ended = try eventually(seconds: 30) {
+        let ended = try await eventually(seconds: 30) {
             seen = try job(server, id)
             return seen["status"] as? String == "interrupted"
         }

@@ -12,7 +12,7 @@ struct LiveTrainingJobTests {
         "warm_start":{"model":{"d_model":16,"n_layer":1,"n_head":2,"context_length":192},"batch_size":2}}
         """
 
-    @Test func aepoJobRunsWarmStartThenRLAndRegistersItsCheckpoint() throws {
+    @Test func aepoJobRunsWarmStartThenRLAndRegistersItsCheckpoint() async throws {
         let data = try TemporaryDirectory.make()
         let server = try LiveServer(dataDirectory: data)
         defer { server.stop() }
@@ -23,7 +23,7 @@ struct LiveTrainingJobTests {
         ]).output
         let id = try #require((try JSONSerialization.jsonObject(with: Data(created.utf8)) as? [String: Any])?["id"] as? Int, "\(created)")
         var job: [String: Any] = [:]
-        let ended = try eventually(seconds: 180) {
+        let ended = try await eventually(seconds: 180) {
             let text = try curl(["\(server.baseURL)/api/v1/training-jobs/\(id)"]).output
             job = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
             return ["finished", "failed", "cancelled"].contains(job["status"] as? String ?? "")
@@ -39,7 +39,7 @@ struct LiveTrainingJobTests {
         // The final checkpoint's evaluation on the suite's test split was queued and runs to the end.
         let evaluationID = try #require(job["evaluation_id"] as? Int, "\(job)")
         var evaluation: [String: Any] = [:]
-        let evaluated = try eventually(seconds: 300) {
+        let evaluated = try await eventually(seconds: 300) {
             let text = try curl(["\(server.baseURL)/api/v1/evaluations/\(evaluationID)"]).output
             evaluation = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
             return ["finished", "failed", "cancelled"].contains(evaluation["status"] as? String ?? "")

@@ -133,7 +133,19 @@ func makeFile(size: Int, in directory: URL, name: String = "payload.bin") throws
     return url
 }
 
-/// Polls `condition` every 50 ms for up to `seconds`.
+/// Polls `condition` every 50 ms for up to `seconds`, sleeping with
+/// `Task.sleep`: a live test waits minutes, and a blocked thread of the
+/// cooperative pool (two on a two-core machine) stalls every other test.
+func eventually(seconds: Double = 10, _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try condition()
+}
+
+/// Polls `condition` every 50 ms for up to `seconds` (blocking: for synchronous code only).
 func eventually(seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
