@@ -90,6 +90,26 @@ struct TemplateCheckpointTests {
         #expect(rows == 0)
     }
 
+    @Test func cancellingDuringTheMergeStopsTheMerger() async throws {
+        let env = try await environment()
+        try await env.application().test(.router) { client in
+            let id = try await Fixture.post(
+                client, #"{"template":"merged-recipe","parameters":{"merge_flag":"--hold"}}"#, headers: env.adminHeaders
+            ).body.json(Fixture.Job.self).id
+            let pidFile = env.directory.appendingPathComponent("jobs/\(id)/run/merger.pid")
+            #expect(try await Fixture.eventually(seconds: 120) { FileManager.default.fileExists(atPath: pidFile.path) })
+            let merger = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8)))
+            #expect(try await Fixture.job(client, id).status == "running")
+            let cancelled = try await client.execute(
+                uri: "/api/v1/training-jobs/\(id)/cancel", method: .post, headers: env.adminHeaders)
+            #expect(try cancelled.body.json(Fixture.Job.self).status == "cancelled")
+            #expect(!Fixture.isRunning(merger))
+            #expect(try await Fixture.job(client, id).checkpoint_id == nil)
+        }
+        let rows = try await env.services.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkpoint") }
+        #expect(rows == 0)
+    }
+
     @Test func aTemplateWithoutCheckpointsRefusesACheckpointName() async throws {
         let env = try await environment()
         try await env.application().test(.router) { client in

@@ -10,8 +10,10 @@ Options:
   --target_dir T    where the HF directory goes
   --hf-source S     the directory whose files it copies
   --fail            print an error and exit 3 without writing anything
+  --hold            write merger.pid into the working directory, then wait
+                    (at most 120 s) for a file `go-merge` there
 """
-import os, shutil, sys
+import os, shutil, sys, time
 
 args = sys.argv[1:]
 def option(name):
@@ -19,6 +21,12 @@ def option(name):
 
 local_dir, target_dir, source = option("--local_dir"), option("--target_dir"), option("--hf-source")
 print(f"merging {local_dir} into {target_dir}", flush=True)
+if "--hold" in args:
+    with open("merger.pid", "w") as f:
+        f.write(str(os.getpid()))
+    deadline = time.time() + 120
+    while not os.path.exists("go-merge") and time.time() < deadline:
+        time.sleep(0.05)
 if "--fail" in args:
     print("RuntimeError: stand-in merger failed on purpose", file=sys.stderr, flush=True)
     sys.exit(3)
