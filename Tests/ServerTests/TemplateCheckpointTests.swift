@@ -110,14 +110,21 @@ struct TemplateCheckpointTests {
         #expect(rows == 0)
     }
 
-    @Test func aTemplateWithoutCheckpointsRefusesACheckpointName() async throws {
+    @Test func aCheckpointNameWithoutCheckpointsAndAnUnknownEngineAreRefused() async throws {
         let env = try await environment()
         try await env.application().test(.router) { client in
             let response = try await Fixture.post(
                 client, #"{"template":"recipe","checkpoint_name":"x"}"#, headers: env.adminHeaders)
             #expect(response.status == .badRequest)
             #expect(response.body.errorCode == "invalid_training_job")
+            let engine = try await Fixture.post(
+                client, #"{"template":"merged-recipe","evaluate":{"benchmarks":["gsm8k"],"engine":"vllm"}}"#,
+                headers: env.adminHeaders)
+            #expect(engine.status == .badRequest)
+            #expect(engine.body.errorCode == "unknown_engine")
         }
+        let rows = try await env.services.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM training_job") }
+        #expect(rows == 0)
     }
 
     @Test(arguments: [
