@@ -114,12 +114,15 @@ func prepareServices(
     let submitter = EvaluationSubmitter(
         evaluations: evaluations, checkpoints: checkpoints, datasets: datasets, scheduler: scheduler, prompts: prompts,
         checkpointsDirectory: config.checkpointsDirectory, engines: engines)
-    let results = TrainingResults(checkpoints: checkpoints, submitter: submitter)
+    let results = TrainingResults(
+        checkpoints: checkpoints, submitter: submitter, inspector: HFDirectoryInspector(tensorCheck: config.hfTensorCheck),
+        limits: ArchiveLimits(maxBytes: config.maxUploadBytes))
     let training = TrainingStore(database: database)
     let trainingManager = TrainingManager(
         store: training, hub: hub, logger: logger, settings: TrainingManager.Settings(config: config)
-    ) { launch in
-        try await results.register(launch)
+    ) { job, launch, merged in
+        guard let merged else { return try await results.register(launch, job: job) }
+        return try await results.registerMerged(launch, job: job, directory: merged.directory, step: merged.step)
     }
     return AppServices(
         config: config, database: database, checkpoints: checkpoints, datasets: datasets, corpus: corpus,

@@ -17,7 +17,8 @@ import Foundation
 /// ```
 /// `{workdir}` is the job's own directory under `<data-dir>/jobs/`; it and
 /// the parameters are substituted in the command, `working_directory`,
-/// `env`, `events_file` and `success`. Unknown keys are refused.
+/// `env`, `events_file`, `success` and `checkpoints` (``TemplateCheckpoints``).
+/// Unknown keys are refused.
 package struct JobTemplate: Decodable, Sendable, Equatable {
     package struct Parameter: Decodable, Sendable, Equatable {
         package var `default`: String?
@@ -73,9 +74,12 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
     /// GPUs the job holds while it runs, out of the server's `--gpus`.
     package var gpus = 0
     package var success: Success?
+    /// How the run's last checkpoint becomes an `hf` checkpoint; without
+    /// it the job registers nothing and `evaluate` is refused.
+    package var checkpoints: TemplateCheckpoints?
 
     package enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, command, parameters, env, gpus, success
+        case name, command, parameters, env, gpus, success, checkpoints
         case eventsFile = "events_file"
         case workingDirectory = "working_directory"
         case requiresAdmin = "requires_admin"
@@ -94,6 +98,8 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
         requiresAdmin = try container.decodeIfPresent(Bool.self, forKey: .requiresAdmin) ?? false
         gpus = try container.decodeIfPresent(Int.self, forKey: .gpus) ?? 0
         success = try container.decodeIfPresent(Success.self, forKey: .success)
+        checkpoints = try container.decodeIfPresent(TemplateCheckpoints.self, forKey: .checkpoints)
+        try checkpoints?.validate(template: name, parameters: parameters)
         guard !command.isEmpty else { throw CoreError.invalid("invalid_template", "template \(name) has an empty command") }
         guard gpus >= 0 else { throw CoreError.invalid("invalid_template", "template \(name): gpus must be 0 or more") }
     }
@@ -105,6 +111,7 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
         package var eventsFile: String
         package var environment: [String: String]
         package var success: SuccessCheck?
+        package var checkpoints: CheckpointCollection?
     }
 
     /// The launch for `values` in job directory `workdir`, refusing unknown
@@ -129,7 +136,11 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
         environment["VERL_FILE_LOGGER_PATH"] = eventsFile
         return Resolved(
             arguments: command.map(fill), workingDirectory: workingDirectory.map(fill) ?? workdir, eventsFile: eventsFile,
-            environment: environment, success: try success.map { try SuccessCheck(resolving: $0, in: self, with: fill) })
+            environment: environment, success: try success.map { try SuccessCheck(resolving: $0, in: self, with: fill) },
+            checkpoints: checkpoints.map {
+                CheckpointCollection(
+                    directory: fill($0.directory ?? "{workdir}/checkpoints"), merge: $0.merge, values: resolved)
+            })
     }
 }
 

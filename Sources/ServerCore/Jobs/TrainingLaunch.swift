@@ -23,11 +23,14 @@ package struct TrainingLaunch: Codable, Sendable, Equatable {
     package var gpus: Int?
     /// What a run that exited 0 must have left behind.
     package var success: SuccessCheck?
+    /// A template job's checkpoint merge and registration.
+    package var checkpoints: CheckpointCollection?
 
     package init(
         arguments: [String], workingDirectory: String, eventsFile: String?, outputCheckpoint: String?,
         evaluate: TrainingRequest.Evaluate?, checkpointName: String, jobDirectory: String? = nil,
-        environment: [String: String]? = nil, gpus: Int? = nil, success: SuccessCheck? = nil
+        environment: [String: String]? = nil, gpus: Int? = nil, success: SuccessCheck? = nil,
+        checkpoints: CheckpointCollection? = nil
     ) {
         self.arguments = arguments
         self.workingDirectory = workingDirectory
@@ -39,6 +42,7 @@ package struct TrainingLaunch: Codable, Sendable, Equatable {
         self.environment = environment
         self.gpus = gpus
         self.success = success
+        self.checkpoints = checkpoints
     }
 
     /// The job's directory, its working directory for jobs of older servers.
@@ -47,4 +51,9 @@ package struct TrainingLaunch: Codable, Sendable, Equatable {
     package var standardErrorPath: String { directory + "/stderr.log" }
     package var exitRecordPath: String { directory + "/exit.json" }
     package var identityRecordPath: String { directory + "/supervisor.json" }
+    /// The checkpoint merger's supervisor records (it runs after the command).
+    package var mergeExitRecordPath: String { directory + "/merge-exit.json" }
+    package var mergeIdentityRecordPath: String { directory + "/merge-supervisor.json" }
+    /// Where the merger writes the `hf` directory of `step`.
+    package func mergeTarget(step: Int) -> String { directory + "/merged/step\(step)" }
 }

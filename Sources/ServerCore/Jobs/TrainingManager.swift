@@ -34,7 +34,7 @@ package actor TrainingManager {
     }
 
     /// A job admitted to run (or found running after a restart).
-    private struct Active {
+    struct Active {
         var launch: TrainingLaunch
         var process: DetachedProcess?
         /// A stop was asked for: the job ends with this status and reason.
@@ -42,21 +42,23 @@ package actor TrainingManager {
         var task: Task<Void, Never>?
     }
 
-    private let store: TrainingStore
-    private let ingester: TrainingIngester
+    // Not private: the checkpoint merge (TrainingManager+Merge.swift) uses them.
+    let store: TrainingStore
+    let ingester: TrainingIngester
     private let logger: Logger
-    private let settings: Settings
-    /// Registers a finished builtin job's checkpoint and queues its evaluation.
-    private let finish: @Sendable (TrainingLaunch) async throws -> TrainingResults.Outcome
-    private var capacity: TrainingCapacity
+    let settings: Settings
+    /// Registers a finished job's checkpoint (a built-in job's file, or a
+    /// template job's merged directory) and queues its evaluation.
+    private let finish: @Sendable (_ job: Int64, _ launch: TrainingLaunch, _ merged: Merged?) async throws -> TrainingResults.Outcome
+    var capacity: TrainingCapacity
     /// Pending jobs in the order they start.
     private var queue: [(id: Int64, launch: TrainingLaunch)] = []
-    private var active: [Int64: Active] = [:]
+    var active: [Int64: Active] = [:]
     private var stopped = false
 
     package init(
         store: TrainingStore, hub: EventHub, logger: Logger, settings: Settings,
-        finish: @escaping @Sendable (TrainingLaunch) async throws -> TrainingResults.Outcome
+        finish: @escaping @Sendable (_ job: Int64, _ launch: TrainingLaunch, _ merged: Merged?) async throws -> TrainingResults.Outcome
     ) {
         self.store = store
         self.ingester = TrainingIngester(store: store, hub: hub, logger: logger)
@@ -226,14 +228,31 @@ package actor TrainingManager {
         if Task.isCancelled || stopped { return }
         let record: ExitRecord?
         if let process { record = await process.wait() } else { record = ExitRecord.read(at: launch.exitRecordPath) }
-        let stop = active[id]?.stop
+        var stop = active[id]?.stop
+        var merged: MergeOutcome?
+        if stop == nil, record?.succeeded == true, let collection = launch.checkpoints,
+            await successFailure(id, launch: launch) == nil
+        {
+            // Here, not in conclude: a server stopping mid-merge stops
+            // following it, and the next server merges again.
+            merged = await merge(id, launch: launch, collection: collection)
+            if Task.isCancelled || stopped { return }
+            stop = active[id]?.stop
+        }
         // Not cut short if the server starts stopping meanwhile.
-        await Task { await self.conclude(id, launch: launch, record: record, stop: stop) }.value
+        await Task { [stop, merged] in await self.conclude(id, launch: launch, record: record, stop: stop, merged: merged) }.value
+    }
+
+    /// Why a run that exited 0 does not count as finished, or nil.
+    private func successFailure(_ id: Int64, launch: TrainingLaunch) async -> String? {
+        guard let check = launch.success else { return nil }
+        return check.failure(lastMetricStep: (try? await store.lastMetricStep(job: id)) ?? nil)
     }
 
     /// Ends the job from how its command ended, and frees its place.
     private func conclude(
-        _ id: Int64, launch: TrainingLaunch, record: ExitRecord?, stop: (status: JobStatus, reason: String)?
+        _ id: Int64, launch: TrainingLaunch, record: ExitRecord?, stop: (status: JobStatus, reason: String)?,
+        merged: MergeOutcome? = nil
     ) async {
         defer {
             active[id] = nil
@@ -251,14 +270,24 @@ package actor TrainingManager {
             try? await emitEnd(id, status: .failed, error: how + (lines.isEmpty ? "" : ": " + lines.joined(separator: " | ")))
             return
         }
-        if let check = launch.success,
-            let reason = check.failure(lastMetricStep: (try? await store.lastMetricStep(job: id)) ?? nil)
-        {
+        if let reason = await successFailure(id, launch: launch) {
             try? await emitEnd(id, status: .failed, error: "the training process exited with status 0, but \(reason)")
             return
         }
+        var output: Merged?
+        if launch.checkpoints != nil {
+            switch merged {
+            case .merged(let result)?: output = result
+            case .failed(let reason)?:
+                try? await emitEnd(id, status: .failed, error: reason)
+                return
+            case nil:
+                try? await emitEnd(id, status: .failed, error: "training finished but its checkpoint was not merged")
+                return
+            }
+        }
         do {
-            let result = try await finish(launch)
+            let result = try await finish(id, launch, output)
             try await store.setResult(id, checkpointID: result.checkpoint, evaluationID: result.evaluation)
             var extra: [String: any Sendable] = [:]
             if let checkpoint = result.checkpoint { extra["checkpoint_id"] = Int(checkpoint) }
@@ -272,7 +301,7 @@ package actor TrainingManager {
 
     /// Moves the job to its terminal status, then emits `status` and `end`
     /// and closes its stream. Nothing happens if it already ended.
-    private func emitEnd(_ job: Int64, status: JobStatus, error: String?, extra: [String: any Sendable] = [:]) async throws {
+    func emitEnd(_ job: Int64, status: JobStatus, error: String?, extra: [String: any Sendable] = [:]) async throws {
         guard try await store.setStatus(job, status, error: error) else { return }
         var object: [String: any Sendable] = ["status": status.rawValue]
         if let error { object["error"] = error }

@@ -79,12 +79,21 @@ package struct TrainingPlanner: Sendable {
                 "unknown_template",
                 "no template \"\(name)\"; defined: \(templates.map(\.name).joined(separator: ", ").isEmpty ? "none (see job-templates.json)" : templates.map(\.name).joined(separator: ", "))")
         }
-        // Collecting, merging and registering a template job's checkpoint
-        // is not built yet: an evaluation asked for could never be queued.
-        if request.evaluate != nil {
+        // Only a template that says how to merge its checkpoint leaves
+        // something to evaluate: otherwise the evaluation would be dropped.
+        if request.evaluate != nil, template.checkpoints == nil {
             throw CoreError.invalid(
                 "unsupported_evaluate",
-                "template jobs cannot be evaluated yet (aepo does not collect their checkpoints); leave out evaluate")
+                "template \(name) declares no checkpoints section, so its checkpoint is not collected; leave out evaluate")
+        }
+        if let checkpointName = request.checkpointName {
+            guard template.checkpoints != nil else {
+                throw CoreError.invalid(
+                    "invalid_training_job", "template \(name) declares no checkpoints section; leave out checkpoint_name")
+            }
+            do { _ = try Name.validate(checkpointName) } catch {
+                throw CoreError.invalid("invalid_name", "checkpoint_name: \(error.description)")
+            }
         }
         if let devices = config.gpus, template.gpus > devices.count {
             throw CoreError.invalid(
@@ -93,16 +102,21 @@ package struct TrainingPlanner: Sendable {
         let values = request.parameters ?? [:]
         // Validate now, with a stand-in directory, so a bad request is refused before a job exists.
         _ = try template.resolve(values: values, workdir: config.dataDirectory.appendingPathComponent("jobs/0").path)
+        let evaluate = request.evaluate
+        let checkpointName = request.checkpointName
         return Plan(kind: "template", requiresAdmin: template.requiresAdmin) { workdir in
             // Validated above; only the directory differs.
             let resolved = (try? template.resolve(values: values, workdir: workdir))
                 ?? JobTemplate.Resolved(
                     arguments: template.command, workingDirectory: workdir, eventsFile: workdir + "/metrics.jsonl",
                     environment: [:], success: nil)
+            var checkpoints = resolved.checkpoints
+            checkpoints?.name = checkpointName
             return TrainingLaunch(
                 arguments: resolved.arguments, workingDirectory: resolved.workingDirectory, eventsFile: resolved.eventsFile,
-                outputCheckpoint: nil, evaluate: nil, checkpointName: "\(name)-job\(workdir.split(separator: "/").last ?? "")",
-                jobDirectory: workdir, environment: resolved.environment, gpus: template.gpus, success: resolved.success)
+                outputCheckpoint: nil, evaluate: evaluate, checkpointName: "\(name)-job\(workdir.split(separator: "/").last ?? "")",
+                jobDirectory: workdir, environment: resolved.environment, gpus: template.gpus, success: resolved.success,
+                checkpoints: checkpoints)
         }
     }
 }

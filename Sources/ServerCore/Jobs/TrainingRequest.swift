@@ -10,14 +10,23 @@ package struct TrainingRequest: Decodable, Sendable {
     package struct Evaluate: Codable, Sendable, Equatable {
         package var benchmarks: [String]
         package var samples: Int?
+        /// Items per benchmark (the evaluation's `limit`).
+        package var limit: Int?
+        /// The engine that runs the checkpoint; only `builtin` exists.
+        package var engine: String?
 
         package enum CodingKeys: String, CodingKey, CaseIterable {
-            case benchmarks, samples
+            case benchmarks, samples, limit, engine
         }
 
-        package init(benchmarks: [String], samples: Int? = nil) {
+        /// The engines an `evaluate` may name.
+        package static let engines = ["builtin"]
+
+        package init(benchmarks: [String], samples: Int? = nil, limit: Int? = nil, engine: String? = nil) {
             self.benchmarks = benchmarks
             self.samples = samples
+            self.limit = limit
+            self.engine = engine
         }
 
         package init(from decoder: any Decoder) throws {
@@ -25,8 +34,17 @@ package struct TrainingRequest: Decodable, Sendable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             benchmarks = try container.decode([String].self, forKey: .benchmarks)
             samples = try container.decodeIfPresent(Int.self, forKey: .samples)
+            limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+            engine = try container.decodeIfPresent(String.self, forKey: .engine)
             if let samples, !(1...100).contains(samples) {
                 throw CoreError.invalid("invalid_training_job", "evaluate.samples must be between 1 and 100")
+            }
+            if let limit, limit < 1 {
+                throw CoreError.invalid("invalid_training_job", "evaluate.limit must be 1 or more")
+            }
+            if let engine, !Self.engines.contains(engine) {
+                throw CoreError.invalid(
+                    "unknown_engine", "evaluate.engine \"\(engine)\" is not one of: \(Self.engines.joined(separator: ", "))")
             }
         }
     }
@@ -41,6 +59,8 @@ package struct TrainingRequest: Decodable, Sendable {
     package var evaluate: Evaluate?
     package var template: String?
     package var parameters: [String: String]?
+    /// A template job's merged checkpoint's name (default `<template>-job<id>-step<N>`).
+    package var checkpointName: String?
 
     package static let builtInAlgorithms = ["sft"] + PolicyAlgorithm.allCases.map(\.rawValue)
     package static let builtInTasks = ["synth-arith", "synth-hop"]
@@ -48,6 +68,7 @@ package struct TrainingRequest: Decodable, Sendable {
     package enum CodingKeys: String, CodingKey, CaseIterable {
         case algorithm, task, steps, seed, hyperparameters, evaluate, template, parameters
         case initCheckpoint = "init"
+        case checkpointName = "checkpoint_name"
     }
 
     package init(from decoder: any Decoder) throws {
@@ -68,11 +89,12 @@ package struct TrainingRequest: Decodable, Sendable {
         evaluate = try container.decodeIfPresent(Evaluate.self, forKey: .evaluate)
         template = try container.decodeIfPresent(String.self, forKey: .template)
         parameters = try container.decodeIfPresent([String: String].self, forKey: .parameters)
+        checkpointName = try container.decodeIfPresent(String.self, forKey: .checkpointName)
     }
 
     /// Validates a built-in run, naming what is wrong.
     package func validateBuiltIn() throws -> (algorithm: String, task: String, steps: Int, seed: Int) {
-        guard template == nil, parameters == nil else {
+        guard template == nil, parameters == nil, checkpointName == nil else {
             throw CoreError.invalid("invalid_training_job", "give either a template or an algorithm and task, not both")
         }
         guard let algorithm, Self.builtInAlgorithms.contains(algorithm.lowercased()) else {

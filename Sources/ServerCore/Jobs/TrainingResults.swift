@@ -2,14 +2,25 @@ import Crypto
 import Foundation
 
 /// What a finished training job leaves behind: its final checkpoint,
-/// registered like an upload, and the evaluation it asked for.
+/// registered like an upload (a built-in job's file, a template job's
+/// merged `hf` directory), and the evaluation it asked for.
 package struct TrainingResults: Sendable {
     package let checkpoints: CheckpointStore
     package let submitter: EvaluationSubmitter
+    /// Validates a merged directory as an uploaded one is.
+    package let inspector: HFDirectoryInspector
+    /// The bounds of an upload, which a merged directory keeps too.
+    package let limits: ArchiveLimits
 
-    package init(checkpoints: CheckpointStore, submitter: EvaluationSubmitter) {
+    package init(
+        checkpoints: CheckpointStore, submitter: EvaluationSubmitter,
+        inspector: HFDirectoryInspector = HFDirectoryInspector(tensorCheck: BuiltinHFTensorCheck()),
+        limits: ArchiveLimits = ArchiveLimits(maxBytes: 1 << 40)
+    ) {
         self.checkpoints = checkpoints
         self.submitter = submitter
+        self.inspector = inspector
+        self.limits = limits
     }
 
     package struct Outcome: Sendable {
@@ -19,7 +30,8 @@ package struct TrainingResults: Sendable {
         package var evaluationError: String?
     }
 
-    package func register(_ launch: TrainingLaunch) async throws -> Outcome {
+    /// Registers a built-in job's final checkpoint file, with job `job` as its origin.
+    package func register(_ launch: TrainingLaunch, job: Int64? = nil) async throws -> Outcome {
         guard let path = launch.outputCheckpoint else { return Outcome() }
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -28,16 +40,29 @@ package struct TrainingResults: Sendable {
         let (sha256, bytes) = try Self.hash(url)
         let format = try SafetensorsInspector.inspect(fileAt: url)
         let registration = try await checkpoints.registerFile(
-            name: launch.checkpointName, sha256: sha256, bytes: bytes, format: format, temporaryFile: url)
-        var outcome = Outcome(checkpoint: registration.checkpoint.id)
-        if let evaluate = launch.evaluate {
-            do {
-                let request = EvaluationRequest(
-                    checkpoint: .id(registration.checkpoint.id), benchmarks: evaluate.benchmarks, samples: evaluate.samples)
-                outcome.evaluation = try await submitter.submit(request).id
-            } catch let error as CoreError {
-                outcome.evaluationError = error.message
-            }
+            name: launch.checkpointName, sha256: sha256, bytes: bytes, format: format, temporaryFile: url, origin: job)
+        return await evaluate(launch.evaluate, on: registration.checkpoint)
+    }
+
+    /// The outcome of `checkpoint`, with `evaluate` queued on it. An
+    /// evaluation that cannot be queued does not undo the checkpoint: the
+    /// job finishes and says why.
+    func evaluate(_ evaluate: TrainingRequest.Evaluate?, on checkpoint: CheckpointView) async -> Outcome {
+        var outcome = Outcome(checkpoint: checkpoint.id)
+        guard let evaluate else { return outcome }
+        if let engine = evaluate.engine, checkpoint.kind == .hf, !(checkpoint.runnableBy ?? []).contains(engine) {
+            outcome.evaluationError = "engine \(engine) cannot run checkpoint \(checkpoint.name): \(checkpoint.message ?? "it is not runnable")"
+            return outcome
+        }
+        do {
+            var request = EvaluationRequest(
+                checkpoint: .id(checkpoint.id), benchmarks: evaluate.benchmarks, samples: evaluate.samples)
+            request.limit = evaluate.limit
+            outcome.evaluation = try await submitter.submit(request).id
+        } catch let error as CoreError {
+            outcome.evaluationError = error.message
+        } catch {
+            outcome.evaluationError = "\(error)"
         }
         return outcome
     }

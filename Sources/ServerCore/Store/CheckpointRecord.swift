@@ -41,6 +41,8 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
     package var chatTemplate: String?
     /// JSON object text: the special tokens that template sees.
     package var specialTokens: String?
+    /// The training job that produced it, if one did.
+    package var trainingJobID: Int64?
     package var createdAt: String
 
     package enum CodingKeys: String, CodingKey {
@@ -58,6 +60,7 @@ package struct CheckpointRecord: Codable, Sendable, FetchableRecord, MutablePers
         case contextLength = "context_length"
         case hasChatTemplate = "has_chat_template"
         case runnableBy = "runnable_by"
+        case trainingJobID = "training_job_id"
         case createdAt = "created_at"
     }
 

@@ -33,7 +33,7 @@ package struct CheckpointStore: Sendable {
     /// `checkpoints/<sha256>` and a row is inserted in the same transaction.
     /// The temp file is gone when this returns, whatever happens.
     package func registerFile(
-        name: String, sha256: String, bytes: Int64, format: ArtifactFormat, temporaryFile: URL
+        name: String, sha256: String, bytes: Int64, format: ArtifactFormat, temporaryFile: URL, origin: Int64? = nil
     ) async throws -> Registration {
         let destination = directory.appendingPathComponent(sha256)
         defer { try? FileManager.default.removeItem(at: temporaryFile) }
@@ -46,7 +46,7 @@ package struct CheckpointStore: Sendable {
             try ensureNameIsFree(name, in: db)
             var record = CheckpointRecord(
                 name: name, kind: .file, sha256: sha256, bytes: bytes, format: format.name,
-                metadata: "{}", createdAt: Timestamp.now())
+                metadata: "{}", trainingJobID: origin, createdAt: Timestamp.now())
             if case .safetensors(let metadata, let tensors, let parameters) = format {
                 record.metadata = String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self)
                 record.tensorCount = tensors
@@ -71,8 +71,10 @@ package struct CheckpointStore: Sendable {
     /// directory is renamed to `checkpoints/<digest>/` and the row and its
     /// files are inserted in the same transaction. The caller removes what
     /// is left of the extraction directory.
+    /// - Parameter origin: the training job that produced it, recorded
+    ///   only when this call creates the checkpoint.
     package func registerDirectory(
-        name: String, directory extracted: ExtractedDirectory, summary: HFCheckpointSummary
+        name: String, directory extracted: ExtractedDirectory, summary: HFCheckpointSummary, origin: Int64? = nil
     ) async throws -> Registration {
         let manifest = extracted.manifest
         let digest = manifest.digest
@@ -90,7 +92,7 @@ package struct CheckpointStore: Sendable {
                 tensorCount: summary.tensors, parameterCount: summary.parameters, architecture: summary.architecture,
                 modelType: summary.modelType, dtype: summary.dtype, contextLength: summary.contextLength,
                 hasChatTemplate: summary.hasChatTemplate, runnableBy: runnableBy, message: summary.message,
-                createdAt: Timestamp.now())
+                trainingJobID: origin, createdAt: Timestamp.now())
             try record.insert(db)
             let id = record.id ?? 0
             try CheckpointNameRecord(name: name, checkpointID: id, createdAt: record.createdAt).insert(db)

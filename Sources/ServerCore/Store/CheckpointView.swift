@@ -70,6 +70,8 @@ package struct CheckpointView: Codable, Sendable, Equatable {
     package var message: String?
     /// Other names recorded for the same bytes.
     package var aliases: [String]
+    /// The training job that produced it (its origin), if one did.
+    package var trainingJobID: Int64?
     package var createdAt: String
 
     package enum CodingKeys: String, CodingKey {
@@ -79,6 +81,7 @@ package struct CheckpointView: Codable, Sendable, Equatable {
         case contextLength = "context_length"
         case hasChatTemplate = "has_chat_template"
         case runnableBy = "runnable_by"
+        case trainingJobID = "training_job_id"
         case createdAt = "created_at"
     }
 
@@ -114,6 +117,7 @@ package struct CheckpointView: Codable, Sendable, Equatable {
             self.message = record.message
         }
         self.aliases = aliases.filter { $0 != record.name }.sorted()
+        self.trainingJobID = record.trainingJobID
         self.createdAt = record.createdAt
     }
 }

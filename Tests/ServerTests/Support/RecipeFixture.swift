@@ -12,9 +12,12 @@ import HummingbirdTesting
 enum RecipeFixture {
     /// The templates file: `recipe` (every option a parameter), `tee-recipe`
     /// (the recipe under `2>&1 | tee` without pipefail), `admin-only` and
-    /// `two-gpus`.
+    /// `two-gpus`, and `merged-recipe`, whose checkpoint
+    /// `stand_in_model_merger.py` "merges" into a copy of the tiny HF fixture.
     static func templates() -> String {
         let recipe = TestEnvironment.fixture("stand_in_verl_recipe.py")
+        let merger = TestEnvironment.fixture("stand_in_model_merger.py")
+        let hf = TestEnvironment.fixture("hf-tiny-qwen3")
         return """
             {"templates": [
               {"name": "recipe",
@@ -38,7 +41,16 @@ enum RecipeFixture {
               {"name": "admin-only", "command": ["/bin/true"], "requires_admin": true},
               {"name": "two-gpus", "gpus": 2,
                "command": ["/usr/bin/env", "python3", "\(recipe)", "--steps", "2", "--hold-after", "1", "--go-file", "{workdir}/go"]},
-              {"name": "three-gpus", "gpus": 3, "command": ["/bin/true"]}
+              {"name": "three-gpus", "gpus": 3, "command": ["/bin/true"]},
+              {"name": "merged-recipe",
+               "command": ["/usr/bin/env", "python3", "\(recipe)", "--steps", "{steps}", "--ckpt-dir", "{workdir}/ckpt"],
+               "parameters": {"steps": {"default": "4", "pattern": "[0-9]{1,4}"},
+                              "merge_flag": {"default": "--plain", "pattern": "--[a-z-]+"}},
+               "working_directory": "{workdir}/run",
+               "success": {"checkpoint_dir": "{workdir}/ckpt", "min_checkpoint_step": "{steps}"},
+               "checkpoints": {"directory": "{workdir}/ckpt",
+                               "merge": ["/usr/bin/env", "python3", "\(merger)", "--local_dir", "{actor_dir}",
+                                         "--target_dir", "{target_dir}", "--hf-source", "\(hf)", "{merge_flag}"]}}
             ]}
             """
     }
@@ -55,6 +67,8 @@ enum RecipeFixture {
         let gpus: [Int]?
         let started_at: String?
         let finished_at: String?
+        let checkpoint_id: Int64?
+        let evaluation_id: Int64?
     }
 
     static func post(
