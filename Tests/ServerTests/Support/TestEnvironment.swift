@@ -86,9 +86,23 @@ struct TestEnvironment {
 }
 
 enum TemporaryDirectory {
-    /// A fresh directory under the system's temporary directory, or under `parent`.
+    /// Every test directory of this process lives under one root, removed
+    /// when the test process exits: live tests write checkpoints of hundreds
+    /// of MiB, and a run must not leave them behind.
+    static let root: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aepo-tests-\(getpid())", isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { TemporaryDirectory.removeRoot() }
+        return url
+    }()
+
+    private static func removeRoot() {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// A fresh directory under this process's root, or under `parent`.
     static func make(in parent: URL? = nil, prefix: String = "aepo-test-") throws -> URL {
-        let url = (parent ?? FileManager.default.temporaryDirectory)
+        let url = (parent ?? root)
             .appendingPathComponent("\(prefix)\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
