@@ -15,48 +15,6 @@ struct DeepSearchEvaluationTests {
         env = try await TestEnvironment(environment: ["AEPO_TEST_SEARCH_KEY": DeepSearchStandIn.key])
     }
 
-    private func json(_ object: [String: Any]) throws -> ByteBuffer {
-        ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
-    }
-
-    private var jsonHeaders: HTTPFields {
-        var headers = env.adminHeaders
-        headers[.contentType] = "application/json"
-        return headers
-    }
-
-    private func prepare(_ client: some TestClientProtocol, port: Int) async throws {
-        var headers = env.adminHeaders
-        headers[.contentType] = "application/x-ndjson"
-        _ = try await client.execute(
-            uri: "/api/v1/datasets/gsm8k", method: .put, headers: headers, body: ByteBuffer(string: EvaluationFixture.gsm8k))
-        let registered = try await client.execute(
-            uri: "/api/v1/checkpoints", method: .post, headers: jsonHeaders,
-            body: try json(["name": "fake", "endpoint": ["url": "http://127.0.0.1:\(port)/v1", "model": "fake", "max_concurrency": 4]]))
-        #expect(registered.status == .created)
-    }
-
-    private func submit(_ client: some TestClientProtocol, _ body: [String: Any]) async throws -> (HTTPResponse.Status, EvaluationView) {
-        var request: [String: Any] = ["checkpoint": "fake", "benchmarks": ["gsm8k"]]
-        request.merge(body) { _, new in new }
-        let response = try await client.execute(uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders, body: try json(request))
-        #expect([.ok, .accepted].contains(response.status), "\(String(buffer: response.body))")
-        return (response.status, try response.body.json(EvaluationView.self))
-    }
-
-    private func waitForEnd(_ client: some TestClientProtocol, id: Int64) async throws -> EvaluationView {
-        let deadline = Date().addingTimeInterval(120)
-        while true {
-            let view = try await client.execute(uri: "/api/v1/evaluations/\(id)", method: .get).body.json(EvaluationView.self)
-            if view.status.isTerminal || Date() > deadline { return view }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    private func samples(_ client: some TestClientProtocol, id: Int64) async throws -> [SampleView] {
-        try await client.execute(uri: "/api/v1/evaluations/\(id)/samples?limit=1000", method: .get).body.json(SamplePage.self).samples
-    }
-
     /// A request's `search` for the stand-in at `base`, with `changes` applied.
     private func deep(_ base: String, _ changes: [String: Any] = [:]) -> [String: Any] {
         var search: [String: Any] = [
@@ -75,12 +33,12 @@ struct DeepSearchEvaluationTests {
         let running = try await web.start()
         do {
             try await env.application().test(.router) { client in
-                try await prepare(client, port: port)
-                let (status, created) = try await submit(client, ["samples": 1, "limit": 1, "search": deep(running.base)])
+                try await env.prepareFakeEndpoint(client, port: port)
+                let (status, created) = try await env.submitEvaluation(client, ["samples": 1, "limit": 1, "search": deep(running.base)])
                 #expect(status == .accepted)
-                let view = try await waitForEnd(client, id: created.id)
+                let view = try await env.waitForEnd(client, id: created.id)
                 #expect(view.status == .finished, "\(view.error ?? "")")
-                let rows = try await samples(client, id: created.id)
+                let rows = try await env.samples(client, id: created.id)
                 let sample = try #require(rows.first)
                 #expect(rows.count == 1 && sample.correct)
                 #expect(sample.trajectory.contains("</search>\n<result>\n\(DeepSearchStandIn.summary)\n</result>\n"))
@@ -103,11 +61,11 @@ struct DeepSearchEvaluationTests {
                 #expect(page.contains("deep (\(running.base)/serper), summarised by summarizer at \(running.base)/v1"))
 
                 // The same samples in another evaluation (another error budget): no request reaches the web.
-                let (_, rerun) = try await submit(
+                let (_, rerun) = try await env.submitEvaluation(
                     client, ["samples": 1, "limit": 1, "max_error_rate": 0.5, "search": deep(running.base)])
                 #expect(rerun.id != created.id)
-                #expect(try await waitForEnd(client, id: rerun.id).status == .finished)
-                #expect(try await samples(client, id: rerun.id).first?.trajectory == sample.trajectory)
+                #expect(try await env.waitForEnd(client, id: rerun.id).status == .finished)
+                #expect(try await env.samples(client, id: rerun.id).first?.trajectory == sample.trajectory)
                 #expect(web.totalRequests == 6)
             }
         } catch {
@@ -119,7 +77,7 @@ struct DeepSearchEvaluationTests {
 
     @Test func badDeepSettingsAreRefusedWith400() async throws {
         try await env.application().test(.router) { client in
-            try await prepare(client, port: 9)
+            try await env.prepareFakeEndpoint(client, port: 9)
             let base = "http://127.0.0.1:9"
             let summarizer = base + "/v1"
             let cases: [([String: Any], String, String)] = [
@@ -147,8 +105,8 @@ struct DeepSearchEvaluationTests {
             ]
             for (search, code, message) in cases {
                 let response = try await client.execute(
-                    uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
-                    body: try json(["checkpoint": "fake", "benchmarks": ["gsm8k"], "search": search]))
+                    uri: "/api/v1/evaluations", method: .post, headers: env.jsonHeaders,
+                    body: try env.jsonBody(["checkpoint": "fake", "benchmarks": ["gsm8k"], "search": search]))
                 let body = String(buffer: response.body)
                 #expect(response.status == .badRequest, "\(search): \(body)")
                 #expect(response.body.errorCode == code && body.contains(message), "\(search): \(body)")
@@ -158,15 +116,15 @@ struct DeepSearchEvaluationTests {
 
     @Test func everyDeepSettingIsPartOfTheEvaluationsIdentity() async throws {
         try await env.application().test(.router) { client in
-            try await prepare(client, port: 9)
+            try await env.prepareFakeEndpoint(client, port: 9)
             let base = "http://127.0.0.1:9"
-            let (_, plain) = try await submit(client, ["search": deep(base)])
+            let (_, plain) = try await env.submitEvaluation(client, ["search": deep(base)])
             // The defaults written out are the same evaluation.
             let explicit = deep(base, [
                 "api": "serper", "pages": 5, "window_chars": 6000, "page_timeout_seconds": 20, "page_max_bytes": 2 << 20,
                 "max_redirects": 5, "summarizer": ["url": base + "/v1", "model": "summarizer", "max_tokens": 4096, "temperature": 0],
             ])
-            #expect(try await submit(client, ["search": explicit]).1.id == plain.id)
+            #expect(try await env.submitEvaluation(client, ["search": explicit]).1.id == plain.id)
             let changes: [[String: Any]] = [
                 ["api": "bing"], ["pages": 2], ["window_chars": 3000], ["page_timeout_seconds": 5], ["page_max_bytes": 1 << 20],
                 ["max_redirects": 0], ["key_env": "AEPO_OTHER_KEY"],
@@ -175,7 +133,7 @@ struct DeepSearchEvaluationTests {
             ]
             var ids: Set<Int64> = [plain.id]
             for change in changes {
-                ids.insert(try await submit(client, ["search": deep(base, change)]).1.id)
+                ids.insert(try await env.submitEvaluation(client, ["search": deep(base, change)]).1.id)
             }
             #expect(ids.count == changes.count + 1)
         }
@@ -183,9 +141,9 @@ struct DeepSearchEvaluationTests {
 
     @Test func aKeyMissingFromTheServerFailsTheEvaluationNamingIt() async throws {
         try await env.application().test(.router) { client in
-            try await prepare(client, port: 9)
-            let (_, created) = try await submit(client, ["search": deep("http://127.0.0.1:9", ["key_env": "AEPO_ABSENT_KEY"])])
-            let view = try await waitForEnd(client, id: created.id)
+            try await env.prepareFakeEndpoint(client, port: 9)
+            let (_, created) = try await env.submitEvaluation(client, ["search": deep("http://127.0.0.1:9", ["key_env": "AEPO_ABSENT_KEY"])])
+            let view = try await env.waitForEnd(client, id: created.id)
             #expect(view.status == .failed)
             #expect(view.error?.contains("AEPO_ABSENT_KEY") == true, "\(view.error ?? "")")
         }

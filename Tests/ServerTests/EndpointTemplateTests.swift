@@ -18,37 +18,15 @@ struct EndpointTemplateTests {
 
     init() async throws { env = try await TestEnvironment() }
 
-    var jsonHeaders: HTTPFields {
-        var headers = env.adminHeaders
-        headers[.contentType] = "application/json"
-        return headers
-    }
-
     func post(_ client: some TestClientProtocol, _ uri: String, _ object: [String: Any]) async throws -> TestResponse {
         try await client.execute(
-            uri: uri, method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)))
+            uri: uri, method: .post, headers: env.jsonHeaders, body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object)))
     }
 
     /// The tiny checkpoint's tokenizer_config.json (a ChatML template with an `enable_thinking` switch).
     func tokenizerConfig() throws -> [String: Any] {
         let data = try Data(contentsOf: TinyHFCheckpoint.directory.appendingPathComponent("tokenizer_config.json"))
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-    }
-
-    func importGSM8K(_ client: some TestClientProtocol) async throws {
-        var headers = env.adminHeaders
-        headers[.contentType] = "application/x-ndjson"
-        _ = try await client.execute(
-            uri: "/api/v1/datasets/gsm8k", method: .put, headers: headers, body: ByteBuffer(string: EvaluationFixture.gsm8k))
-    }
-
-    func waitForEnd(_ client: some TestClientProtocol, id: Int64) async throws -> EvaluationView {
-        let deadline = Date().addingTimeInterval(120)
-        while true {
-            let view = try await client.execute(uri: "/api/v1/evaluations/\(id)", method: .get).body.json(EvaluationView.self)
-            if view.status.isTerminal || Date() > deadline { return view }
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 
     @Test func registrationTakesATemplateOrATokenizerConfigAndRefusesBadOnes() async throws {
@@ -92,7 +70,7 @@ struct EndpointTemplateTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            try await importGSM8K(client)
+            try await env.importGSM8K(client)
             let config = try tokenizerConfig()
             let registered = try await post(client, "/api/v1/checkpoints", [
                 "name": "templated",
@@ -104,7 +82,7 @@ struct EndpointTemplateTests {
                 "chat_template_kwargs": ["enable_thinking": false],
             ])
             #expect(created.status == .accepted, "\(String(buffer: created.body))")
-            let view = try await waitForEnd(client, id: try created.body.json(EvaluationView.self).id)
+            let view = try await env.waitForEnd(client, id: try created.body.json(EvaluationView.self).id)
             #expect(view.status == .finished, "\(view.error ?? "")")
             #expect(view.config.promptTemplate == .model)
             let template = try ChatTemplate.load(tokenizerConfig: String(decoding: try JSONSerialization.data(withJSONObject: config), as: UTF8.self))
@@ -129,7 +107,7 @@ struct EndpointTemplateTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            try await importGSM8K(client)
+            try await env.importGSM8K(client)
             _ = try await post(client, "/api/v1/checkpoints", [
                 "name": "plain", "endpoint": ["url": "http://127.0.0.1:\(port)/v1", "model": "fake"],
             ])
@@ -137,7 +115,7 @@ struct EndpointTemplateTests {
                 "checkpoint": "plain", "benchmarks": ["gsm8k"], "samples": 1, "limit": 1,
                 "chat_template_kwargs": ["enable_thinking": false],
             ])
-            let view = try await waitForEnd(client, id: try created.body.json(EvaluationView.self).id)
+            let view = try await env.waitForEnd(client, id: try created.body.json(EvaluationView.self).id)
             #expect(view.status == .finished, "\(view.error ?? "")")
             #expect(view.config.promptTemplate == .server && view.config.chatTemplateSHA256 == nil)
             #expect(model.completionBodies.isEmpty)
@@ -154,7 +132,7 @@ struct EndpointTemplateTests {
             let named = try await post(client, "/api/v1/evaluations", [
                 "checkpoint": "plain", "benchmarks": ["gsm8k"], "samples": 1, "limit": 1, "prompt_template": "chatml",
             ])
-            let chatml = try await waitForEnd(client, id: try named.body.json(EvaluationView.self).id)
+            let chatml = try await env.waitForEnd(client, id: try named.body.json(EvaluationView.self).id)
             #expect(chatml.status == .finished && chatml.config.promptTemplate == .chatml)
             #expect(model.completionBodies.count == 2)
         }

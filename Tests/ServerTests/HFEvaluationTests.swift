@@ -23,10 +23,6 @@ struct HFEvaluationTests {
         return headers
     }
 
-    func json(_ object: [String: Any]) throws -> ByteBuffer {
-        ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
-    }
-
     @Test func uploadEvaluateAndRank() async throws {
         try await env.application().test(.router) { client in
             let archive = TarFixture.archive(try TinyHFCheckpoint.entries(under: "tiny"))
@@ -36,14 +32,12 @@ struct HFEvaluationTests {
             #expect(uploaded.status == .created)
             let checkpoint = try uploaded.body.json(CheckpointView.self)
             #expect(checkpoint.runnableBy == ["builtin"] && checkpoint.hasChatTemplate == true)
-            let imported = try await client.execute(
-                uri: "/api/v1/datasets/gsm8k", method: .put, headers: headers("application/x-ndjson"),
-                body: ByteBuffer(string: EvaluationFixture.gsm8k))
+            let imported = try await env.importGSM8K(client)
             #expect(imported.status == .created)
 
             let created = try await client.execute(
                 uri: "/api/v1/evaluations", method: .post, headers: headers("application/json"),
-                body: try json([
+                body: try env.jsonBody([
                     "checkpoint": "org/tiny-qwen3", "benchmarks": ["gsm8k"], "samples": 2,
                     "sampling": ["max_tokens": 12], "limits": ["max_model_calls": 2],
                     "chat_template_kwargs": ["enable_thinking": false],
@@ -58,19 +52,13 @@ struct HFEvaluationTests {
             #expect(view.config.engine == "builtin")
             #expect(view.config.sampling == SamplingParameters(temperature: 0.7, topP: 0.8, topK: 30, repetitionPenalty: 1.05, maxTokens: 12))
 
-            let deadline = Date().addingTimeInterval(120)
-            while !view.status.isTerminal, Date() < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-                view = try await client.execute(uri: "/api/v1/evaluations/\(view.id)", method: .get).body.json(EvaluationView.self)
-            }
+            view = try await env.waitForEnd(client, id: view.id)
             #expect(view.status == .finished, "\(view.error ?? "")")
             #expect(view.progress == .init(done: 6, total: 6))
             let result = try #require(view.results.first)
             #expect(result.items == 3 && result.samples == 2 && result.errors == 0)
 
-            struct Samples: Decodable { let samples: [SampleView] }
-            let samples = try await client.execute(uri: "/api/v1/evaluations/\(view.id)/samples?limit=100", method: .get)
-                .body.json(Samples.self).samples
+            let samples = try await env.samples(client, id: view.id)
             #expect(samples.count == 6)
             #expect(samples.allSatisfy { $0.modelCalls >= 1 && $0.error == nil && !$0.trajectory.isEmpty })
 
@@ -87,9 +75,7 @@ struct HFEvaluationTests {
             let response = try await client.execute(
                 uri: "/api/v1/checkpoints?name=tiny", method: .put, headers: headers("application/x-tar"),
                 body: ByteBuffer(bytes: archive))
-            _ = try await client.execute(
-                uri: "/api/v1/datasets/gsm8k", method: .put, headers: headers("application/x-ndjson"),
-                body: ByteBuffer(string: EvaluationFixture.gsm8k))
+            try await env.importGSM8K(client)
             return try response.body.json(CheckpointView.self).id
         }
         let view = try await env.services.checkpoints.checkpoint(id: id)

@@ -18,56 +18,14 @@ struct ProtocolEvaluationTests {
 
     init() async throws { env = try await TestEnvironment() }
 
-    private func json(_ object: [String: Any]) throws -> ByteBuffer {
-        ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: object))
-    }
-
-    private var jsonHeaders: HTTPFields {
-        var headers = env.adminHeaders
-        headers[.contentType] = "application/json"
-        return headers
-    }
-
-    private func prepare(_ client: some TestClientProtocol, port: Int) async throws {
-        var headers = env.adminHeaders
-        headers[.contentType] = "application/x-ndjson"
-        _ = try await client.execute(
-            uri: "/api/v1/datasets/gsm8k", method: .put, headers: headers, body: ByteBuffer(string: EvaluationFixture.gsm8k))
-        let registered = try await client.execute(
-            uri: "/api/v1/checkpoints", method: .post, headers: jsonHeaders,
-            body: try json(["name": "fake", "endpoint": ["url": "http://127.0.0.1:\(port)/v1", "model": "fake", "max_concurrency": 4]]))
-        #expect(registered.status == .created)
-    }
-
-    private func submit(_ client: some TestClientProtocol, _ body: [String: Any]) async throws -> (HTTPResponse.Status, EvaluationView) {
-        var request: [String: Any] = ["checkpoint": "fake", "benchmarks": ["gsm8k"]]
-        request.merge(body) { _, new in new }
-        let response = try await client.execute(uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders, body: try json(request))
-        #expect([.ok, .accepted].contains(response.status), "\(String(buffer: response.body))")
-        return (response.status, try response.body.json(EvaluationView.self))
-    }
-
-    private func waitForEnd(_ client: some TestClientProtocol, id: Int64) async throws -> EvaluationView {
-        let deadline = Date().addingTimeInterval(120)
-        while true {
-            let view = try await client.execute(uri: "/api/v1/evaluations/\(id)", method: .get).body.json(EvaluationView.self)
-            if view.status.isTerminal || Date() > deadline { return view }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    private func samples(_ client: some TestClientProtocol, id: Int64) async throws -> [SampleView] {
-        try await client.execute(uri: "/api/v1/evaluations/\(id)/samples?limit=1000", method: .get).body.json(SamplePage.self).samples
-    }
-
     @Test func erroredSamplesCountAsIncorrectAndTheEvaluationFinishes() async throws {
         let model = VLLMStandIn(behaviours: ProtocolFixture.behaviours())
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            try await prepare(client, port: port)
-            let (_, created) = try await submit(client, [:])
-            let view = try await waitForEnd(client, id: created.id)
+            try await env.prepareFakeEndpoint(client, port: port)
+            let (_, created) = try await env.submitEvaluation(client, [:])
+            let view = try await env.waitForEnd(client, id: created.id)
             #expect(view.status == .finished, "\(view.error ?? "")")
             #expect(view.progress == .init(done: 15, total: 15))
             let result = try #require(view.results.first)
@@ -76,7 +34,7 @@ struct ProtocolEvaluationTests {
             #expect(abs((result.passAt5 ?? -1) - ProtocolFixture.expectedPassAt5) < 1e-12)
             #expect(view.protocol == "default")
 
-            let rows = try await samples(client, id: created.id)
+            let rows = try await env.samples(client, id: created.id)
             let errored = rows.filter { $0.verdict == "error" }
             #expect(Set(errored.map { "\($0.item)#\($0.repeat)" }) == ["a#4", "c#2"])
             for sample in errored {
@@ -104,19 +62,19 @@ struct ProtocolEvaluationTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            try await prepare(client, port: port)
-            let (_, created) = try await submit(client, ["max_error_rate": 0.1])
-            let failed = try await waitForEnd(client, id: created.id)
+            try await env.prepareFakeEndpoint(client, port: port)
+            let (_, created) = try await env.submitEvaluation(client, ["max_error_rate": 0.1])
+            let failed = try await env.waitForEnd(client, id: created.id)
             #expect(failed.status == .failed)
             #expect(failed.error?.contains("more than max_error_rate 0.1") == true, "\(failed.error ?? "")")
             let callsBefore = model.calls
-            let storedBefore = try await samples(client, id: created.id).filter { $0.verdict != "error" }.count
+            let storedBefore = try await env.samples(client, id: created.id).filter { $0.verdict != "error" }.count
 
             // The endpoint is fixed: the same request requeues it and only errored or missing samples run.
             model.rescript(ProtocolFixture.healed())
-            let (status, again) = try await submit(client, ["max_error_rate": 0.1])
+            let (status, again) = try await env.submitEvaluation(client, ["max_error_rate": 0.1])
             #expect(status == .accepted && again.id == created.id)
-            let finished = try await waitForEnd(client, id: created.id)
+            let finished = try await env.waitForEnd(client, id: created.id)
             #expect(finished.status == .finished, "\(finished.error ?? "")")
             let result = try #require(finished.results.first)
             #expect(result.errors == 0)
@@ -130,9 +88,9 @@ struct ProtocolEvaluationTests {
     @Test func anEndpointNobodyAnswersFailsTheEvaluationInsteadOfScoringIt() async throws {
         try await env.application().test(.router) { client in
             // Nothing listens on the discard port: every call is refused, after the client's retries.
-            try await prepare(client, port: 9)
-            let (_, created) = try await submit(client, ["concurrency": 6])
-            let view = try await waitForEnd(client, id: created.id)
+            try await env.prepareFakeEndpoint(client, port: 9)
+            let (_, created) = try await env.submitEvaluation(client, ["concurrency": 6])
+            let view = try await env.waitForEnd(client, id: created.id)
             #expect(view.status == .failed)
             #expect(view.error?.hasPrefix("no sample could reach the model") == true, "\(view.error ?? "")")
             // It stopped early: not all 15 samples were tried.
@@ -157,8 +115,8 @@ struct ProtocolEvaluationTests {
                 headers[.contentType] = "application/json"
                 _ = try await client.execute(
                     uri: "/api/v1/checkpoints", method: .post, headers: headers,
-                    body: try json(["name": "fake", "endpoint": ["url": "http://127.0.0.1:\(port)/v1", "model": "fake"]]))
-                let body = try json([
+                    body: try env.jsonBody(["name": "fake", "endpoint": ["url": "http://127.0.0.1:\(port)/v1", "model": "fake"]]))
+                let body = try env.jsonBody([
                     "checkpoint": "fake", "benchmarks": ["gsm8k"],
                     "judge": ["url": "http://127.0.0.1:\(port)/v1", "model": "judge", "mode": "authors"],
                 ])
@@ -186,26 +144,26 @@ struct ProtocolEvaluationTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            try await prepare(client, port: port)
-            let (_, paper) = try await submit(client, ["preset": "aepo-paper"])
+            try await env.prepareFakeEndpoint(client, port: port)
+            let (_, paper) = try await env.submitEvaluation(client, ["preset": "aepo-paper"])
             #expect(paper.protocol == "aepo-paper")
             #expect(paper.config.preset == "aepo-paper" && paper.config.extraction == .fallbacks)
             #expect(paper.config.limitsPerBenchmark == ["gsm8k": 500] && paper.config.limits.sampleTimeoutSeconds == 1500)
-            let (_, custom) = try await submit(client, ["preset": "aepo-paper", "limits": ["max_searches": 3]])
+            let (_, custom) = try await env.submitEvaluation(client, ["preset": "aepo-paper", "limits": ["max_searches": 3]])
             #expect(custom.protocol == "aepo-paper+custom" && custom.id != paper.id)
             // Only max_searches was overridden: the preset's other limits stay.
             #expect(custom.config.limits.maxSearches == 3 && custom.config.limits.sampleTimeoutSeconds == 1500)
-            let (_, capped) = try await submit(client, ["limits_per_benchmark": ["gsm8k": 2]])
+            let (_, capped) = try await env.submitEvaluation(client, ["limits_per_benchmark": ["gsm8k": 2]])
             #expect(capped.progress.total == 10 && capped.protocol == "default+custom")
             let bad = try await client.execute(
-                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
-                body: try json(["checkpoint": "fake", "benchmarks": ["gsm8k"], "preset": "nope"]))
+                uri: "/api/v1/evaluations", method: .post, headers: env.jsonHeaders,
+                body: try env.jsonBody(["checkpoint": "fake", "benchmarks": ["gsm8k"], "preset": "nope"]))
             #expect(bad.status == .badRequest)
             let outside = try await client.execute(
-                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
-                body: try json(["checkpoint": "fake", "benchmarks": ["gsm8k"], "limits_per_benchmark": ["hle": 5]]))
+                uri: "/api/v1/evaluations", method: .post, headers: env.jsonHeaders,
+                body: try env.jsonBody(["checkpoint": "fake", "benchmarks": ["gsm8k"], "limits_per_benchmark": ["hle": 5]]))
             #expect(outside.status == .badRequest)
-            for id in [paper.id, custom.id, capped.id] { _ = try await waitForEnd(client, id: id) }
+            for id in [paper.id, custom.id, capped.id] { _ = try await env.waitForEnd(client, id: id) }
 
             // The leaderboard filters by protocol (the capped run covers 2 of 3 items: never ranked).
             struct Board: Decodable {
@@ -234,7 +192,7 @@ struct ProtocolEvaluationTests {
         let (port, server) = try await model.start()
         defer { server.cancel() }
         try await env.application().test(.router) { client in
-            try await prepare(client, port: port)
+            try await env.prepareFakeEndpoint(client, port: port)
             var text = env.adminHeaders
             text[.contentType] = "text/plain"
             let stored = try await client.execute(
@@ -251,18 +209,18 @@ struct ProtocolEvaluationTests {
             #expect(prompt.system == "LAB PROMPT: answer in \\boxed{}.")
             #expect(try await client.execute(uri: "/api/v1/prompts/none", method: .get).status == .notFound)
 
-            let (_, named) = try await submit(client, ["prompt": "lab", "limit": 1, "samples": 1])
+            let (_, named) = try await env.submitEvaluation(client, ["prompt": "lab", "limit": 1, "samples": 1])
             #expect(named.config.prompt?.sha256 == prompt.sha256 && named.config.prompt?.name == "lab")
-            let (_, inline) = try await submit(client, ["prompt": ["system": "INLINE PROMPT"], "limit": 1, "samples": 1])
+            let (_, inline) = try await env.submitEvaluation(client, ["prompt": ["system": "INLINE PROMPT"], "limit": 1, "samples": 1])
             #expect(inline.id != named.id)
-            _ = try await waitForEnd(client, id: named.id)
-            _ = try await waitForEnd(client, id: inline.id)
+            _ = try await env.waitForEnd(client, id: named.id)
+            _ = try await env.waitForEnd(client, id: inline.id)
             let systems = model.prompts.compactMap { $0.components(separatedBy: "<|im_end|>").first }
             #expect(systems.contains("<|im_start|>system\nLAB PROMPT: answer in \\boxed{}."))
             #expect(systems.contains("<|im_start|>system\nINLINE PROMPT"))
             let missing = try await client.execute(
-                uri: "/api/v1/evaluations", method: .post, headers: jsonHeaders,
-                body: try json(["checkpoint": "fake", "benchmarks": ["gsm8k"], "prompt": "none"]))
+                uri: "/api/v1/evaluations", method: .post, headers: env.jsonHeaders,
+                body: try env.jsonBody(["checkpoint": "fake", "benchmarks": ["gsm8k"], "prompt": "none"]))
             #expect(missing.status == .notFound)
         }
     }

@@ -17,6 +17,6 @@ package struct EndpointChatTemplate: Sendable, Equatable {
 
     /// SHA-256 of a template's text, in lower-case hex.
     package static func sha256(of source: String) -> String {
-        SHA256.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(source.utf8)).hexString
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The deep search's summariser: a model on any OpenAI-compatible chat
@@ -77,7 +76,7 @@ public struct SearchSummarizer: Sendable {
         let key = Key(url: client.endpoint.url("chat/completions"), model: client.endpoint.model, sampling: sampling, messages: messages)
         // Encoding strings and numbers cannot fail; the fallback only keeps the signature total.
         let data = (try? encoder.encode(key)) ?? Data("\(key)".utf8)
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return DatasetParser.sha256Hex(of: data)
     }
 
     /// Asks for the summary.
