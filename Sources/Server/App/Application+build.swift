@@ -92,7 +92,8 @@ func prepareServices(
     let engineReplicas = EngineReplicaStore(database: database)
     let engines = EngineManager(
         store: engineReplicas, profiles: engineProfiles, gpus: config.engineGPUs, logger: logger, stopGrace: config.engineStopGrace,
-        environment: config.environment)
+        environment: config.environment, instance: try await ServerInstance.id(database),
+        checkpointsDirectory: config.checkpointsDirectory)
     // Before any evaluation resumes: what a killed server left running is stopped, then fresh replicas start.
     let orphans = try await engines.recoverOrphans()
     if !orphans.isEmpty { logger.info("stopped orphaned engine replicas", metadata: ["engine.replicas": "\(orphans)"]) }

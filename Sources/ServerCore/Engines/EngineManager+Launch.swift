@@ -25,10 +25,18 @@ extension EngineManager {
         }
     }
 
-    /// Spawns one replica of `key`: a port, its GPUs, a row, the process
-    /// group, and the supervisor that waits for its health and its exit.
+    /// Starts one replica of `key` with its profile's launcher.
     private func start(_ key: GroupKey) async throws {
         guard let group = groups[key] else { return }
+        switch group.profile.launcher {
+        case .local: try await startLocal(key, group: group)
+        case .ray: try await startRay(key, group: group)
+        }
+    }
+
+    /// Spawns one local replica of `key`: a port, its GPUs, a row, the
+    /// process group, and the supervisor that waits for its health and its exit.
+    private func startLocal(_ key: GroupKey, group: Group) async throws {
         let profile = group.profile
         func failure(_ reason: String) -> EngineStartError { EngineStartError(profile: profile.name, reason: reason, logTail: "") }
         guard let gpus = pool.take(profile.gpusPerReplica) else {
@@ -77,7 +85,7 @@ extension EngineManager {
             retry: RetryPolicy(maxAttempts: 3))
         let log = LogTail()
         replicas[id] = Replica(
-            id: id, key: key, child: child, log: log, endpoint: endpoint,
+            id: id, key: key, runner: .local(child), log: log, endpoint: endpoint,
             limiter: ConcurrencyLimiter(limit: profile.maxConcurrency), gpus: gpus)
         groups[key]?.replicaIDs.append(id)
         logger.info(
@@ -115,7 +123,7 @@ extension EngineManager {
         let termination = await child.wait()
         await reading
         if let failure { await markStartFailed(id, reason: failure, log: log) }
-        await exited(id, termination: termination, log: log)
+        await exited(id, how: "\(termination)", log: log)
     }
 
     private static func read(_ output: ChildOutput, into log: LogTail) async {
@@ -123,7 +131,7 @@ extension EngineManager {
     }
 
     /// Polls `url` until it answers 2xx, the child exits or `timeout` passes.
-    private static func waitHealthy(_ child: ChildProcess, url: String, timeout: Duration) async -> StartOutcome {
+    static func waitHealthy(_ child: ChildProcess, url: String, timeout: Duration) async -> StartOutcome {
         let client = RetryingHTTPClient(retry: .none, requestTimeout: .seconds(5))
         let deadline = ContinuousClock.now + timeout
         // Short first: a small engine answers within a second, and the
@@ -139,7 +147,7 @@ extension EngineManager {
         return .timedOut
     }
 
-    private func markReady(_ id: Int64, version: String?, servedModel: String?) {
+    func markReady(_ id: Int64, version: String?, servedModel: String?) {
         guard var replica = replicas[id], !replica.stopping else { return }
         replica.status = .ready
         replica.lastUsed = .now
@@ -148,7 +156,7 @@ extension EngineManager {
         logger.info("engine replica ready", metadata: ["engine.replica": "\(id)", "engine.version": "\(version ?? "unknown")"])
     }
 
-    private func markStartFailed(_ id: Int64, reason: String, log: LogTail) async {
+    func markStartFailed(_ id: Int64, reason: String, log: LogTail) async {
         guard var replica = replicas[id] else { return }
         let stopping = replica.stopping
         replica.status = .failed
@@ -161,8 +169,8 @@ extension EngineManager {
         try? await store.update(id, status: .failed, error: reason, logTail: log.text)
     }
 
-    /// The replica's process is gone: stopped on purpose, or a failure.
-    private func exited(_ id: Int64, termination: ChildProcess.Termination, log: LogTail) async {
+    /// The replica's engine is gone (`how` says how it ended): stopped on purpose, or a failure.
+    func exited(_ id: Int64, how: String, log: LogTail) async {
         guard let replica = replicas.removeValue(forKey: id) else { return }
         tasks[id] = nil
         pool.give(replica.gpus)
@@ -173,8 +181,8 @@ extension EngineManager {
         } else if replica.status == .failed {
             try? await store.update(id, status: .failed, logTail: log.text)
         } else {
-            logger.warning("engine replica died", metadata: ["engine.replica": "\(id)", "engine.exit": "\(termination)"])
-            try? await store.update(id, status: .failed, error: "the replica \(termination)", logTail: log.text)
+            logger.warning("engine replica died", metadata: ["engine.replica": "\(id)", "engine.exit": "\(how)"])
+            try? await store.update(id, status: .failed, error: "the replica \(how)", logTail: log.text)
         }
     }
 

@@ -8,8 +8,8 @@ package struct ReplicaHandle: Sendable {
     package let endpoint: OpenAIEndpoint
     /// The replica's own limiter (`max_concurrency`), shared by every evaluation using it.
     package let limiter: ConcurrencyLimiter
-    /// Its process: a call in flight is abandoned as soon as it exits.
-    package let child: ChildProcess
+    /// Its engine: a call in flight is abandoned as soon as it ends.
+    package let run: any ReplicaRun
 }
 
 /// Why an engine replica could not be started; carries its last output.
@@ -24,17 +24,18 @@ package struct EngineStartError: Error, Sendable, Equatable, CustomStringConvert
     }
 }
 
-/// The local launcher: replicas of engine profiles as child process groups
-/// on this machine, one set per (profile, checkpoint), shared by every
-/// evaluation of that checkpoint with that profile.
+/// The launchers of engine profiles: replicas as child process groups on
+/// this machine (`local`) or as jobs on a Ray cluster (`ray`), one set per
+/// (profile, checkpoint), shared by every evaluation of that checkpoint
+/// with that profile.
 ///
 /// Replicas are started on first use (``prepare(_:checkpoint:directory:)``),
 /// handed to model calls least-loaded first (``checkout(_:)`` /
 /// ``checkin(_:)``), replaced when one dies, and stopped after
 /// `idle_seconds` without a call (``stopIdle()``) or when the server stops
 /// (``shutdown()``). Every run is a row of `engine_replica`, with the
-/// process identity a restarted server uses to stop what a killed one left
-/// (``recoverOrphans()``).
+/// process identity or Ray submission id a restarted server uses to stop
+/// what a killed one left (``recoverOrphans()``).
 package actor EngineManager {
     /// A replica set: one profile serving one checkpoint.
     package struct GroupKey: Hashable, Sendable {
@@ -54,10 +55,23 @@ package actor EngineManager {
         var failure: EngineStartError?
     }
 
+    /// What runs a replica.
+    enum Runner: Sendable {
+        case local(ChildProcess)
+        case ray(RayReplicaJob)
+
+        var run: any ReplicaRun {
+            switch self {
+            case .local(let child): child
+            case .ray(let job): job
+            }
+        }
+    }
+
     struct Replica {
         let id: Int64
         let key: GroupKey
-        let child: ChildProcess
+        let runner: Runner
         let log: LogTail
         var endpoint: OpenAIEndpoint
         let limiter: ConcurrencyLimiter
@@ -77,6 +91,10 @@ package actor EngineManager {
     let stopGrace: Duration
     /// The environment replicas start from (secrets removed, the profile's `env` on top).
     let baseEnvironment: [String: String]
+    /// This database's id, in every Ray submission id.
+    let instance: String
+    /// `<data-dir>/checkpoints`, mapped to a Ray profile's `checkpoints_path`.
+    let checkpointsDirectory: String?
     var pool: GPUPool
     var groups: [GroupKey: Group] = [:]
     var replicas: [Int64: Replica] = [:]
@@ -87,10 +105,15 @@ package actor EngineManager {
     /// - Parameters:
     ///   - gpus: the pool handed out through `CUDA_VISIBLE_DEVICES`.
     ///   - environment: the server's environment; secrets are removed before a replica sees it.
+    ///   - instance: the database's id (``ServerInstance``), part of Ray submission ids.
+    ///   - checkpointsDirectory: where `hf` checkpoints live, for Ray's `checkpoints_path`.
     package init(
         store: EngineReplicaStore, profiles: EngineProfileStore, gpus: [String], logger: Logger,
-        stopGrace: Duration = .seconds(10), environment: [String: String] = ProcessInfo.processInfo.environment
+        stopGrace: Duration = .seconds(10), environment: [String: String] = ProcessInfo.processInfo.environment,
+        instance: String, checkpointsDirectory: URL? = nil
     ) {
+        self.instance = instance
+        self.checkpointsDirectory = checkpointsDirectory?.standardizedFileURL.path
         self.store = store
         self.profiles = profiles
         self.pool = GPUPool(gpus)
@@ -144,7 +167,7 @@ package actor EngineManager {
                 replica.inFlight += 1
                 replica.lastUsed = .now
                 replicas[id] = replica
-                return ReplicaHandle(id: id, endpoint: replica.endpoint, limiter: replica.limiter, child: replica.child)
+                return ReplicaHandle(id: id, endpoint: replica.endpoint, limiter: replica.limiter, run: replica.runner.run)
             }
             try await fill(key)
             try await Task.sleep(for: .milliseconds(20))

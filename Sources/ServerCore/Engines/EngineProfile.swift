@@ -17,7 +17,7 @@ package struct EngineProfile: Codable, Sendable, Equatable {
     package enum Launcher: String, Codable, Sendable, CaseIterable {
         /// Child process groups on this machine.
         case local
-        /// Ray jobs on a cluster: accepted by the schema, refused until it exists.
+        /// Ray jobs on a cluster (``RaySettings``), through its Jobs API.
         case ray
     }
 
@@ -40,13 +40,15 @@ package struct EngineProfile: Codable, Sendable, Equatable {
     package var launcher = Launcher.local
     /// Requests in flight per replica (default 16).
     package var maxConcurrency = 16
+    /// The cluster of the `ray` launcher.
+    package var ray: RaySettings?
 
     package static let placeholders = ["model_dir", "port", "model", "host"]
     /// Engine names are plain tokens: they appear in URLs and configurations.
     package static let namePattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
     package enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, command, replicas, env, launcher
+        case name, command, replicas, env, launcher, ray
         case gpusPerReplica = "gpus_per_replica"
         case healthPath = "health_path"
         case startupTimeoutSeconds = "startup_timeout_seconds"
@@ -79,6 +81,7 @@ package struct EngineProfile: Codable, Sendable, Equatable {
         }
         self.launcher = launcher
         maxConcurrency = try container.decodeIfPresent(Int.self, forKey: .maxConcurrency) ?? maxConcurrency
+        ray = try container.decodeIfPresent(RaySettings.self, forKey: .ray)
     }
 
     /// The profile checked field by field, each failure a 400 naming the field.
@@ -89,10 +92,11 @@ package struct EngineProfile: Codable, Sendable, Equatable {
                 "invalid_name", "an engine name is 1-64 letters, digits, \".\", \"_\" or \"-\", starting with a letter or digit; got \"\(name)\"")
         }
         guard name != "builtin" else { throw invalid("\"builtin\" is the embedded engine's name") }
-        guard launcher == .local else {
-            throw CoreError.invalid(
-                "launcher_unavailable",
-                "engine \"\(name)\": the \"ray\" launcher is not available yet; use \"launcher\": \"local\"")
+        switch (launcher, ray) {
+        case (.ray, nil): throw invalid("the ray launcher needs \"ray\": {\"address\": \"http://head:8265\"}")
+        case (.ray, let settings?): try settings.validate(invalid)
+        case (.local, nil): break
+        case (.local, _?): throw invalid("\"ray\" settings are for \"launcher\": \"ray\"")
         }
         guard let program = command.first, !program.isEmpty else { throw invalid("command must name a program") }
         guard command.count <= 256, command.allSatisfy({ $0.utf8.count <= 4096 && !$0.contains("\0") }) else {

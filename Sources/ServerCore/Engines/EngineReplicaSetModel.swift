@@ -44,7 +44,7 @@ package struct EngineReplicaSetModel: CompletionModel {
                 return completion
             case .failed(let error):
                 // A connection refused or reset may come just before the exit is seen.
-                guard await replica.child.wait(within: .seconds(1)) != nil, replaced < maxReplacements else { throw error }
+                guard await replica.run.ended(within: .seconds(1)), replaced < maxReplacements else { throw error }
             case .replicaDied:
                 guard replaced < maxReplacements else {
                     throw CoreError.invalid("engine_unstable", "engine \"\(key.profile)\": \(replaced + 1) replicas died during one call")
@@ -64,7 +64,7 @@ package struct EngineReplicaSetModel: CompletionModel {
             }
             group.addTask {
                 // nil when cancelled: the call finished first.
-                await replica.child.waitUnlessCancelled() == nil ? nil : .replicaDied
+                await replica.run.waitEndedUnlessCancelled() ? .replicaDied : nil
             }
             var result: Attempt = .replicaDied
             while let next = await group.next() {

@@ -27,9 +27,13 @@ package struct EngineReplicaView: Codable, Sendable, Equatable {
     package var stopped: String?
     package var error: String?
     package var logTail: String?
+    package var launcher: String
+    /// The Ray job of a `ray` replica.
+    package var raySubmissionID: String?
 
     package enum CodingKeys: String, CodingKey {
-        case id, profile, checkpoint, address, status, command, gpus, pid, started, ready, stopped, error
+        case id, profile, checkpoint, address, status, command, gpus, pid, started, ready, stopped, error, launcher
+        case raySubmissionID = "ray_submission_id"
         case engineVersion = "engine_version"
         case lastUsed = "last_used"
         case logTail = "log_tail"
@@ -52,6 +56,8 @@ package struct EngineReplicaView: Codable, Sendable, Equatable {
         try container.encode(stopped, forKey: .stopped)
         try container.encode(error, forKey: .error)
         try container.encode(logTail, forKey: .logTail)
+        try container.encode(launcher, forKey: .launcher)
+        try container.encode(raySubmissionID, forKey: .raySubmissionID)
     }
 }
 
@@ -65,17 +71,33 @@ package struct EngineReplicaStore: Sendable {
     }
 
     /// Records a replica about to be spawned; returns its id.
-    package func insert(profile: EngineProfile, checkpoint: Int64, command: [String], address: String, gpus: [String]) async throws -> Int64 {
+    package func insert(profile: EngineProfile, checkpoint: Int64, command: [String], address: String?, gpus: [String]) async throws -> Int64 {
         let commandJSON = String(decoding: try JSONEncoder().encode(command), as: UTF8.self)
         let profileJSON = profile.json()
         return try await database.writer.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO engine_replica (profile, profile_json, checkpoint_id, command, address, gpus, status, started_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 'starting', ?)
+                    INSERT INTO engine_replica (profile, profile_json, checkpoint_id, command, address, gpus, status, started_at,
+                        launcher, ray_address)
+                    VALUES (?, ?, ?, ?, ?, ?, 'starting', ?, ?, ?)
                     """,
-                arguments: [profile.name, profileJSON, checkpoint, commandJSON, address, gpus.joined(separator: ","), Timestamp.now()])
+                arguments: [profile.name, profileJSON, checkpoint, commandJSON, address, gpus.joined(separator: ","), Timestamp.now(),
+                            profile.launcher.rawValue, profile.launcher == .ray ? profile.ray?.address : nil])
             return db.lastInsertedRowID
+        }
+    }
+
+    /// Records the Ray job of replica `id` (before it is submitted).
+    package func setRayJob(_ id: Int64, submissionID: String) async throws {
+        try await database.writer.write { db in
+            try db.execute(sql: "UPDATE engine_replica SET ray_submission_id = ? WHERE id = ?", arguments: [submissionID, id])
+        }
+    }
+
+    /// Records where a replica listens once it is known (a Ray replica's node and port).
+    package func setAddress(_ id: Int64, _ address: String) async throws {
+        try await database.writer.write { db in
+            try db.execute(sql: "UPDATE engine_replica SET address = ? WHERE id = ?", arguments: [address, id])
         }
     }
 
@@ -116,17 +138,32 @@ package struct EngineReplicaStore: Sendable {
         }
     }
 
-    /// The replicas a previous run of the server left starting or ready, with their process identity.
-    package func live() async throws -> [(id: Int64, identity: ProcessIdentity?)] {
+    /// Where a replica a previous run of the server left may still run.
+    package enum Remnant: Sendable, Equatable {
+        /// A local process group (nil: its process was never recorded).
+        case local(ProcessIdentity?)
+        /// A Ray job (nil submission id: it was never submitted).
+        case ray(address: String?, submissionID: String?)
+    }
+
+    /// The replicas a previous run of the server left starting or ready.
+    package func live() async throws -> [(id: Int64, remnant: Remnant)] {
         try await database.writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, pid, pid_start_time, boot_id FROM engine_replica WHERE status IN ('starting', 'ready')"
+                db,
+                sql: """
+                    SELECT id, pid, pid_start_time, boot_id, launcher, ray_address, ray_submission_id
+                    FROM engine_replica WHERE status IN ('starting', 'ready')
+                    """
             ).map { row in
+                if row["launcher"] == "ray" {
+                    return (row["id"], .ray(address: row["ray_address"], submissionID: row["ray_submission_id"]))
+                }
                 var identity: ProcessIdentity?
                 if let pid: Int32 = row["pid"], let start: Int64 = row["pid_start_time"], let boot: String = row["boot_id"] {
                     identity = ProcessIdentity(pid: pid, startTime: UInt64(bitPattern: start), bootID: boot)
                 }
-                return (row["id"], identity)
+                return (row["id"], .local(identity))
             }
         }
     }
@@ -159,6 +196,7 @@ package struct EngineReplicaStore: Sendable {
             id: row["id"], profile: row["profile"], checkpoint: row["checkpoint_id"], address: row["address"],
             status: ReplicaStatus(rawValue: row["status"]) ?? .failed, command: command, gpus: gpus, pid: row["pid"],
             engineVersion: row["engine_version"], started: row["started_at"], ready: row["ready_at"],
-            lastUsed: row["last_used_at"], stopped: row["stopped_at"], error: row["error"], logTail: row["log_tail"])
+            lastUsed: row["last_used_at"], stopped: row["stopped_at"], error: row["error"], logTail: row["log_tail"],
+            launcher: row["launcher"] ?? "local", raySubmissionID: row["ray_submission_id"])
     }
 }

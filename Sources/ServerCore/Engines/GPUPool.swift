@@ -30,6 +30,8 @@ package struct GPUPool: Sendable, Equatable {
 
     /// Why `profile` can never run here, or nil when the pool is big enough.
     package func refusal(for profile: EngineProfile) -> String? {
+        // A Ray cluster places its replicas on its own GPUs.
+        guard profile.launcher == .local else { return nil }
         let needed = profile.gpusPerReplica * profile.replicas
         guard needed > all.count else { return nil }
         let told = all.isEmpty ? "this server was given no GPUs (start it with aepo serve --gpus 0,1,...)"

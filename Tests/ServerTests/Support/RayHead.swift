@@ -55,7 +55,20 @@ enum RayHead {
         }
     }
 
+    /// Starts the head, again with other ports if one was taken meanwhile.
     private static func start() async throws -> String {
+        var lastError: any Error = CoreError.misconfigured("ray_failed", "not started")
+        for _ in 0..<3 {
+            do {
+                return try await startOnce()
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    private static func startOnce() async throws -> String {
         guard let executable else {
             throw CoreError.misconfigured("ray_missing", "ray is not installed: run scripts/setup (it makes .venv-ray) or set AEPO_RAY")
         }
@@ -87,7 +100,7 @@ enum RayHead {
             if child.hasExited {
                 var output: [String] = []
                 for await line in child.standardOutput { output.append(line) }
-                throw CoreError.misconfigured("ray_failed", "ray start exited: \(output.suffix(20).joined(separator: "\n"))")
+                throw CoreError.misconfigured("ray_failed", "ray start exited:\n" + output.suffix(40).joined(separator: "\n"))
             }
             // The jobs module answers once the head is up.
             if (try? await client.list()) != nil { return address }
