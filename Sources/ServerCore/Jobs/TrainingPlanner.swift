@@ -30,6 +30,15 @@ package struct TrainingPlanner: Sendable {
                     throw CoreError.invalid("unknown_benchmark", error.description)
                 }
             }
+            // Refused now, before a job exists, rather than when training is over.
+            if let engine = evaluate.engine, engine != "builtin" {
+                guard request.template != nil else {
+                    throw CoreError.invalid(
+                        "unsupported_engine",
+                        "evaluate.engine \"\(engine)\": a built-in job's checkpoint runs on the built-in engine only; leave it out")
+                }
+                _ = try await submitter.engineProfile(named: engine)
+            }
         }
         if let name = request.template { return try templatePlan(name, request) }
         return try await builtInPlan(request)
