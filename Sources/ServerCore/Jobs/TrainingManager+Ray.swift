@@ -50,6 +50,20 @@ extension TrainingManager {
         await followRay(id, launch: launch, ray: ray, client: client, positions: [:])
     }
 
+    /// Waits until the follower of cancelled Ray job `id` has ended it, at
+    /// most `bound` (a slow or unreachable dashboard must not hold the
+    /// cancel); past it the job ends with its stop's status now, and the
+    /// follower, finding it ended, only frees its place.
+    func awaitRayStop(_ id: Int64, bound: Duration) async {
+        let deadline = ContinuousClock.now + bound
+        while active[id] != nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if let stop = active[id]?.stop {
+            await end(id, status: stop.status, reason: stop.reason + " (Ray had not confirmed the stop yet)")
+        }
+    }
+
     /// Submits the job unless its submission id is known to the cluster
     /// already (a server that stopped right after submitting it).
     private func submitRay(_ id: Int64, launch: TrainingLaunch, ray: RayLaunch, client: RayJobsClient) async throws {

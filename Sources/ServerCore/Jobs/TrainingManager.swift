@@ -106,6 +106,8 @@ package actor TrainingManager {
         if let client = job.ray, let submission = job.launch.ray?.submissionID {
             // Ray signals the entrypoint's processes; the job's follower sees it stop.
             Task.detached { _ = try? await client.stop(submission) }
+            await awaitRayStop(id, bound: settings.grace + .seconds(5))
+            return
         }
         await job.task?.value
     }
