@@ -74,6 +74,34 @@ struct TemplateCheckpointTests {
         }
     }
 
+    /// `evaluate.engine` names an engine profile: the merged checkpoint is
+    /// evaluated on its replicas (the built `aepo serve-model` here).
+    @Test func theMergedCheckpointIsEvaluatedOnTheRequestedEngineProfile() async throws {
+        let env = try await environment()
+        defer { Task { await env.services.engines.shutdown() } }
+        try await env.application().test(.router) { client in
+            let imported = try await client.execute(
+                uri: "/api/v1/datasets/gsm8k", method: .put, headers: headers(env, "application/x-ndjson"),
+                body: ByteBuffer(string: EvaluationFixture.gsm8k))
+            #expect(imported.status == .created)
+            let put = try await env.putEngine(client, "tiny-local", EngineFixture.serveModelProfile(idleSeconds: 1))
+            #expect(put.status == .created, "\(String(buffer: put.body))")
+            let created = try await Fixture.post(
+                client, #"{"template":"merged-recipe","evaluate":{"benchmarks":["gsm8k"],"samples":1,"limit":1,"engine":"tiny-local"}}"#,
+                headers: env.adminHeaders)
+            #expect(created.status == .accepted, "\(String(buffer: created.body))")
+            let id = try created.body.json(Fixture.Job.self).id
+            let job = try await Fixture.wait(client, id, seconds: 120, until: Fixture.ended)
+            #expect(job.status == "finished", "\(job.error ?? "")")
+            let evaluationID = try #require(job.evaluation_id)
+            let view = try await env.finish(client, evaluationID)
+            #expect(view.config.engine == "tiny-local")
+            #expect(view.checkpoint.id == job.checkpoint_id)
+            #expect(view.status == .finished, "\(view.error ?? "")")
+            #expect(try await env.engine(client, "tiny-local").replicas.count == 1)
+        }
+    }
+
     @Test func aFailingMergerFailsTheJobAndRegistersNothing() async throws {
         let env = try await environment()
         try await env.application().test(.router) { client in

@@ -30,6 +30,11 @@ struct ServeCommand: AsyncParsableCommand {
     var gpus: String?
     @Option(help: "Log kept per training job, in the database and on disk, e.g. 16MiB.") var jobLogLimit = "16MiB"
     @Option(help: "Between SIGTERM and SIGKILL when a training job is cancelled, e.g. 10s.") var cancelGrace = "10s"
+    @Option(help: """
+        Ray dashboard for job templates with "launcher": "ray" that name no ray.address, e.g. http://head:8265 \
+        (default: $AEPO_RAY_ADDRESS).
+        """)
+    var rayAddress: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -54,6 +59,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let maxRunning, maxRunning < 1 { throw ValidationError("--max-running-jobs must be 1 or more") }
         var config = ServerConfig()
+        if let address = rayAddress ?? environment["AEPO_RAY_ADDRESS"], !address.isEmpty {
+            do { _ = try RayJobsClient(address: address) } catch {
+                throw ValidationError("--ray-address must be the http(s) URL of a Ray dashboard, e.g. http://head:8265")
+            }
+            config.rayAddress = address
+        }
         config.maxRunningJobs = maxRunning
         config.gpus = try (gpus ?? environment["AEPO_GPUS"]).map(GPUList.parse)
         config.engineGPUs = config.gpus?.map(String.init) ?? []

@@ -26,14 +26,18 @@ struct TrainingJobController: Sendable {
         var evaluationID: Int64?
         /// The GPU devices it holds (when the server manages GPUs).
         var gpus: [Int]?
-        /// Its process group (the supervisor's pid), once started.
+        /// Its process group (the supervisor's pid), once started (local jobs).
         var pid: Int32?
+        /// Where it runs: `local` or `ray`.
+        var launcher: String
+        /// The Ray cluster and submission id (`"launcher": "ray"`).
+        var ray: RayView?
         var createdAt: String
         var startedAt: String?
         var finishedAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, template, status, error, config, latest, gpus, pid
+            case id, kind, template, status, error, config, latest, gpus, pid, launcher, ray
             case checkpointID = "checkpoint_id"
             case evaluationID = "evaluation_id"
             case createdAt = "created_at"
@@ -55,9 +59,23 @@ struct TrainingJobController: Sendable {
             evaluationID = job.evaluationID
             gpus = job.gpus
             pid = job.pid
+            launcher = stored?.launch.ray == nil ? "local" : "ray"
+            ray = stored?.launch.ray.map { RayView(address: $0.address, submissionID: $0.submissionID) }
             createdAt = job.createdAt
             startedAt = job.startedAt
             finishedAt = job.finishedAt
+        }
+    }
+
+    /// A Ray job's place on its cluster: `ray job status <submission_id> --address <address>` finds it.
+    struct RayView: Encodable {
+        /// The cluster's dashboard.
+        var address: String
+        var submissionID: String
+
+        enum CodingKeys: String, CodingKey {
+            case address
+            case submissionID = "submission_id"
         }
     }
 
@@ -79,7 +97,8 @@ struct TrainingJobController: Sendable {
         let data = try await request.collectJSON(limit: config.maxJSONBytes)
         let body = try JSONDecoder().decode(TrainingRequest.self, from: data)
         let verbatim = try JSONDecoder().decode([String: JSONValue].self, from: data)
-        let planner = TrainingPlanner(config: config, submitter: submitter)
+        let planner = TrainingPlanner(
+            config: config, submitter: submitter, instance: try await ServerInstance.id(store.database))
         let plan = try await planner.validate(body)
         if plan.requiresAdmin, context.token?.role != .admin {
             throw APIError.forbidden("template \(body.template ?? "") needs an admin token")

@@ -26,6 +26,9 @@ package struct ServerConfig: Sendable {
     package var maxRunningJobs: Int?
     /// The GPU devices training jobs share (nil: GPUs are not managed).
     package var gpus: [Int]?
+    /// The Ray dashboard of template jobs with `"launcher": "ray"` whose
+    /// template names no `ray.address` (`aepo serve --ray-address`).
+    package var rayAddress: String?
     /// Log bytes kept per training job, in the store and on disk.
     package var jobLogLimit: Int64 = 16 << 20
     /// A connection that sends nothing for this long while no response is

@@ -60,7 +60,7 @@ package struct EvaluationSubmitter: Sendable {
 
     /// The profile an evaluation names, refused (400) when it does not
     /// exist or can never run here (not enough GPUs in the server's pool).
-    private func engineProfile(named name: String) async throws -> EngineProfile {
+    package func engineProfile(named name: String) async throws -> EngineProfile {
         guard let engines, let stored = try await engines.profiles.profile(named: name) else {
             throw CoreError.invalid(
                 "unknown_engine", "no engine profile named \"\(name)\"; GET /api/v1/engines lists them (\"builtin\" is the default)")

@@ -17,8 +17,11 @@ import Foundation
 /// ```
 /// `{workdir}` is the job's own directory under `<data-dir>/jobs/`; it and
 /// the parameters are substituted in the command, `working_directory`,
-/// `env`, `events_file`, `success` and `checkpoints` (``TemplateCheckpoints``).
-/// Unknown keys are refused.
+/// `env`, `events_file`, `success`, `checkpoints` (``TemplateCheckpoints``)
+/// and the strings of `ray.runtime_env`. Unknown keys are refused.
+///
+/// `"launcher": "ray"` submits the command to a Ray cluster as a Ray job
+/// (``RayTemplate``) instead of running it here; the default is `"local"`.
 package struct JobTemplate: Decodable, Sendable, Equatable {
     package struct Parameter: Decodable, Sendable, Equatable {
         package var `default`: String?
@@ -77,9 +80,21 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
     /// How the run's last checkpoint becomes an `hf` checkpoint; without
     /// it the job registers nothing and `evaluate` is refused.
     package var checkpoints: TemplateCheckpoints?
+    /// Where the command runs.
+    package var launcher: Launcher = .local
+    /// The Ray cluster and runtime environment (`"launcher": "ray"` only).
+    package var ray: RayTemplate?
+
+    /// Where a template's command runs.
+    package enum Launcher: String, Codable, Sendable, CaseIterable {
+        /// A detached process on the server's machine (``DetachedProcess``).
+        case local
+        /// A job submitted to a Ray cluster's Jobs API (``RayJobsClient``).
+        case ray
+    }
 
     package enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, command, parameters, env, gpus, success, checkpoints
+        case name, command, parameters, env, gpus, success, checkpoints, launcher, ray
         case eventsFile = "events_file"
         case workingDirectory = "working_directory"
         case requiresAdmin = "requires_admin"
@@ -99,9 +114,34 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
         gpus = try container.decodeIfPresent(Int.self, forKey: .gpus) ?? 0
         success = try container.decodeIfPresent(Success.self, forKey: .success)
         checkpoints = try container.decodeIfPresent(TemplateCheckpoints.self, forKey: .checkpoints)
+        let launcherName = try container.decodeIfPresent(String.self, forKey: .launcher) ?? Launcher.local.rawValue
+        guard let launcher = Launcher(rawValue: launcherName) else {
+            throw CoreError.invalid(
+                "invalid_template",
+                "template \(name): launcher \"\(launcherName)\" is not one of: \(Launcher.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        self.launcher = launcher
+        ray = try container.decodeIfPresent(RayTemplate.self, forKey: .ray)
         try checkpoints?.validate(template: name, parameters: parameters)
         guard !command.isEmpty else { throw CoreError.invalid("invalid_template", "template \(name) has an empty command") }
         guard gpus >= 0 else { throw CoreError.invalid("invalid_template", "template \(name): gpus must be 0 or more") }
+        try validateLauncher()
+    }
+
+    /// The keys that belong to one launcher only are refused with the other.
+    private func validateLauncher() throws {
+        func refuse(_ why: String) -> CoreError { CoreError.invalid("invalid_template", "template \(name): \(why)") }
+        switch launcher {
+        case .local:
+            if ray != nil { throw refuse("a ray section needs \"launcher\": \"ray\"") }
+        case .ray:
+            // The cluster schedules a Ray job's GPUs, not the server's --gpus budget.
+            if gpus > 0 { throw refuse("gpus is the local GPU budget; a Ray job asks the cluster (ray.entrypoint_num_gpus, verl's own resources)") }
+            if workingDirectory != nil {
+                throw refuse("working_directory applies to local jobs; a Ray job runs in ray.runtime_env.working_dir")
+            }
+            try ray?.validate(template: name)
+        }
     }
 
     /// A template filled in for one job.
@@ -112,11 +152,18 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
         package var environment: [String: String]
         package var success: SuccessCheck?
         package var checkpoints: CheckpointCollection?
+        /// Where and how it runs on Ray (`"launcher": "ray"`).
+        package var ray: RayLaunch?
     }
 
     /// The launch for `values` in job directory `workdir`, refusing unknown
     /// or missing parameters and values that break ``TemplateText``'s rules.
-    package func resolve(values: [String: String], workdir: String) throws -> Resolved {
+    /// - Parameters:
+    ///   - rayAddress: the server's default Ray dashboard (`--ray-address`).
+    ///   - submissionID: the Ray submission id of the job (`"launcher": "ray"`).
+    package func resolve(
+        values: [String: String], workdir: String, rayAddress: String? = nil, submissionID: String = ""
+    ) throws -> Resolved {
         if let unknown = values.keys.sorted().first(where: { parameters[$0] == nil }) {
             throw CoreError.invalid(
                 "unknown_parameter",
@@ -134,13 +181,22 @@ package struct JobTemplate: Decodable, Sendable, Equatable {
         let eventsFile = fill(eventsFile ?? "{workdir}/metrics.jsonl")
         var environment = env.mapValues(fill)
         environment["VERL_FILE_LOGGER_PATH"] = eventsFile
+        var rayLaunch: RayLaunch?
+        if launcher == .ray {
+            guard let address = ray?.address ?? rayAddress else {
+                throw CoreError.misconfigured(
+                    "ray_address_missing",
+                    "template \(name) runs on Ray but names no ray.address, and the server has no --ray-address")
+            }
+            rayLaunch = (ray ?? RayTemplate()).resolve(address: address, submissionID: submissionID, fill: fill)
+        }
         return Resolved(
             arguments: command.map(fill), workingDirectory: workingDirectory.map(fill) ?? workdir, eventsFile: eventsFile,
             environment: environment, success: try success.map { try SuccessCheck(resolving: $0, in: self, with: fill) },
             checkpoints: checkpoints.map {
                 CheckpointCollection(
                     directory: fill($0.directory ?? "{workdir}/checkpoints"), merge: $0.merge, values: resolved)
-            })
+            }, ray: rayLaunch)
     }
 }
 

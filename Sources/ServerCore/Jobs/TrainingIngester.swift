@@ -37,27 +37,44 @@ package struct TrainingIngester: Sendable {
         while !Task.isCancelled {
             let final = exited()
             for file in files {
-                var position = positions[file.name] ?? OutputFile.Position()
-                while !Task.isCancelled {
-                    let (lines, next) = file.read(from: position, final: final)
-                    guard next != position else { break }
-                    let entries = lines.compactMap { Self.entry(for: $0, metricsOnly: file.rewritable) }
-                    do {
-                        try await store(job, entries, source: file.name, position: next, logLimit: logLimit)
-                    } catch {
-                        logger.warning(
-                            "could not store a training job's output",
-                            metadata: ["training.id": "\(job)", "training.source": "\(file.name)", "error": "\(error)"])
-                        break
-                    }
-                    position = next
-                    file.release(before: next.offset)
-                }
-                positions[file.name] = position
+                positions[file.name] = await read(
+                    job: job, file: file, from: positions[file.name] ?? OutputFile.Position(), final: final, logLimit: logLimit)
             }
             if final { return }
             try? await Task.sleep(for: Self.interval)
         }
+    }
+
+    /// Reads `file` from `position` to its end (its last line too when
+    /// `final`), storing each batch with how far it got; returns where it stopped.
+    func read(
+        job: Int64, file: OutputFile, from position: OutputFile.Position, final: Bool, logLimit: Int64
+    ) async -> OutputFile.Position {
+        var position = position
+        while !Task.isCancelled {
+            let (lines, next) = file.read(from: position, final: final)
+            guard next != position else { break }
+            let entries = lines.compactMap { Self.entry(for: $0, metricsOnly: file.rewritable) }
+            do {
+                try await store(job, entries, source: file.name, position: next, logLimit: logLimit)
+            } catch {
+                logger.warning(
+                    "could not store a training job's output",
+                    metadata: ["training.id": "\(job)", "training.source": "\(file.name)", "error": "\(error)"])
+                break
+            }
+            position = next
+            file.release(before: next.offset)
+        }
+        return position
+    }
+
+    /// Stores output lines that did not come from a file (a Ray job's log):
+    /// console metric lines become metrics, the rest log lines; `position`
+    /// is how far source `source` has been consumed after them.
+    func ingest(job: Int64, lines: [String], source: String, position: OutputFile.Position, logLimit: Int64) async throws {
+        let entries = lines.compactMap { Self.entry(for: $0, metricsOnly: false) }
+        try await store(job, entries, source: source, position: position, logLimit: logLimit)
     }
 
     /// The event a line becomes: a metric (with a note per non-finite

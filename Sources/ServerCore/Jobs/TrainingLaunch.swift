@@ -25,12 +25,14 @@ package struct TrainingLaunch: Codable, Sendable, Equatable {
     package var success: SuccessCheck?
     /// A template job's checkpoint merge and registration.
     package var checkpoints: CheckpointCollection?
+    /// Set for a template job that runs on a Ray cluster (`"launcher": "ray"`).
+    package var ray: RayLaunch?
 
     package init(
         arguments: [String], workingDirectory: String, eventsFile: String?, outputCheckpoint: String?,
         evaluate: TrainingRequest.Evaluate?, checkpointName: String, jobDirectory: String? = nil,
         environment: [String: String]? = nil, gpus: Int? = nil, success: SuccessCheck? = nil,
-        checkpoints: CheckpointCollection? = nil
+        checkpoints: CheckpointCollection? = nil, ray: RayLaunch? = nil
     ) {
         self.arguments = arguments
         self.workingDirectory = workingDirectory
@@ -43,6 +45,7 @@ package struct TrainingLaunch: Codable, Sendable, Equatable {
         self.gpus = gpus
         self.success = success
         self.checkpoints = checkpoints
+        self.ray = ray
     }
 
     /// The job's directory, its working directory for jobs of older servers.

@@ -8,7 +8,9 @@ import Logging
 ///
 /// A job runs detached (``DetachedProcess``): its own session and process
 /// group, output to files in its directory, so the server can stop and
-/// start again while it trains; ``recover(_:)`` finds it again. What the
+/// start again while it trains; ``recover(_:)`` finds it again. A template
+/// job with `"launcher": "ray"` is submitted to a Ray cluster instead and
+/// followed through its Jobs API (`TrainingManager+Ray.swift`). What the
 /// job writes is the ingester's business (``TrainingIngester``).
 package actor TrainingManager {
     /// How jobs are run.
@@ -37,6 +39,8 @@ package actor TrainingManager {
     struct Active {
         var launch: TrainingLaunch
         var process: DetachedProcess?
+        /// The cluster's client, for a job that runs on Ray.
+        var ray: RayJobsClient?
         /// A stop was asked for: the job ends with this status and reason.
         var stop: (status: JobStatus, reason: String)?
         var task: Task<Void, Never>?
@@ -45,16 +49,16 @@ package actor TrainingManager {
     // Not private: the checkpoint merge (TrainingManager+Merge.swift) uses them.
     let store: TrainingStore
     let ingester: TrainingIngester
-    private let logger: Logger
+    let logger: Logger
     let settings: Settings
     /// Registers a finished job's checkpoint (a built-in job's file, or a
     /// template job's merged directory) and queues its evaluation.
     private let finish: @Sendable (_ job: Int64, _ launch: TrainingLaunch, _ merged: Merged?) async throws -> TrainingResults.Outcome
     var capacity: TrainingCapacity
     /// Pending jobs in the order they start.
-    private var queue: [(id: Int64, launch: TrainingLaunch)] = []
+    var queue: [(id: Int64, launch: TrainingLaunch)] = []
     var active: [Int64: Active] = [:]
-    private var stopped = false
+    private(set) var stopped = false
 
     package init(
         store: TrainingStore, hub: EventHub, logger: Logger, settings: Settings,
@@ -99,6 +103,12 @@ package actor TrainingManager {
             let grace = settings.grace
             Task.detached { await process.terminate(grace: grace) }
         }
+        if let client = job.ray, let submission = job.launch.ray?.submissionID {
+            // Ray signals the entrypoint's processes; the job's follower sees it stop.
+            Task.detached { _ = try? await client.stop(submission) }
+            await awaitRayStop(id, bound: settings.grace + .seconds(5))
+            return
+        }
         await job.task?.value
     }
 
@@ -119,6 +129,10 @@ package actor TrainingManager {
         for job in jobs {
             let launch = try? JSONDecoder().decode(StoredTrainingConfig.self, from: Data(job.config.utf8)).launch
             guard active[job.id] == nil else { continue }
+            if let launch, launch.ray != nil {
+                await recoverRay(job, launch: launch)
+                continue
+            }
             var job = job
             if job.status == .pending {
                 guard let launch else {
@@ -172,8 +186,12 @@ package actor TrainingManager {
     // MARK: - Running
 
     /// Starts queued jobs, first come first served, while capacity allows.
-    private func admit() {
-        while !stopped, let next = queue.first, let admission = capacity.admit(job: next.id, gpus: next.launch.gpus ?? 0) {
+    /// A Ray job holds a place among `--max-running-jobs` but none of the
+    /// local GPUs: the cluster schedules its resources.
+    func admit() {
+        while !stopped, let next = queue.first,
+            let admission = capacity.admit(job: next.id, gpus: next.launch.ray == nil ? next.launch.gpus ?? 0 : 0)
+        {
             queue.removeFirst()
             active[next.id] = Active(launch: next.launch)
             active[next.id]?.task = Task { await self.run(next.id, launch: next.launch, devices: admission.devices) }
@@ -181,10 +199,14 @@ package actor TrainingManager {
     }
 
     private func run(_ id: Int64, launch: TrainingLaunch, devices: [Int]?) async {
+        if launch.ray != nil {
+            await runRay(id, launch: launch)
+            return
+        }
         // Spawning is synchronous, so a cancel is either seen here or finds
         // the process started: it cannot slip between the check and the spawn.
         if let stop = active[id]?.stop {
-            await conclude(id, launch: launch, record: nil, stop: stop)
+            await conclude(id, launch: launch, ended: nil, stop: stop)
             return
         }
         let process: DetachedProcess
@@ -199,7 +221,7 @@ package actor TrainingManager {
                 standardError: launch.standardErrorPath, exitRecord: launch.exitRecordPath,
                 identityRecord: launch.identityRecordPath))
         } catch {
-            await conclude(id, launch: launch, record: nil, stop: (.failed, "could not start \(launch.arguments.first ?? ""): \(error)"))
+            await conclude(id, launch: launch, ended: nil, stop: (.failed, "could not start \(launch.arguments.first ?? ""): \(error)"))
             return
         }
         active[id]?.process = process
@@ -228,9 +250,26 @@ package actor TrainingManager {
         if Task.isCancelled || stopped { return }
         let record: ExitRecord?
         if let process { record = await process.wait() } else { record = ExitRecord.read(at: launch.exitRecordPath) }
+        let ended: RunEnd = if let record, record.succeeded { .succeeded } else {
+            .failed(record.map { "the training process \($0)" }
+                ?? "the training process group was killed before its supervisor recorded how it ended")
+        }
+        await complete(id, launch: launch, ended: ended)
+    }
+
+    /// How a job's command ended.
+    enum RunEnd: Sendable {
+        case succeeded
+        /// Why, without the last log lines (``conclude(_:launch:ended:stop:merged:)`` adds them).
+        case failed(String)
+    }
+
+    /// After the command ended: the success check and the checkpoint merge,
+    /// then the job's end. Returns without ending it when the server stops.
+    func complete(_ id: Int64, launch: TrainingLaunch, ended: RunEnd) async {
         var stop = active[id]?.stop
         var merged: MergeOutcome?
-        if stop == nil, record?.succeeded == true, let collection = launch.checkpoints,
+        if stop == nil, case .succeeded = ended, let collection = launch.checkpoints,
             await successFailure(id, launch: launch) == nil
         {
             // Here, not in conclude: a server stopping mid-merge stops
@@ -240,7 +279,7 @@ package actor TrainingManager {
             stop = active[id]?.stop
         }
         // Not cut short if the server starts stopping meanwhile.
-        await Task { [stop, merged] in await self.conclude(id, launch: launch, record: record, stop: stop, merged: merged) }.value
+        await Task { [stop, merged] in await self.conclude(id, launch: launch, ended: ended, stop: stop, merged: merged) }.value
     }
 
     /// Why a run that exited 0 does not count as finished, or nil.
@@ -250,8 +289,8 @@ package actor TrainingManager {
     }
 
     /// Ends the job from how its command ended, and frees its place.
-    private func conclude(
-        _ id: Int64, launch: TrainingLaunch, record: ExitRecord?, stop: (status: JobStatus, reason: String)?,
+    func conclude(
+        _ id: Int64, launch: TrainingLaunch, ended: RunEnd?, stop: (status: JobStatus, reason: String)?,
         merged: MergeOutcome? = nil
     ) async {
         defer {
@@ -263,9 +302,9 @@ package actor TrainingManager {
             try? await emitEnd(id, status: stop.status, error: stop.reason)
             return
         }
-        guard let record, record.succeeded else {
-            let how = record.map { "the training process \($0)" }
-                ?? "the training process group was killed before its supervisor recorded how it ended"
+        guard case .succeeded? = ended else {
+            var how = "the training process ended without a record of how"
+            if case .failed(let reason)? = ended { how = reason }
             let lines = (try? await store.lastLogLines(job: id, count: 3)) ?? []
             try? await emitEnd(id, status: .failed, error: how + (lines.isEmpty ? "" : ": " + lines.joined(separator: " | ")))
             return

@@ -6,10 +6,13 @@ import Foundation
 package struct TrainingPlanner: Sendable {
     package let config: ServerConfig
     package let submitter: EvaluationSubmitter
+    /// The database's id (``ServerInstance``), part of a Ray job's submission id.
+    package let instance: String
 
-    package init(config: ServerConfig, submitter: EvaluationSubmitter) {
+    package init(config: ServerConfig, submitter: EvaluationSubmitter, instance: String = "00000000") {
         self.config = config
         self.submitter = submitter
+        self.instance = instance
     }
 
     package struct Plan: Sendable {
@@ -29,6 +32,15 @@ package struct TrainingPlanner: Sendable {
                 do { _ = try BenchmarkDirectory.spec(named: name) } catch {
                     throw CoreError.invalid("unknown_benchmark", error.description)
                 }
+            }
+            // Refused now, before a job exists, rather than when training is over.
+            if let engine = evaluate.engine, engine != "builtin" {
+                guard request.template != nil else {
+                    throw CoreError.invalid(
+                        "unsupported_engine",
+                        "evaluate.engine \"\(engine)\": a built-in job's checkpoint runs on the built-in engine only; leave it out")
+                }
+                _ = try await submitter.engineProfile(named: engine)
             }
         }
         if let name = request.template { return try templatePlan(name, request) }
@@ -100,23 +112,41 @@ package struct TrainingPlanner: Sendable {
                 "insufficient_gpus", "template \(name) needs \(template.gpus) GPUs; this server has \(devices.count) (--gpus)")
         }
         let values = request.parameters ?? [:]
+        let rayAddress = config.rayAddress
         // Validate now, with a stand-in directory, so a bad request is refused before a job exists.
-        _ = try template.resolve(values: values, workdir: config.dataDirectory.appendingPathComponent("jobs/0").path)
+        let trial = try template.resolve(
+            values: values, workdir: config.dataDirectory.appendingPathComponent("jobs/0").path, rayAddress: rayAddress)
+        // A directory under {workdir} cannot exist yet; any other must.
+        if case .string(let written)? = template.ray?.runtimeEnvironment["working_dir"], !written.contains("{workdir}"),
+            let directory = trial.ray?.localWorkingDirectory, !FileManager.default.fileExists(atPath: directory)
+        {
+            throw CoreError.invalid("invalid_template", "template \(name): ray.runtime_env.working_dir \(directory) does not exist")
+        }
         let evaluate = request.evaluate
         let checkpointName = request.checkpointName
+        let instance = self.instance
         return Plan(kind: "template", requiresAdmin: template.requiresAdmin) { workdir in
+            // The job's id is its directory's name; its submission id is stored before any submit.
+            let job = Int64(workdir.split(separator: "/").last ?? "") ?? 0
+            let submissionID = ServerInstance.trainingSubmissionID(instance: instance, job: job)
             // Validated above; only the directory differs.
-            let resolved = (try? template.resolve(values: values, workdir: workdir))
+            let resolved = (try? template.resolve(
+                values: values, workdir: workdir, rayAddress: rayAddress, submissionID: submissionID))
                 ?? JobTemplate.Resolved(
                     arguments: template.command, workingDirectory: workdir, eventsFile: workdir + "/metrics.jsonl",
-                    environment: [:], success: nil)
+                    environment: [:], success: nil,
+                    ray: trial.ray.map { ray in
+                        var ray = ray
+                        ray.submissionID = submissionID
+                        return ray
+                    })
             var checkpoints = resolved.checkpoints
             checkpoints?.name = checkpointName
             return TrainingLaunch(
                 arguments: resolved.arguments, workingDirectory: resolved.workingDirectory, eventsFile: resolved.eventsFile,
                 outputCheckpoint: nil, evaluate: evaluate, checkpointName: "\(name)-job\(workdir.split(separator: "/").last ?? "")",
                 jobDirectory: workdir, environment: resolved.environment, gpus: template.gpus, success: resolved.success,
-                checkpoints: checkpoints)
+                checkpoints: checkpoints, ray: resolved.ray)
         }
     }
 }

@@ -50,14 +50,16 @@ package struct TrainingResults: Sendable {
     func evaluate(_ evaluate: TrainingRequest.Evaluate?, on checkpoint: CheckpointView) async -> Outcome {
         var outcome = Outcome(checkpoint: checkpoint.id)
         guard let evaluate else { return outcome }
-        if let engine = evaluate.engine, checkpoint.kind == .hf, !(checkpoint.runnableBy ?? []).contains(engine) {
-            outcome.evaluationError = "engine \(engine) cannot run checkpoint \(checkpoint.name): \(checkpoint.message ?? "it is not runnable")"
+        // An engine profile runs any hf directory; the built-in engine only those it knows.
+        if (evaluate.engine ?? "builtin") == "builtin", checkpoint.kind == .hf, !(checkpoint.runnableBy ?? []).contains("builtin") {
+            outcome.evaluationError = "engine builtin cannot run checkpoint \(checkpoint.name): \(checkpoint.message ?? "it is not runnable")"
             return outcome
         }
         do {
             var request = EvaluationRequest(
                 checkpoint: .id(checkpoint.id), benchmarks: evaluate.benchmarks, samples: evaluate.samples)
             request.limit = evaluate.limit
+            request.engine = evaluate.engine
             outcome.evaluation = try await submitter.submit(request).id
         } catch let error as CoreError {
             outcome.evaluationError = error.message

@@ -22,9 +22,11 @@ Options (anything else, e.g. a hydra override, is accepted and recorded):
   --hold-after K --go-file F   after step K wait until F exists (at most 120 s)
   --child            start a child process that ignores SIGTERM (pid in child.pid)
   --ignore-term      ignore SIGTERM itself
+  --record-dir D     where argv.json, env.json, recipe.pid and child.pid go
+                     (default: the working directory; a Ray job's is Ray's)
 
-It writes argv.json (its arguments) and env.json (its environment) into the
-working directory.
+It writes argv.json (its arguments), env.json (its environment) and
+recipe.pid (its pid) into the record directory.
 """
 import json, math, os, signal, subprocess, sys, time
 
@@ -41,17 +43,22 @@ nan_at = int(option("--nan-at", "0"))
 fail_at = int(option("--fail-at", "0"))
 hold_after = int(option("--hold-after", "0"))
 go_file = option("--go-file")
+record_dir = option("--record-dir", ".")
+os.makedirs(record_dir, exist_ok=True)
 
-with open("argv.json", "w") as f:
+with open(os.path.join(record_dir, "argv.json"), "w") as f:
     json.dump(args, f)
-with open("env.json", "w") as f:
+with open(os.path.join(record_dir, "env.json"), "w") as f:
     json.dump(dict(os.environ), f)
+with open(os.path.join(record_dir, "recipe.pid"), "w") as f:
+    f.write(str(os.getpid()))
 if "--ignore-term" in args:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-if "--child" in args and not os.path.exists("child.pid"):
+child_pid = os.path.join(record_dir, "child.pid")
+if "--child" in args and not os.path.exists(child_pid):
     child = subprocess.Popen([sys.executable, "-c",
         "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(600)\n"])
-    with open("child.pid", "w") as f:
+    with open(child_pid, "w") as f:
         f.write(str(child.pid))
 
 start = 1
