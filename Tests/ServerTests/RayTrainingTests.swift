@@ -147,8 +147,9 @@ struct RayTrainingTests {
                 uri: "/api/v1/training-jobs/\(id)/cancel", method: .post, headers: env.adminHeaders)
             let took = ContinuousClock.now - start
             #expect(try cancelled.body.json(Fixture.Job.self).status == "cancelled")
-            // Ray's own grace is about 3 s; aepo waits at most its grace (1 s here) and 5 s more.
-            #expect(took < .seconds(9), "the cancel took \(took)")
+            // Ray's own grace is about 3 s; aepo waits at most its grace (1 s here) and 5 s more
+            // (slower when the machine is loaded); the held recipe would run on for 120 s.
+            #expect(took < .seconds(30), "the cancel took \(took)")
             #expect(try await Fixture.eventually(seconds: 30) { !Fixture.isRunning(recipe) && !Fixture.isRunning(child) })
         }
     }

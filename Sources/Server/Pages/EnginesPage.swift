@@ -16,6 +16,8 @@ struct EnginesPage: Sendable {
         var lastUsed: String?
         var error: String?
         var logTail: String?
+        /// The Ray job of a `ray` replica.
+        var rayJob: String?
     }
 
     struct Profile: Sendable {
@@ -23,6 +25,8 @@ struct EnginesPage: Sendable {
         var apiHref: String
         var command: String
         var launcher: String
+        /// The dashboard of a `ray` profile's cluster.
+        var cluster: String?
         var replicas: Int
         var gpusPerReplica: Int
         var idleSeconds: String
@@ -43,11 +47,13 @@ struct EnginesPage: Sendable {
                     id: run.id, checkpoint: run.checkpoint, checkpointHref: "/checkpoints/\(run.checkpoint)", address: run.address,
                     status: run.status.rawValue, gpus: run.gpus.isEmpty ? nil : run.gpus.joined(separator: ","),
                     version: run.engineVersion, started: Format.time(run.started), lastUsed: run.lastUsed.flatMap(Format.time),
-                    error: run.error, logTail: run.logTail.flatMap { $0.isEmpty ? nil : String($0.suffix(4000)) })
+                    error: run.error, logTail: run.logTail.flatMap { $0.isEmpty ? nil : String($0.suffix(4000)) },
+                    rayJob: run.raySubmissionID)
             }
             return Profile(
                 name: view.profile.name, apiHref: "/api/v1/engines/\(view.profile.name)",
                 command: view.profile.command.joined(separator: " "), launcher: view.profile.launcher.rawValue,
+                cluster: view.profile.launcher == .ray ? view.profile.ray?.address : nil,
                 replicas: view.profile.replicas, gpusPerReplica: view.profile.gpusPerReplica,
                 idleSeconds: LineChart.number(exact: view.profile.idleSeconds), source: view.source, runs: runs,
                 hasRuns: !runs.isEmpty)
