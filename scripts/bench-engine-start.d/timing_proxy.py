@@ -5,11 +5,15 @@
 Health checks are forwarded too, so the replica is healthy exactly when
 the engine behind it is.
 
-    timing_proxy.py PORT AEPO_BINARY MODEL_DIR MODEL_NAME
+    timing_proxy.py PORT AEPO_BINARY MODEL_DIR MODEL_NAME [HOST]
+
+HOST (default 127.0.0.1) is where the proxy listens: 0.0.0.0 on Ray,
+where aepo calls the replica at its node's address.
 """
 import http.server, os, socket, subprocess, sys, threading, time, urllib.error, urllib.request
 
 port, binary, model_dir, model = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+host = sys.argv[5] if len(sys.argv) > 5 else "127.0.0.1"
 with socket.socket() as probe:
     probe.bind(("127.0.0.1", 0))
     inner = probe.getsockname()[1]
@@ -53,6 +57,6 @@ class Proxy(http.server.BaseHTTPRequestHandler):
 
 
 try:
-    http.server.ThreadingHTTPServer(("127.0.0.1", port), Proxy).serve_forever()
+    http.server.ThreadingHTTPServer((host, port), Proxy).serve_forever()
 finally:
     engine.kill()
