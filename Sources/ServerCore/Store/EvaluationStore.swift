@@ -19,10 +19,13 @@ package struct EvaluationStore: Sendable {
     package let database: AppDatabase
     /// Where status and progress events go once their transaction commits.
     package let events: EventHub?
+    /// Finished samples, committed in groups (``SampleBatcher``).
+    private let samples: SampleBatcher<SampleRow>
 
     package init(database: AppDatabase, events: EventHub? = nil) {
         self.database = database
         self.events = events
+        samples = SampleBatcher { rows in try await Self.write(rows, to: database, events: events) }
     }
 
     /// The existing evaluation of this checkpoint and configuration, or a new
@@ -134,30 +137,53 @@ package struct EvaluationStore: Sendable {
         }
     }
 
-    /// Writes one finished sample at once. Writing the same key twice keeps
-    /// the first: a sample is never duplicated.
+    /// Writes one finished sample; returns once it is committed (with the
+    /// samples that finished meanwhile: ``SampleBatcher``). Writing the same
+    /// key twice keeps the first: a sample is never duplicated.
     package func insertSample(evaluation id: Int64, key: SampleKey, seed: UInt64, outcome: SampleOutcome) async throws {
-        let progress = try await database.writer.write { db -> EvaluationView.Progress? in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO sample (evaluation_id, benchmark, item_id, repeat, seed, trajectory, prediction,
-                        correct, score, verdict, metric, finish_reason, search_calls, python_calls, model_calls,
-                        latency_ms, created_at, error, judge_error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id, key.benchmark, key.item, key.repeat, Int64(seed), outcome.trajectory, outcome.prediction,
-                    outcome.correct ? 1 : 0, outcome.score, outcome.verdict, outcome.metric, outcome.finishReason,
-                    outcome.searchCalls, outcome.pythonCalls, outcome.modelCalls, outcome.latencyMilliseconds,
-                    Timestamp.now(), outcome.error, outcome.judgeError,
-                ])
-            guard db.changesCount > 0,
-                let row = try Row.fetchOne(db, sql: "SELECT done, total FROM evaluation WHERE id = ?", arguments: [id])
-            else { return nil }
-            return EvaluationView.Progress(done: row["done"], total: row["total"])
+        try await samples.insert(SampleRow(evaluation: id, key: key, seed: seed, outcome: outcome, created: Timestamp.now()))
+    }
+
+    /// A finished sample waiting for its transaction.
+    struct SampleRow: Sendable {
+        var evaluation: Int64
+        var key: SampleKey
+        var seed: UInt64
+        var outcome: SampleOutcome
+        var created: String
+    }
+
+    /// Inserts `rows` in one transaction, then publishes each new row's
+    /// progress (in order) once it is committed.
+    private static func write(_ rows: [SampleRow], to database: AppDatabase, events: EventHub?) async throws {
+        let progress = try await database.writer.write { db -> [(Int64, EvaluationView.Progress)] in
+            var progress: [(Int64, EvaluationView.Progress)] = []
+            for row in rows {
+                let outcome = row.outcome
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO sample (evaluation_id, benchmark, item_id, repeat, seed, trajectory, prediction,
+                            correct, score, verdict, metric, finish_reason, search_calls, python_calls, model_calls,
+                            latency_ms, created_at, error, judge_error)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        row.evaluation, row.key.benchmark, row.key.item, row.key.repeat, Int64(row.seed), outcome.trajectory,
+                        outcome.prediction, outcome.correct ? 1 : 0, outcome.score, outcome.verdict, outcome.metric,
+                        outcome.finishReason, outcome.searchCalls, outcome.pythonCalls, outcome.modelCalls,
+                        outcome.latencyMilliseconds, row.created, outcome.error, outcome.judgeError,
+                    ])
+                guard db.changesCount > 0,
+                    let counts = try Row.fetchOne(
+                        db, sql: "SELECT done, total FROM evaluation WHERE id = ?", arguments: [row.evaluation])
+                else { continue }
+                progress.append((row.evaluation, EvaluationView.Progress(done: counts["done"], total: counts["total"])))
+            }
+            return progress
         }
-        if let progress, let events {
-            events.publish(EvaluationEventFormat.progress(progress), on: .evaluation(id))
+        guard let events else { return }
+        for (evaluation, value) in progress {
+            events.publish(EvaluationEventFormat.progress(value), on: .evaluation(evaluation))
         }
     }
 
