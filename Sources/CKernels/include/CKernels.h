@@ -7,6 +7,7 @@
 // environment variable AEPO_KERNELS=0|1|2 caps the level.
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,6 +80,22 @@ void aepo_linear_rows(float *y, long ldy, const float *x, long ldx, long R, long
 /// back row-major into `y` (row stride ldy). Portable C when no SIMD level.
 void aepo_linear_tiles(float *y, long ldy, const float *xT, long R, long C, const void *w, int type,
                        const float *bias, long o0, long o1, long tile, float *scratch, float *tileOut);
+
+// MARK: - bf16 products (see BF16Kernels.c)
+
+/// Whether this CPU has AVX512 BF16 (`vdpbf16ps`).
+int aepo_bf16_products_available(void);
+
+/// `out[i]` = `x[i]` rounded to bf16 (nearest even).
+void aepo_round_to_bf16(uint16_t *out, const float *x, long n);
+
+/// `aepo_linear_rows` with bf16 activations `x` (row stride ldx) and bf16
+/// weights: pairs of bf16 multiplied and accumulated in f32 by `vdpbf16ps`,
+/// 32 inputs per step, the trailing C % 32 as exact f32 products; a row's
+/// result does not depend on R. Returns 0 (writing nothing) when the CPU
+/// lacks AVX512 BF16.
+int aepo_linear_rows_bf16(float *y, long ldy, const uint16_t *x, long ldx, long R, long C, const uint16_t *w,
+                          const float *bias, long o0, long o1);
 
 /// RMSNorm of one row: `out[i] = x[i] / sqrt(mean(x^2) + eps) * weight[i]`.
 void aepo_rmsnorm(float *out, const float *x, const float *weight, long n, float eps);

@@ -15,6 +15,8 @@ struct BenchEngineCommand: AsyncParsableCommand {
     @Option(help: "Timed decoding steps.") var tokens = 32
     @Option(help: "Prompt length of the decoded sequences.") var prompt = 32
     @Option(help: "Most rows of the decoding kernel (more use the tiled prefill kernel).") var rowKernelLimit: Int?
+    @Option(help: "f32 (default) or bf16: activations rounded to bf16 for bf16 products (AVX512 BF16).")
+    var activations: ActivationPrecision = .f32
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
@@ -27,6 +29,10 @@ struct BenchEngineCommand: AsyncParsableCommand {
             throw ValidationError("\(model): \(error)")
         }
         if let rowKernelLimit { loaded.rowKernelLimit = rowKernelLimit }
+        if activations == .bf16, !ActivationPrecision.bf16Available {
+            throw ValidationError("--activations bf16: this CPU has no AVX512 BF16")
+        }
+        loaded.activations = activations
         let result = try EngineBenchmark.run(model: loaded, promptLength: prompt, newTokens: tokens)
         if json {
             let encoder = JSONEncoder()
@@ -51,3 +57,5 @@ struct BenchEngineCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension ActivationPrecision: ExpressibleByArgument {}

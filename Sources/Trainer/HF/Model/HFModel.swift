@@ -76,6 +76,12 @@ public final class HFModel {
     /// Threads the linear layers run on.
     public var threads: Int { executor.threads }
 
+    /// How the linear layers multiply (default `.f32`).
+    public var activations: ActivationPrecision {
+        get { executor.activations }
+        set { executor.activations = newValue }
+    }
+
     /// Stops and joins the worker threads (they also stop when the model is
     /// released); later forward passes run on the calling thread alone.
     public func shutdown() {

@@ -25,6 +25,8 @@ final class LinearExecutor {
 
     /// Threads per product (>= 1).
     var threads: Int { pool.threads }
+    /// `.bf16`: bf16 products for bf16 weights (``ActivationPrecision``).
+    var activations: ActivationPrecision = .f32
     /// At most this many rows use the row kernel; more use the tiled one.
     var rowKernelLimit: Int
     /// Weight rows per converted tile of the prefill path.
@@ -36,6 +38,8 @@ final class LinearExecutor {
     private var scratch: [FloatBuffer]
     private var transposed = FloatBuffer(count: 0)
     private var tileOutputs: [FloatBuffer]
+    /// The input rounded to bf16 for `.bf16` products.
+    private var roundedInput: [UInt16] = []
 
     init(threads: Int, rowKernelLimit: Int = .max) {
         pool = WorkerPool(threads: threads)
@@ -58,6 +62,9 @@ final class LinearExecutor {
     func run(_ jobs: [Job], x: UnsafePointer<Float>, rows R: Int) {
         guard R > 0, let C = jobs.first?.linear.inFeatures else { return }
         let items = Self.items(jobs.map { ($0.linear.outFeatures, $0.linear.weight.dtype.byteSize * C) }, threads: threads)
+        if activations == .bf16, jobs.allSatisfy({ $0.linear.weight.kernelType == AEPO_WEIGHT_BF16 }), runBF16(jobs, items, x: x, rows: R) {
+            return
+        }
         if R <= rowKernelLimit {
             pool.forEach(items.count) { i, _ in
                 let (j, range) = items[i], job = jobs[j]
@@ -79,6 +86,26 @@ final class LinearExecutor {
                 job.out, job.linear.outFeatures, xT, R, C, job.linear.weight.base, job.linear.weight.kernelType,
                 job.linear.bias?.pointer, range.lowerBound, range.upperBound, tile, scratch[t], tileOutputs[t])
         }
+    }
+
+    /// The products with bf16 activations; false (nothing written) when the
+    /// CPU lacks AVX512 BF16.
+    private func runBF16(_ jobs: [Job], _ items: [(Int, Range<Int>)], x: UnsafePointer<Float>, rows R: Int) -> Bool {
+        guard ActivationPrecision.bf16Available, let C = jobs.first?.linear.inFeatures else { return false }
+        if roundedInput.count < R * C { roundedInput = [UInt16](repeating: 0, count: R * C) }
+        roundedInput.withUnsafeMutableBufferPointer { rounded in
+            guard let xb = rounded.baseAddress else { return }
+            aepo_round_to_bf16(xb, x, R * C)
+            let input = UnsafePointer(xb)
+            pool.forEach(items.count) { i, _ in
+                let (j, range) = items[i], job = jobs[j]
+                _ = aepo_linear_rows_bf16(
+                    job.out, job.linear.outFeatures, input, C, R, C,
+                    job.linear.weight.base.assumingMemoryBound(to: UInt16.self), job.linear.bias?.pointer,
+                    range.lowerBound, range.upperBound)
+            }
+        }
+        return true
     }
 
     /// Grows the transposed input and the per-thread tiles.

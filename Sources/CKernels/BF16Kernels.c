@@ -1,0 +1,100 @@
+// Linear layers with bf16 products (declared in include/CKernels.h): the
+// activations rounded to bf16 once per product, then `vdpbf16ps` (AVX512
+// BF16) multiplies pairs of bf16 and accumulates in f32, twice the
+// multiply-adds per instruction of an f32 FMA and no weight conversion.
+// This is how PyTorch runs a bf16 model on such a CPU; it is an option of
+// the engine (activations "bf16"), the f32 kernels stay the default.
+
+#include "KernelSupport.h"
+
+int aepo_bf16_products_available(void) {
+#if AEPO_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+/// f32 to bf16, rounding to nearest even (NaN kept a NaN).
+static inline uint16_t to_bf16(float f) {
+    uint32_t bits;
+    memcpy(&bits, &f, sizeof bits);
+    if ((bits & 0x7fffffff) > 0x7f800000) return (uint16_t)((bits >> 16) | 0x40);
+    bits += 0x7fff + ((bits >> 16) & 1);
+    return (uint16_t)(bits >> 16);
+}
+
+static inline float from_bf16(uint16_t h) {
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+void aepo_round_to_bf16(uint16_t *out, const float *x, long n) {
+    for (long i = 0; i < n; i++) out[i] = to_bf16(x[i]);
+}
+
+#if AEPO_X86
+#define AEPO_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
+
+/// OB weight rows (from o) by RB activation rows, 32 inputs per step;
+/// the C % 32 trailing inputs as exact f32 products of the bf16 values.
+AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
+bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w, const float *bias, long o,
+           const int OB, const int RB) {
+    __m512 acc[4][4];
+    for (int i = 0; i < OB; i++)
+        for (int r = 0; r < RB; r++) acc[i][r] = _mm512_setzero_ps();
+    long c = 0;
+    for (; c + 32 <= C; c += 32) {
+        __m512bh xv[4];
+        for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
+        for (int i = 0; i < OB; i++) {
+            const __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(w + (o + i) * C + c));
+            for (int r = 0; r < RB; r++) acc[i][r] = _mm512_dpbf16_ps(acc[i][r], wv, xv[r]);
+        }
+    }
+    for (int i = 0; i < OB; i++) {
+        for (int r = 0; r < RB; r++) {
+            float s = _mm512_reduce_add_ps(acc[i][r]);
+            for (long t = c; t < C; t++) s += from_bf16(w[(o + i) * C + t]) * from_bf16(x[r * ldx + t]);
+            y[r * ldy + o + i] = bias ? s + bias[o + i] : s;
+        }
+    }
+}
+
+AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, long ldx, long R, long C,
+                                       const uint16_t *w, const float *bias, long o0, long o1) {
+    // Rows in chunks whose bf16 activations stay in L2 while every block
+    // of weight rows passes over them.
+    const long chunk = 64;
+    for (long r0 = 0; r0 < R; r0 += chunk) {
+        const long r1 = R - r0 < chunk ? R : r0 + chunk;
+        long o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            long r = r0;
+            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 4);
+            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 1);
+        }
+        for (; o < o1; o++) {
+            long r = r0;
+            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 4);
+            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 1);
+        }
+    }
+}
+#endif
+
+int aepo_linear_rows_bf16(float *y, long ldy, const uint16_t *x, long ldx, long R, long C, const uint16_t *w,
+                          const float *bias, long o0, long o1) {
+    if (R <= 0 || o1 <= o0) return 1;
+#if AEPO_X86
+    if (!aepo_bf16_products_available()) return 0;
+    bf16_rows(y, ldy, x, ldx, R, C, w, bias, o0, o1);
+    return 1;
+#else
+    return 0;
+#endif
+}
