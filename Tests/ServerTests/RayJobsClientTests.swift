@@ -141,6 +141,43 @@ struct RayJobsClientTests {
         }
     }
 
+    /// The driver log in byte ranges from the node's agent: the same bytes
+    /// as the whole-log endpoint's text (but for "\r\n", which Ray's text
+    /// read makes one byte), the size at the end, and a file it does not
+    /// have named as unavailable.
+    @Test func theDriverLogIsReadInByteRangesFromTheNodesAgent() async throws {
+        let client = try RayJobsClient(address: try await RayHead.dashboard())
+        let id = "aepo-test-\(UUID().uuidString.prefix(8))"
+        try await client.submit(RayJobSubmission(
+            submissionID: id, entrypoint: ["python3", "-c", "import sys\nfor i in range(50): print(f'line {i} é')\nsys.stdout.write('a\\r\\nb')"]))
+        let info = try await waitTerminal(client, id)
+        #expect(info.status == .succeeded)
+        let agent = try #require(info.driverAgentHTTPAddress)
+        var bytes: [UInt8] = []
+        var size: Int64?
+        // Seven bytes a request: reads cut lines and characters, the bytes join up.
+        while true {
+            let read = try await client.driverLog(agent: agent, submissionID: id, from: Int64(bytes.count), maxBytes: 7)
+            guard case .bytes(let chunk, let total) = read else {
+                #expect(read == .end(size: Int64(bytes.count)))
+                break
+            }
+            #expect(chunk.count <= 7 && !chunk.isEmpty)
+            bytes += chunk
+            size = total
+        }
+        #expect(size == Int64(bytes.count))
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("line 49 é\na\r\nb"))
+        #expect(try await client.logs(id) == text.replacingOccurrences(of: "\r\n", with: "\n"))
+        // Past the end: the size, so a shrunk file is seen as one.
+        #expect(try await client.driverLog(agent: agent, submissionID: id, from: 1 << 30, maxBytes: 10) == .end(size: Int64(bytes.count)))
+        guard case .unavailable = try await client.driverLog(agent: agent, submissionID: "aepo-none", from: 0, maxBytes: 10) else {
+            Issue.record("a file the agent does not have must be unavailable")
+            return
+        }
+    }
+
     @Test func anUnreachableDashboardIsNamed() async throws {
         let port = try FreePort.find()
         let client = try RayJobsClient(address: "http://127.0.0.1:\(port)/", timeout: .seconds(2))

@@ -76,6 +76,26 @@ struct RayTemplateTests {
         #expect(last.lines == ["partial"] && last.next == Int64(log.utf8.count))
     }
 
+    @Test func aBoundedReadKeepsItsCutLineForTheNextUnlessItHasNoNewlineAtAll() {
+        let bytes = Array("step:1 - a:1\n\nstep:2 - b:2\nstep:3".utf8)
+        let read = TrainingManager.lines(of: bytes[...], final: false, whole: true)
+        #expect(read.lines == ["step:1 - a:1", "step:2 - b:2"])
+        #expect(read.consumed == bytes.count - "step:3".utf8.count)
+        #expect(TrainingManager.lines(of: bytes[read.consumed...], final: true, whole: false).lines == ["step:3"])
+        // A line longer than the bound: taken as it is, or the reader would never move.
+        let long = Array(repeating: UInt8(ascii: "x"), count: 16)
+        #expect(TrainingManager.lines(of: long[...], final: false, whole: true) == (["xxxxxxxxxxxxxxxx"], 16))
+        #expect(TrainingManager.lines(of: long[...], final: false, whole: false).consumed == 0)
+    }
+
+    @Test func aContentRangeGivesTheFilesSize() {
+        #expect(RayJobsClient.size(contentRange: "bytes 10-40/323") == 323)
+        #expect(RayJobsClient.size(contentRange: "bytes */323") == 323)
+        #expect(RayJobsClient.size(contentRange: "bytes 0-9/*") == nil)
+        #expect(RayJobsClient.size(contentRange: nil) == nil)
+        #expect(RayJobsClient.size(contentRange: "items 0-9/10") == nil)
+    }
+
     @Test func aFailureNamesRaysExitCodeAndTheFirstLineOfItsMessage() throws {
         let info = try JSONDecoder().decode(RayJobInfo.self, from: Data("""
             {"status": "FAILED", "driver_exit_code": 1, "error_type": "JOB_ENTRYPOINT_COMMAND_ERROR",

@@ -198,6 +198,43 @@ struct RayTrainingTests {
         await next.shutdown()
     }
 
+    /// The follower reads the driver log in byte ranges from the node's
+    /// agent: its stored offset is the file's size in bytes, which the
+    /// whole-log endpoint's text (a "\r\n" one byte there) would not give.
+    @Test func theFollowerReadsTheDriverLogInByteRanges() async throws {
+        let env = try await environment()
+        let store = env.services.training
+        let address = try await RayHead.dashboard()
+        let submission = "aepo-test-\(UUID().uuidString.prefix(8))-ranges"
+        let script = "import sys\nfor i in range(1, 4): sys.stdout.write(f'step:{i} - score:0.5\\r\\n')\nprint('done')"
+        let (id, _) = try await store.createJob(
+            kind: "template", template: "ray-recipe", request: [:], jobsDirectory: env.directory.appendingPathComponent("jobs")
+        ) { workdir in
+            TrainingLaunch(
+                arguments: ["python3", "-c", script], workingDirectory: workdir, eventsFile: nil,
+                outputCheckpoint: nil, evaluate: nil, checkpointName: "x", jobDirectory: workdir,
+                ray: RayLaunch(address: address, submissionID: submission, runtimeEnvironment: [:]))
+        }
+        try await TrainingService(store: store, manager: env.services.trainingManager, logger: .init(label: "t")).recover()
+        var job = try await store.job(id)
+        let end = ContinuousClock.now + .seconds(120)
+        while !job.status.isTerminal, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(100))
+            job = try await store.job(id)
+        }
+        #expect(job.status == .finished, "\(job.error ?? "")")
+        #expect(Fixture.metricSteps(try await Fixture.events(env, id)) == [1, 2, 3])
+        let client = try RayJobsClient(address: address)
+        let agent = try #require(try await client.info(submission).driverAgentHTTPAddress)
+        guard case .end(let size) = try await client.driverLog(agent: agent, submissionID: submission, from: 1 << 30, maxBytes: 1) else {
+            Issue.record("the agent did not give the log's size")
+            return
+        }
+        let offset = try await store.positions(job: id)[TrainingManager.rayLogSource]?.offset
+        #expect(offset == size)
+        #expect(Int64(try await client.logs(submission).utf8.count) == size - 3)
+    }
+
     /// A job recorded with its submission id, submitted by a server that
     /// died before storing it as running, is found by that id; one Ray
     /// does not know ends `interrupted`.

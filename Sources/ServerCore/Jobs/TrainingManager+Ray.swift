@@ -89,7 +89,8 @@ extension TrainingManager {
             metadata: ["training.id": "\(id)", "ray.submission_id": "\(ray.submissionID)", "ray.address": "\(ray.address)"])
     }
 
-    /// Polls the Ray job until it ends, storing its new log lines and
+    /// Polls the Ray job until it ends, storing its new log lines (read in
+    /// bounded ranges, ``readRayLog(_:ray:client:info:offset:final:reader:)``) and
     /// metrics as they come, then completes it like a local job. Returns
     /// without ending it when the server stops (the next server reads on
     /// from the stored positions).
@@ -104,6 +105,7 @@ extension TrainingManager {
         var stopAsked: ContinuousClock.Instant?
         var failing = false
         var last: RayJobInfo?
+        var logReader = RayLogReader.undecided(misses: 0)
         while !Task.isCancelled, !stopped {
             if active[id]?.stop != nil, stopAsked == nil { stopAsked = .now }
             do {
@@ -114,8 +116,8 @@ extension TrainingManager {
                     metricsPosition = await ingester.read(
                         job: id, file: metrics, from: metricsPosition, final: final, logLimit: settings.logLimit)
                 }
-                let log = try await client.logs(ray.submissionID)
-                logOffset = try await ingestRayLog(id, log: log, from: logOffset, final: final)
+                try await readRayLog(
+                    id, ray: ray, client: client, info: info, offset: &logOffset, final: final, reader: &logReader)
                 failing = false
                 if final {
                     last = info
@@ -150,36 +152,6 @@ extension TrainingManager {
             ended = .failed(Self.rayFailure(last, submission: ray.submissionID))
         }
         await complete(id, launch: launch, ended: ended)
-    }
-
-    /// Stores the lines of `log` after byte `offset`, with the offset after
-    /// them; returns that offset. The last line counts without its newline
-    /// only once the job is over (`final`).
-    private func ingestRayLog(_ id: Int64, log: String, from offset: Int64, final: Bool) async throws -> Int64 {
-        let (lines, next) = Self.lines(of: log, from: offset, final: final)
-        guard next != offset else { return offset }
-        try await ingester.ingest(
-            job: id, lines: lines, source: Self.rayLogSource, position: OutputFile.Position(offset: next),
-            logLimit: settings.logLimit)
-        return next
-    }
-
-    /// The complete lines of `log` after byte `offset` (empty ones left
-    /// out) and the byte offset after them.
-    nonisolated static func lines(of log: String, from offset: Int64, final: Bool) -> (lines: [String], next: Int64) {
-        let bytes = Array(log.utf8)
-        guard Int64(bytes.count) > offset, offset >= 0 else { return ([], offset) }
-        var lines: [String] = []
-        var start = Int(offset)
-        for index in start..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
-            lines.append(OutputFile.text(bytes[start..<index]))
-            start = index + 1
-        }
-        if final, start < bytes.count {
-            lines.append(OutputFile.text(bytes[start...]))
-            start = bytes.count
-        }
-        return (lines.filter { !$0.isEmpty }, Int64(start))
     }
 
     /// Why a Ray job that did not succeed failed, from what Ray says (its

@@ -153,7 +153,27 @@ package struct RayJobsClient: Sendable {
         }
     }
 
-    private static func check(_ status: Int, _ answer: String) throws {
+    /// GETs bytes `range` (`first-last`, inclusive) of `url` (any host: a
+    /// node's agent too). The body is read only for a 206 or an error
+    /// status, at most `limit` bytes: a 200 means the range was ignored,
+    /// and its body may be the whole file.
+    func getRange(_ url: String, range: String, limit: Int) async throws -> (status: Int, headers: HTTPHeaders, body: ByteBuffer) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        request.headers.add(name: "Range", value: "bytes=" + range)
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let status = Int(response.status.code)
+            if status == 200 { return (status, response.headers, ByteBuffer()) }
+            let buffer = try await response.body.collect(upTo: limit)
+            return (status, response.headers, buffer)
+        } catch {
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
+            throw RayJobsError.unreachable(address: url, reason: "\(error)")
+        }
+    }
+
+    static func check(_ status: Int, _ answer: String) throws {
         guard (200..<300).contains(status) else {
             throw RayJobsError.rejected(status: status, message: message(answer))
         }
@@ -166,7 +186,7 @@ package struct RayJobsClient: Sendable {
         return String(text.prefix(500))
     }
 
-    private static func escape(_ component: String) -> String {
+    static func escape(_ component: String) -> String {
         component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? component
     }
 }
