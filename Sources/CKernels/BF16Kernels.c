@@ -41,14 +41,22 @@ void aepo_round_to_bf16(uint16_t *out, const float *x, long n) {
 
 /// OB weight rows (from o) by RB activation rows, 32 inputs per step;
 /// the C % 32 trailing inputs as exact f32 products of the bf16 values.
+/// With `prefetch`, the next OB weight rows (contiguous after these) are
+/// fetched into L2 a few lines per step, as the f32 row kernel does: at
+/// small batches the products wait on memory, not on the multiplies.
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
 bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w, const float *bias, long o,
-           const int OB, const int RB) {
-    __m512 acc[4][4];
+           long o1, const int OB, const int RB, const int prefetch) {
+    __m512 acc[8][4];
     for (int i = 0; i < OB; i++)
         for (int r = 0; r < RB; r++) acc[i][r] = _mm512_setzero_ps();
+    const char *next = (const char *)(w + (o + OB) * C);
+    const long nextLines = prefetch && o + 2 * OB <= o1 ? OB * C * 2 / 64 : 0, steps = C / 32 > 0 ? C / 32 : 1;
+    const long perStep = (nextLines + steps - 1) / steps;
+    long line = 0;
     long c = 0;
     for (; c + 32 <= C; c += 32) {
+        for (long k = 0; k < perStep && line < nextLines; k++, line++) __builtin_prefetch(next + line * 64, 0, 2);
         __m512bh xv[4];
         for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
         for (int i = 0; i < OB; i++) {
@@ -73,15 +81,19 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
     for (long r0 = 0; r0 < R; r0 += chunk) {
         const long r1 = R - r0 < chunk ? R : r0 + chunk;
         long o = o0;
+        if (R == 1) {
+            // one row: 8 weight streams in flight keep more loads outstanding
+            for (; o + 8 <= o1; o += 8) bf16_block(y, ldy, x, ldx, C, w, bias, o, o1, 8, 1, 1);
+        }
         for (; o + 4 <= o1; o += 4) {
             long r = r0;
-            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 4);
-            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 1);
+            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 4, 4, r == r0);
+            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 4, 1, r == r0);
         }
         for (; o < o1; o++) {
             long r = r0;
-            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 4);
-            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 1);
+            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 1, 4, 0);
+            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 1, 1, 0);
         }
     }
 }

@@ -70,3 +70,29 @@ struct HFModelParityTests {
         #expect(throws: EngineError.self) { try batch.step([[600]]) }
     }
 }
+
+/// bf16 activations (an option of the engine) against transformers' f32
+/// logits: not within 1e-3 (the activations are rounded to 8 bits of
+/// mantissa), but close. The fixtures here have bf16 weights, so the bf16
+/// products run (their logits differ from the f32 path's).
+@Suite("HF model with bf16 products", .enabled(if: ActivationPrecision.bf16Available))
+struct HFModelBF16Tests {
+    @Test(arguments: ["qwen3", "qwen2", "llama"])
+    func logitsStayCloseToTransformers(_ name: String) throws {
+        let exact = try HFModel(directory: HFFixtures.directory(name), threads: 2)
+        let model = try HFModel(directory: HFFixtures.directory(name), threads: 2)
+        model.activations = .bf16
+        let expected = try HFFixtures.expected(name)
+        for prompt in expected.prompts {
+            let logits = try HFModelParityTests.promptLogits(model, prompt.prompt)
+            let f32 = try HFModelParityTests.promptLogits(exact, prompt.prompt)
+            for row in prompt.logits {
+                let scale = row.values.map(abs).max() ?? 1
+                let difference = HFModelParityTests.maxDifference(logits[row.position], row.values)
+                #expect(HFModelParityTests.maxDifference(logits[row.position], f32[row.position]) > 0, "\(name): the bf16 products did not run")
+                // Rounding the activations costs about 2^-9 relative per product.
+                #expect(difference < 0.03 * max(1, scale), "\(name) at \(row.position): \(difference) (largest logit \(scale))")
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CKernels
+import Foundation
+import Testing
+
+@testable import Trainer
+
+/// The bf16 products (`vdpbf16ps`) against a Double reference over the
+/// same bf16-rounded values, the rounding itself, and batch invariance.
+@Suite("bf16 products", .enabled(if: ActivationPrecision.bf16Available))
+struct BF16KernelTests {
+    /// Deterministic values in [-1, 1).
+    static func values(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<count).map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Float(state % 2_000_001) / 1_000_000 - 1
+        }
+    }
+
+    static func bf16(_ values: [Float]) -> [UInt16] {
+        var out = [UInt16](repeating: 0, count: values.count)
+        aepo_round_to_bf16(&out, values, values.count)
+        return out
+    }
+
+    static func float(_ h: UInt16) -> Float { Float(bitPattern: UInt32(h) << 16) }
+
+    @Test func roundingIsToNearestEven() {
+        // 1 + 2^-8 lies halfway between two bf16 values: ties go to the even one (1.0).
+        let halfway = Float(bitPattern: 0x3F80_8000)
+        let above = Float(bitPattern: 0x3F80_8001)
+        let odd = Float(bitPattern: 0x3F81_8000)  // halfway above an odd bf16: rounds up
+        #expect(Self.bf16([halfway, above, odd, 1, -2.5, 0]) == [0x3F80, 0x3F81, 0x3F82, 0x3F80, 0xC020, 0])
+        #expect(Self.float(Self.bf16([.nan])[0]).isNaN)
+        #expect(Self.bf16([.infinity])[0] == 0x7F80)
+    }
+
+    @Test(arguments: [(1, 64), (3, 100), (16, 896), (70, 96)])
+    func productsMatchTheReference(rows R: Int, inputs C: Int) {
+        let OC = 13
+        let x = Self.bf16(Self.values(R * C, seed: 1)), w = Self.bf16(Self.values(OC * C, seed: 2))
+        let bias = Self.values(OC, seed: 3)
+        var y = [Float](repeating: .nan, count: R * OC)
+        let ran = aepo_linear_rows_bf16(&y, OC, x, C, R, C, w, bias, 0, OC)
+        #expect(ran == 1)
+        for r in 0..<R {
+            for o in 0..<OC {
+                var reference = Double(bias[o])
+                for c in 0..<C { reference += Double(Self.float(x[r * C + c])) * Double(Self.float(w[o * C + c])) }
+                #expect(abs(Double(y[r * OC + o]) - reference) <= 1e-4 * max(1, abs(reference)), "row \(r) output \(o)")
+            }
+        }
+    }
+
+    @Test func aRowsResultDoesNotDependOnTheBatch() {
+        let R = 9, C = 160, OC = 11
+        let x = Self.bf16(Self.values(R * C, seed: 4)), w = Self.bf16(Self.values(OC * C, seed: 5))
+        var batch = [Float](repeating: 0, count: R * OC)
+        _ = aepo_linear_rows_bf16(&batch, OC, x, C, R, C, w, nil, 0, OC)
+        for r in 0..<R {
+            var single = [Float](repeating: 0, count: OC)
+            let row = Array(x[(r * C)..<((r + 1) * C)])
+            _ = aepo_linear_rows_bf16(&single, OC, row, C, 1, C, w, nil, 0, OC)
+            #expect(single == Array(batch[(r * OC)..<((r + 1) * OC)]), "row \(r)")
+        }
+    }
+}
