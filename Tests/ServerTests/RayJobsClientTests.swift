@@ -201,3 +201,30 @@ struct RayJobsClientTests {
         throw CoreError.misconfigured("timeout", "job \(id) did not end")
     }
 }
+
+/// How a Ray replica's log is read: chunks that cut lines, Windows line
+/// ends, the bootstrap's port line, the whole-log fallback and a skip.
+@Suite("Ray replica log reader")
+struct RayLogReaderTests {
+    @Test func linesAreWholeWhateverTheChunks() {
+        var reader = RayLogReader()
+        #expect(reader.feed(Array("Runtime env is setting up.\naepo-rep".utf8)) == ["Runtime env is setting up."])
+        #expect(reader.port == nil)
+        #expect(reader.feed(Array("lica-port: 41093\r\nserving on ".utf8)) == ["aepo-replica-port: 41093"])
+        #expect(reader.port == 41093)
+        #expect(reader.offset == 64)
+        #expect(reader.feed(Array("0.0.0.0".utf8)) == [])
+        #expect(reader.flush() == ["serving on 0.0.0.0"])
+        reader.skip(to: 1000)
+        #expect(reader.offset == 1000 && reader.feed(Array("tail\n".utf8)) == ["tail"])
+    }
+
+    @Test func theWholeLogIsReadFromWhereItStopped() {
+        var reader = RayLogReader()
+        #expect(reader.newLines(in: "a\nb") == ["a"])
+        #expect(reader.newLines(in: "a\nbc\nd") == ["bc"])
+        #expect(reader.newLines(in: "a\nbc\nde", final: true) == ["de"])
+        // A log shorter than what was read is another log: read from its start.
+        #expect(reader.newLines(in: "x\n") == ["x"])
+    }
+}

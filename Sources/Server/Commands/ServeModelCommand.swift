@@ -27,12 +27,17 @@ struct ServeModelCommand: AsyncParsableCommand {
     @Option(help: "Compute threads (default: the cores available).") var threads: Int?
     @Option(help: "Most tokens per sequence, below the model's own context (as vLLM's --max-model-len).")
     var maxModelLen: Int?
+    @Option(help: "f32 (default) or bf16: bf16 products for bf16 weights (AVX512 BF16; as PyTorch runs a bf16 model).")
+    var activations: ActivationPrecision = .f32
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {
         guard (1...1024).contains(maxBatch) else { throw ValidationError("--max-batch must be in 1...1024") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
         if let maxModelLen, maxModelLen < 2 { throw ValidationError("--max-model-len must be >= 2") }
+        if activations == .bf16, !ActivationPrecision.bf16Available {
+            throw ValidationError("--activations bf16: this CPU has no AVX512 BF16")
+        }
     }
 
     func run() async throws {
@@ -53,6 +58,7 @@ struct ServeModelCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(checkpoint): \(error)")
             }
+            loaded.model.activations = activations
             let config = loaded.model.config
             description = "\(config.architecture), \(config.modelType), context \(loaded.model.contextLength)"
                 + (loaded.chatTemplate == nil ? ", no chat template: /v1/chat/completions refuses requests" : "")

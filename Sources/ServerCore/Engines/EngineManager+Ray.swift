@@ -88,9 +88,7 @@ extension EngineManager {
         var delay = Duration.milliseconds(100)
         while true {
             let info = try? await job.client.info(job.submissionID)
-            if let text = try? await job.client.logs(job.submissionID) {
-                for line in reader.newLines(in: text) { log.append(line) }
-            }
+            for line in await readLog(job, info: info, reader: &reader) { log.append(line) }
             if address == nil, let port = reader.port, let node = info?.driverNodeIP {
                 address = "http://\(node):\(port)"
                 setAddress(id, address!)
@@ -119,12 +117,41 @@ extension EngineManager {
             // Quick while starting (the evaluation waits on it), calm once it serves.
             delay = ready ? .seconds(1) : min(delay * 3 / 2, .milliseconds(500))
         }
-        if let text = try? await job.client.logs(job.submissionID) {
-            for line in reader.newLines(in: text, final: true) { log.append(line) }
+        for line in await readLog(job, info: try? await job.client.info(job.submissionID), reader: &reader, final: true) {
+            log.append(line)
         }
         job.end.fire()
         if let failure { await markStartFailed(id, reason: failure, log: log) }
         await exited(id, how: how, log: log)
+    }
+
+    /// The replica's new log lines: byte ranges of its driver log from its
+    /// node's agent (only what was not read; past 1 MiB behind, only the
+    /// last 64 KiB, since only the tail is kept), else the whole log from the
+    /// Jobs API.
+    private func readLog(_ job: RayReplicaJob, info: RayJobInfo?, reader: inout RayLogReader, final: Bool = false) async -> [String] {
+        if reader.ranges, let agent = info?.driverAgentHTTPAddress {
+            var lines: [String] = []
+            for _ in 0..<8 {
+                switch try? await job.client.driverLog(
+                    agent: agent, submissionID: job.submissionID, from: reader.offset, maxBytes: 1 << 20)
+                {
+                case .bytes(let bytes, let size)?:
+                    lines += reader.feed(bytes)
+                    if let size, reader.port != nil, size - reader.offset > 1 << 20 { reader.skip(to: size - (64 << 10)) }
+                    if bytes.count < 1 << 20 { return lines + (final ? reader.flush() : []) }
+                case .end(let size)?:
+                    if size < reader.offset { reader.skip(to: 0) }
+                    return lines + (final ? reader.flush() : [])
+                case .unavailable?, nil:
+                    reader.ranges = false
+                    return lines
+                }
+            }
+            return lines
+        }
+        guard let text = try? await job.client.logs(job.submissionID) else { return [] }
+        return reader.newLines(in: text, final: final)
     }
 
     private func setAddress(_ id: Int64, _ address: String) {
@@ -144,33 +171,61 @@ extension EngineManager {
     }
 }
 
-/// Reads a Ray job's log, which the API returns whole on every call: the
-/// lines not seen before, complete ones only (a partial last line waits for
-/// its end), and the port the replica's bootstrap reported.
+/// Reads a Ray replica's log: byte ranges of its driver log while the
+/// node's agent serves them (``feed(_:)``), else the whole log the Jobs API
+/// returns on every call (``newLines(in:final:)``); complete lines only (a
+/// partial last line waits for its end), and the port the replica's
+/// bootstrap reported.
 struct RayLogReader {
-    private var consumed = 0
+    /// Bytes of the log consumed (fed, or skipped).
+    private(set) var offset: Int64 = 0
+    /// Whether byte ranges are still tried.
+    var ranges = true
+    private var partial: [UInt8] = []
     private(set) var port: Int?
 
-    /// The complete lines of `text` past what was read before; with `final`,
-    /// an unterminated last line too.
+    /// The complete lines of the bytes after ``offset``.
+    mutating func feed(_ bytes: [UInt8]) -> [String] {
+        offset += Int64(bytes.count)
+        partial += bytes
+        guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+        // Split on bytes: "\r\n" is one Character to a Swift String.
+        let lines = partial[..<lastNewline].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+        }
+        partial.removeSubrange(...lastNewline)
+        notePort(in: lines)
+        return lines
+    }
+
+    /// The unterminated last line, once the job is over.
+    mutating func flush() -> [String] {
+        guard !partial.isEmpty else { return [] }
+        let line = String(decoding: partial, as: UTF8.self)
+        partial = []
+        notePort(in: [line])
+        return [line]
+    }
+
+    /// Continues at byte `offset` (far behind: only the tail matters; or 0 when the log was replaced).
+    mutating func skip(to offset: Int64) {
+        self.offset = offset
+        partial = []
+    }
+
+    /// The lines of the whole log `text` past ``offset``; with `final`, an
+    /// unterminated last line too.
     mutating func newLines(in text: String, final: Bool = false) -> [String] {
         let bytes = Array(text.utf8)
         // A shorter log than before is not this job's (never expected): start over.
-        if bytes.count < consumed { consumed = 0 }
-        var end = bytes.count
-        if !final, let lastNewline = bytes[consumed...].lastIndex(of: UInt8(ascii: "\n")) {
-            end = lastNewline + 1
-        } else if !final {
-            end = consumed
-        }
-        guard end > consumed else { return [] }
-        let lines = String(decoding: bytes[consumed..<end], as: UTF8.self)
-            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        consumed = end
-        let kept = lines.last == "" ? Array(lines.dropLast()) : lines
-        for line in kept where port == nil && line.hasPrefix(EngineProfile.rayPortMarker) {
+        if bytes.count < Int(offset) { skip(to: 0) }
+        let lines = feed(Array(bytes[Int(offset)...]))
+        return final ? lines + flush() : lines
+    }
+
+    private mutating func notePort(in lines: [String]) {
+        for line in lines where port == nil && line.hasPrefix(EngineProfile.rayPortMarker) {
             port = Int(line.dropFirst(EngineProfile.rayPortMarker.count).trimmingCharacters(in: .whitespaces))
         }
-        return kept
     }
 }
