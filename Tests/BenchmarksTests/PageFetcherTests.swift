@@ -49,13 +49,13 @@ struct PageFetcherTests {
         Response(status: .found, headers: [.location: location])
     }
 
-    /// Runs `body` against the page server with a fetcher of 20 s, the cap and 2 redirects.
+    /// Runs `body` against the page server with a fetcher of 60 s (a loaded CI machine is slow), the cap and 2 redirects.
     func withPages<T: Sendable>(_ body: @Sendable (String, PageFetcher) async throws -> T) async throws -> T {
         let gate = Gate()
         return try await StandInServer.with({ Self.routes($0, gate: gate) }) { base in
             // The gate opens before the server stops, whatever the test did.
             do {
-                let result = try await body(base, PageFetcher(timeout: .seconds(20), maxBytes: Self.cap, maxRedirects: 2))
+                let result = try await body(base, PageFetcher(timeout: .seconds(60), maxBytes: Self.cap, maxRedirects: 2))
                 await gate.open()
                 return result
             } catch {

@@ -174,10 +174,17 @@ struct RayTrainingTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(step == 3)
+        // The metrics file can be ahead of Ray's log: wait until some of the log is read too,
+        // so the next manager has an offset to go on from.
+        var position: OutputFile.Position?
+        let logDeadline = ContinuousClock.now + .seconds(60)
+        while position == nil, ContinuousClock.now < logDeadline {
+            position = try await store.positions(job: id)[TrainingManager.rayLogSource]
+            if position == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(position != nil)
         await env.services.trainingManager.shutdown()
         // Lines printed while nobody follows are read by the next manager.
-        let positions = try await store.positions(job: id)
-        #expect(positions[TrainingManager.rayLogSource] != nil)
 
         let next = TrainingManager(
             store: store, hub: env.services.hub, logger: .init(label: "test"), settings: .init(config: env.services.config)

@@ -150,6 +150,12 @@ struct TemplateCheckpointTests {
                 headers: env.adminHeaders)
             #expect(engine.status == .badRequest)
             #expect(engine.body.errorCode == "unknown_engine")
+            // A name already taken is refused before the run, not when its checkpoint is registered.
+            try await env.uploadTinyCheckpoint(client, name: "taken")
+            let taken = try await Fixture.post(
+                client, #"{"template":"merged-recipe","checkpoint_name":"taken"}"#, headers: env.adminHeaders)
+            #expect(taken.status == .conflict)
+            #expect(String(buffer: taken.body).contains("already names a checkpoint"))
         }
         let rows = try await env.services.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM training_job") }
         #expect(rows == 0)

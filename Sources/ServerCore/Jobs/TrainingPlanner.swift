@@ -43,6 +43,10 @@ package struct TrainingPlanner: Sendable {
                 _ = try await submitter.engineProfile(named: engine)
             }
         }
+        if let name = request.checkpointName, try await submitter.checkpoints.checkpointID(named: name) != nil {
+            // Found now, not when a long run is over and its checkpoint cannot be registered under it.
+            throw CoreError.conflict("checkpoint_name \"\(name)\" already names a checkpoint; choose another")
+        }
         if let name = request.template { return try templatePlan(name, request) }
         return try await builtInPlan(request)
     }
