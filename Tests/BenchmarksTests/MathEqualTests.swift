@@ -27,6 +27,23 @@ struct MathEqualTests {
         #expect(MathNormalizer.normalize(input) == expected)
     }
 
+    /// Plain numbers take a shortcut; a no-break space (whitespace to the
+    /// full path, not ASCII to the shortcut) sends the same text the long
+    /// way, and both must agree.
+    @Test(arguments: ["72", " -3.5 \n", "1,000.", "1,000,000.50", "1,2", "+7", "12 345", "0.5..", "-", "", ",", "1,00"])
+    func plainNumbersTakeTheShortcutWithTheSameResult(_ input: String) {
+        #expect(MathNormalizer.normalizePlainNumber(input) != nil)
+        #expect(MathNormalizer.normalize(input) == MathNormalizer.normalize(input + "\u{00A0}"), "\(input)")
+    }
+
+    @Test func theShortcutTakesNothingElse() {
+        #expect(MathNormalizer.normalize("1,000.") == "1000")
+        #expect(MathNormalizer.normalize("12 345") == "12345")
+        for input in ["5 cm", "x=5", "\\frac12", "3\u{00A0}", "1e5", "(1,2)", "٣"] {
+            #expect(MathNormalizer.normalizePlainNumber(input) == nil, "\(input)")
+        }
+    }
+
     @Test func tuplesKeepTheirCommas() {
         #expect(MathNormalizer.normalize("(1,2)") == "(1,2)")
         #expect(MathNormalizer.normalize("1,2") == "1,2")

@@ -58,6 +58,7 @@ public enum MathNormalizer {
     /// - Parameter answer: a gold answer or a prediction.
     /// - Returns: the normalised text (possibly empty).
     public static func normalize(_ answer: String) -> String {
+        if let plain = normalizePlainNumber(answer) { return plain }
         var text = answer.trimmingCharacters(in: .whitespacesAndNewlines)
         for (from, to) in rewrites {
             text = text.replacingOccurrences(of: from, with: to)
@@ -76,6 +77,36 @@ public enum MathNormalizer {
         }
         if let match = text.wholeMatch(of: Patterns.variableAssignment) {
             text = String(match.1)
+        }
+        return text
+    }
+
+    /// The normal form of an answer made only of ASCII digits, `.`, `,`,
+    /// `+`, `-` and whitespace (most gsm8k and AIME answers), by the rules
+    /// of ``normalize(_:)`` that can apply to it, without its dozen regex
+    /// and search passes (7% of an evaluation's CPU in profiles); nil for
+    /// any other answer.
+    static func normalizePlainNumber(_ answer: String) -> String? {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(answer.utf8.count)
+        var comma = false
+        for byte in answer.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"):
+                kept.append(byte)
+            case UInt8(ascii: ","):
+                kept.append(byte)
+                comma = true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0B, 0x0C:
+                continue
+            default:
+                return nil
+            }
+        }
+        while kept.last == UInt8(ascii: ".") { kept.removeLast() }
+        var text = String(decoding: kept, as: UTF8.self)
+        if comma, text.wholeMatch(of: Patterns.thousands) != nil {
+            text = text.replacingOccurrences(of: ",", with: "")
         }
         return text
     }

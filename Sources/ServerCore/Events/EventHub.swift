@@ -72,6 +72,11 @@ package final class EventHub: Sendable {
     }
 
     /// Delivers `event` to every subscriber of `key`.
+    /// Whether anyone follows `key` now (an event nobody follows need not be formatted).
+    package func hasSubscribers(_ key: EventStreamKey) -> Bool {
+        streams.withLock { streams in !(streams[key]?.subscribers.isEmpty ?? true) }
+    }
+
     package func publish(_ event: StreamEvent, on key: EventStreamKey) {
         let waiters = streams.withLock { streams -> [CheckedContinuation<Void, Never>] in
             guard let subscribers = streams[key]?.subscribers.values else { return [] }

@@ -182,7 +182,7 @@ package struct EvaluationStore: Sendable {
             return progress
         }
         guard let events else { return }
-        for (evaluation, value) in progress {
+        for (evaluation, value) in progress where events.hasSubscribers(.evaluation(evaluation)) {
             events.publish(EvaluationEventFormat.progress(value), on: .evaluation(evaluation))
         }
     }
