@@ -46,7 +46,7 @@ struct AgentLoopLimitsTests {
         let model = ScriptedModel([ScriptedModel.stopped("<search>slow", at: .search)])
         let search = FakeSearch(delay: .seconds(300))
         let agent = AgentLoop(
-            model: model, tools: ToolBox(search: search), limits: AgentLimits(sampleTimeoutSeconds: 0.3))
+            model: model, tools: ToolBox(search: search), limits: AgentLimits(sampleTimeoutSeconds: 2))
         let clock = ContinuousClock()
         let start = clock.now
         let run = try await agent.run(question: "Q", system: "S", seed: 0)
@@ -54,12 +54,13 @@ struct AgentLoopLimitsTests {
         #expect(clock.now - start < .seconds(60))
         #expect(run.finishReason == .timeout)
         #expect(run.trajectory == "<search>slow</search>")
-        #expect(run.latencySeconds >= 0.3)
+        #expect(run.latencySeconds >= 2)
     }
 
     @Test func sampleTimeoutDuringAModelCall() async throws {
         let model = ScriptedModel([.hang(.seconds(300))])
-        let agent = AgentLoop(model: model, limits: AgentLimits(sampleTimeoutSeconds: 0.2))
+        // 2 s: the first call must start before the deadline even on a loaded machine.
+        let agent = AgentLoop(model: model, limits: AgentLimits(sampleTimeoutSeconds: 2))
         let run = try await agent.run(question: "Q", system: "S", seed: 0)
         #expect(run.finishReason == .timeout && run.modelCalls == 1 && run.trajectory.isEmpty)
     }
