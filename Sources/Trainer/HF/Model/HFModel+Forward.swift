@@ -27,7 +27,7 @@ extension HFModel {
     ///   the vocabulary, or a slot that would overflow.
     func forward(_ feeds: [[Int32]], cache: HFKVCache, logitRows: LogitRows = .lastOfEachSequence) throws(HFModelError) -> Logits {
         guard feeds.count == cache.slotCount else { throw .slotCountMismatch(expected: cache.slotCount, got: feeds.count) }
-        let V = config.vocabSize, C = config.hiddenSize, D = config.headDimension
+        let V = config.vocabSize, C = config.hiddenSize
         var rowSlot: [Int] = [], rowPosition: [Int] = [], rowToken: [Int32] = []
         for (s, tokens) in feeds.enumerated() where !tokens.isEmpty {
             let start = cache.lengths[s]
