@@ -91,15 +91,14 @@ package struct CorpusStore: Sendable {
         guard !terms.isEmpty else { return [] }
         let match = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
         return try await database.writer.read { db in
-            try Row.fetchAll(
-                db,
+            // Cached per connection: every search of an evaluation runs this one statement.
+            let statement = try db.cachedStatement(
                 sql: """
                     SELECT d.doc_id, d.title, d.text, bm25(corpus_fts, 2.0, 1.0) AS rank
                     FROM corpus_fts JOIN corpus_document d ON d.id = corpus_fts.rowid
                     WHERE corpus_fts MATCH ? ORDER BY rank LIMIT ?
-                    """,
-                arguments: [match, topK]
-            ).map { row in
+                    """)
+            return try Row.fetchAll(statement, arguments: [match, topK]).map { row in
                 CorpusHit(id: row["doc_id"], title: row["title"], text: row["text"], score: -(row["rank"] as Double))
             }
         }

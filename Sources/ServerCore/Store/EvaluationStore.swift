@@ -158,26 +158,26 @@ package struct EvaluationStore: Sendable {
     private static func write(_ rows: [SampleRow], to database: AppDatabase, events: EventHub?) async throws {
         let progress = try await database.writer.write { db -> [(Int64, EvaluationView.Progress)] in
             var progress: [(Int64, EvaluationView.Progress)] = []
+            // Compiled once per connection, not once per sample.
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO sample (evaluation_id, benchmark, item_id, repeat, seed, trajectory, prediction,
+                        correct, score, verdict, metric, finish_reason, search_calls, python_calls, model_calls,
+                        latency_ms, created_at, error, judge_error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let counts = try db.cachedStatement(sql: "SELECT done, total FROM evaluation WHERE id = ?")
             for row in rows {
                 let outcome = row.outcome
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO sample (evaluation_id, benchmark, item_id, repeat, seed, trajectory, prediction,
-                            correct, score, verdict, metric, finish_reason, search_calls, python_calls, model_calls,
-                            latency_ms, created_at, error, judge_error)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
+                try insert.execute(
                     arguments: [
                         row.evaluation, row.key.benchmark, row.key.item, row.key.repeat, Int64(row.seed), outcome.trajectory,
                         outcome.prediction, outcome.correct ? 1 : 0, outcome.score, outcome.verdict, outcome.metric,
                         outcome.finishReason, outcome.searchCalls, outcome.pythonCalls, outcome.modelCalls,
                         outcome.latencyMilliseconds, row.created, outcome.error, outcome.judgeError,
                     ])
-                guard db.changesCount > 0,
-                    let counts = try Row.fetchOne(
-                        db, sql: "SELECT done, total FROM evaluation WHERE id = ?", arguments: [row.evaluation])
-                else { continue }
-                progress.append((row.evaluation, EvaluationView.Progress(done: counts["done"], total: counts["total"])))
+                guard db.changesCount > 0, let done = try Row.fetchOne(counts, arguments: [row.evaluation]) else { continue }
+                progress.append((row.evaluation, EvaluationView.Progress(done: done["done"], total: done["total"])))
             }
             return progress
         }
