@@ -26,33 +26,10 @@ struct LiveRayTrainingRestartTests {
         return data
     }
 
-    private func job(_ server: LiveServer, _ id: Int) throws -> [String: Any] {
-        let text = try curl(["\(server.baseURL)/api/v1/training-jobs/\(id)"]).output
-        return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
-    }
-
-    private func launch(_ server: LiveServer, _ parameters: String) throws -> Int {
-        let created = try curl([
-            "-H", "Authorization: Bearer \(server.adminToken)", "-H", "Content-Type: application/json",
-            "-d", #"{"template":"ray-recipe","parameters":\#(parameters)}"#, "\(server.baseURL)/api/v1/training-jobs",
-        ]).output
-        let object = try JSONSerialization.jsonObject(with: Data(created.utf8)) as? [String: Any]
-        return try #require(object?["id"] as? Int, "\(created)")
-    }
-
     private func step(_ job: [String: Any]) -> Int { (job["latest"] as? [String: Any])?["step"] as? Int ?? 0 }
 
     private func submissionID(_ job: [String: Any]) throws -> String {
         try #require((job["ray"] as? [String: Any])?["submission_id"] as? String, "\(job)")
-    }
-
-    /// The steps of the job's metric events, read from its event stream.
-    private func metricSteps(_ server: LiveServer, _ id: Int) throws -> [Int] {
-        let stream = try curl(["-N", "--max-time", "20", "\(server.baseURL)/api/v1/training-jobs/\(id)/events"]).output
-        return stream.components(separatedBy: "\n\n").filter { $0.contains("event: metric") }.compactMap { block in
-            guard let line = block.split(separator: "\n").first(where: { $0.hasPrefix("data: ") }) else { return nil }
-            return (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any])?["step"] as? Int
-        }
     }
 
     @Test func aKilledServerFollowsItsRayJobAgainWithEveryStepOnce() async throws {
@@ -62,10 +39,10 @@ struct LiveRayTrainingRestartTests {
         defer { server.stop(signal: SIGKILL) }
         // The job holds after step 3 until told to go; it resumes once after
         // step 5 (its metrics file truncated, as verl's on a resume).
-        let id = try launch(server, #"{"steps":"8","hold_after":"3","restart_at":"5"}"#)
+        let id = try server.launchTemplate("ray-recipe", parameters: #"{"steps":"8","hold_after":"3","restart_at":"5"}"#)
         var seen: [String: Any] = [:]
         let holding = try await eventually(seconds: 120) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return step(seen) >= 3
         }
         #expect(holding, "\(seen)")
@@ -75,16 +52,16 @@ struct LiveRayTrainingRestartTests {
         #expect(try await ray.info(submission).status == .running)
 
         server = try LiveServer(dataDirectory: data)
-        #expect(try job(server, id)["status"] as? String == "running")
+        #expect(try server.trainingJob(id)["status"] as? String == "running")
         _ = FileManager.default.createFile(atPath: data.appendingPathComponent("jobs/\(id)/go").path, contents: nil)
         let ended = try await eventually(seconds: 120) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return !["pending", "running"].contains(seen["status"] as? String ?? "")
         }
         #expect(ended && seen["status"] as? String == "finished", "\(seen)")
         // Sorted: step 4 was only in the metrics file the resumed run
         // truncated, so it may come later, from Ray's log.
-        let steps = try metricSteps(server, id)
+        let steps = try server.metricSteps(job: id)
         #expect(steps.sorted() == Array(1...8), "each step exactly once: \(steps)")
         #expect(try await ray.info(submission).status == .succeeded)
     }
@@ -95,17 +72,17 @@ struct LiveRayTrainingRestartTests {
         var server = try LiveServer(dataDirectory: data, arguments: ["--cancel-grace", "1s"])
         defer { server.stop(signal: SIGKILL) }
         // Held after step 1 for the recipe's 120 s: only the cancel ends it sooner.
-        let id = try launch(server, #"{"hold_after":"1"}"#)
+        let id = try server.launchTemplate("ray-recipe", parameters: #"{"hold_after":"1"}"#)
         var seen: [String: Any] = [:]
         #expect(try await eventually(seconds: 120) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return step(seen) >= 1
         }, "\(seen)")
         let submission = try submissionID(seen)
         server.stop(signal: SIGKILL)
 
         server = try LiveServer(dataDirectory: data, arguments: ["--cancel-grace", "1s"])
-        #expect(try job(server, id)["status"] as? String == "running")
+        #expect(try server.trainingJob(id)["status"] as? String == "running")
         let answer = try curl([
             "-X", "POST", "-H", "Authorization: Bearer \(server.adminToken)", "\(server.baseURL)/api/v1/training-jobs/\(id)/cancel",
         ]).output

@@ -10,29 +10,6 @@ import Testing
 /// while no server watched ends `interrupted`.
 @Suite("Live template job across a server restart", .serialized)
 struct LiveTemplateJobRestartTests {
-    private func job(_ server: LiveServer, _ id: Int) throws -> [String: Any] {
-        let text = try curl(["\(server.baseURL)/api/v1/training-jobs/\(id)"]).output
-        return (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
-    }
-
-    private func launch(_ server: LiveServer, _ parameters: String) throws -> Int {
-        let created = try curl([
-            "-H", "Authorization: Bearer \(server.adminToken)", "-H", "Content-Type: application/json",
-            "-d", #"{"template":"recipe","parameters":\#(parameters)}"#, "\(server.baseURL)/api/v1/training-jobs",
-        ]).output
-        let object = try JSONSerialization.jsonObject(with: Data(created.utf8)) as? [String: Any]
-        return try #require(object?["id"] as? Int, "\(created)")
-    }
-
-    /// The steps of the job's metric events, read from its event stream.
-    private func metricSteps(_ server: LiveServer, _ id: Int) throws -> [Int] {
-        let stream = try curl(["-N", "--max-time", "20", "\(server.baseURL)/api/v1/training-jobs/\(id)/events"]).output
-        return stream.components(separatedBy: "\n\n").filter { $0.contains("event: metric") }.compactMap { block in
-            guard let line = block.split(separator: "\n").first(where: { $0.hasPrefix("data: ") }) else { return nil }
-            return (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any])?["step"] as? Int
-        }
-    }
-
     @Test func aKilledServerFindsItsJobAgainAndMissesNoStep() async throws {
         let data = try TemporaryDirectory.make()
         try RecipeFixture.install(in: data)
@@ -40,10 +17,10 @@ struct LiveTemplateJobRestartTests {
         defer { server.stop(signal: SIGKILL) }
         // The job holds after step 3 until told to go; it resumes once
         // after step 5 (its metrics file truncated) on the second server.
-        let id = try launch(server, #"{"steps":"8","hold_after":"3","restart_at":"5"}"#)
+        let id = try server.launchTemplate("recipe", parameters: #"{"steps":"8","hold_after":"3","restart_at":"5"}"#)
         var seen: [String: Any] = [:]
         let holding = try await eventually(seconds: 60) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return ((seen["latest"] as? [String: Any])?["step"] as? Int ?? 0) >= 3
         }
         #expect(holding, "\(seen)")
@@ -54,14 +31,14 @@ struct LiveTemplateJobRestartTests {
         #expect(RecipeFixture.processes(inGroup: pid).count >= 2)
 
         server = try LiveServer(dataDirectory: data)
-        #expect(try job(server, id)["status"] as? String == "running")
+        #expect(try server.trainingJob(id)["status"] as? String == "running")
         _ = FileManager.default.createFile(atPath: data.appendingPathComponent("jobs/\(id)/go").path, contents: nil)
         let ended = try await eventually(seconds: 60) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return !["pending", "running"].contains(seen["status"] as? String ?? "")
         }
         #expect(ended && seen["status"] as? String == "finished", "\(seen)")
-        let steps = try metricSteps(server, id)
+        let steps = try server.metricSteps(job: id)
         #expect(steps.sorted() == Array(1...8), "each step exactly once: \(steps)")
     }
 
@@ -71,11 +48,11 @@ struct LiveTemplateJobRestartTests {
         let server = try LiveServer(dataDirectory: data, arguments: ["--cancel-grace", "1s"])
         defer { server.stop() }
         // The recipe and its child ignore SIGTERM: only the SIGKILL after the grace ends them.
-        let id = try launch(server, #"{"flag":"--child","flag2":"--ignore-term","hold_after":"1"}"#)
+        let id = try server.launchTemplate("recipe", parameters: #"{"flag":"--child","flag2":"--ignore-term","hold_after":"1"}"#)
         let childFile = data.appendingPathComponent("jobs/\(id)/run/child.pid")
         var seen: [String: Any] = [:]
         #expect(try await eventually(seconds: 60) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return seen["latest"] != nil && FileManager.default.fileExists(atPath: childFile.path)
         })
         let pid = try #require(seen["pid"] as? Int).int32
@@ -94,10 +71,10 @@ struct LiveTemplateJobRestartTests {
         try RecipeFixture.install(in: data)
         var server = try LiveServer(dataDirectory: data)
         defer { server.stop(signal: SIGKILL) }
-        let id = try launch(server, #"{"hold_after":"1"}"#)
+        let id = try server.launchTemplate("recipe", parameters: #"{"hold_after":"1"}"#)
         var seen: [String: Any] = [:]
         _ = try await eventually(seconds: 60) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return seen["latest"] != nil
         }
         let pid = try #require(seen["pid"] as? Int).int32
@@ -108,7 +85,7 @@ struct LiveTemplateJobRestartTests {
 
         server = try LiveServer(dataDirectory: data)
         let ended = try await eventually(seconds: 30) {
-            seen = try job(server, id)
+            seen = try server.trainingJob(id)
             return seen["status"] as? String == "interrupted"
         }
         #expect(ended, "\(seen)")

@@ -208,15 +208,18 @@ struct RayJobsClientTests {
 struct RayLogReaderTests {
     @Test func linesAreWholeWhateverTheChunks() {
         var reader = RayLogReader()
-        #expect(reader.feed(Array("Runtime env is setting up.\naepo-rep".utf8)) == ["Runtime env is setting up."])
-        #expect(reader.port == nil)
-        #expect(reader.feed(Array("lica-port: 41093\r\nserving on ".utf8)) == ["aepo-replica-port: 41093"])
+        let log = Array("Runtime env is setting up.\naepo-replica-port: 41093\r\nserving on 0.0.0.0".utf8)
+        // A read cut mid-line takes the complete lines; the rest is read again from the offset.
+        #expect(reader.read(Array(log[..<35]), final: false) == ["Runtime env is setting up."])
+        #expect(reader.port == nil && reader.offset == 27)
+        #expect(reader.read(Array(log[27..<64]), final: false) == ["aepo-replica-port: 41093"])
         #expect(reader.port == 41093)
-        #expect(reader.offset == 64)
-        #expect(reader.feed(Array("0.0.0.0".utf8)) == [])
-        #expect(reader.flush() == ["serving on 0.0.0.0"])
+        #expect(reader.offset == 53)
+        #expect(reader.read(Array(log[53...]), final: false) == [])
+        #expect(reader.read(Array(log[53...]), final: true) == ["serving on 0.0.0.0"])
+        #expect(reader.offset == Int64(log.count))
         reader.skip(to: 1000)
-        #expect(reader.offset == 1000 && reader.feed(Array("tail\n".utf8)) == ["tail"])
+        #expect(reader.offset == 1000 && reader.read(Array("tail\n".utf8), final: false) == ["tail"])
     }
 
     @Test func theWholeLogIsReadFromWhereItStopped() {

@@ -68,24 +68,24 @@ struct RayTemplateTests {
 
     @Test func aRayJobsLogIsReadLineByLineFromAByteOffset() {
         let log = "Runtime env is setting up.\nstep:1 - a:1\nstep:2 - é:2\npartial"
-        let first = TrainingManager.lines(of: log, from: 0, final: false)
+        let first = RayLogLines.lines(of: log, from: 0, final: false)
         #expect(first.lines == ["Runtime env is setting up.", "step:1 - a:1", "step:2 - é:2"])
         #expect(first.next == Int64(log.utf8.count - "partial".utf8.count))
-        #expect(TrainingManager.lines(of: log, from: first.next, final: false).lines.isEmpty)
-        let last = TrainingManager.lines(of: log, from: first.next, final: true)
+        #expect(RayLogLines.lines(of: log, from: first.next, final: false).lines.isEmpty)
+        let last = RayLogLines.lines(of: log, from: first.next, final: true)
         #expect(last.lines == ["partial"] && last.next == Int64(log.utf8.count))
     }
 
     @Test func aBoundedReadKeepsItsCutLineForTheNextUnlessItHasNoNewlineAtAll() {
         let bytes = Array("step:1 - a:1\n\nstep:2 - b:2\nstep:3".utf8)
-        let read = TrainingManager.lines(of: bytes[...], final: false, whole: true)
+        let read = RayLogLines.lines(of: bytes[...], final: false, whole: true)
         #expect(read.lines == ["step:1 - a:1", "step:2 - b:2"])
         #expect(read.consumed == bytes.count - "step:3".utf8.count)
-        #expect(TrainingManager.lines(of: bytes[read.consumed...], final: true, whole: false).lines == ["step:3"])
+        #expect(RayLogLines.lines(of: bytes[read.consumed...], final: true, whole: false).lines == ["step:3"])
         // A line longer than the bound: taken as it is, or the reader would never move.
         let long = Array(repeating: UInt8(ascii: "x"), count: 16)
-        #expect(TrainingManager.lines(of: long[...], final: false, whole: true) == (["xxxxxxxxxxxxxxxx"], 16))
-        #expect(TrainingManager.lines(of: long[...], final: false, whole: false).consumed == 0)
+        #expect(RayLogLines.lines(of: long[...], final: false, whole: true) == (["xxxxxxxxxxxxxxxx"], 16))
+        #expect(RayLogLines.lines(of: long[...], final: false, whole: false).consumed == 0)
     }
 
     @Test func aContentRangeGivesTheFilesSize() {

@@ -130,19 +130,19 @@ extension EngineManager {
     /// last 64 KiB, since only the tail is kept), else the whole log from the
     /// Jobs API.
     private func readLog(_ job: RayReplicaJob, info: RayJobInfo?, reader: inout RayLogReader, final: Bool = false) async -> [String] {
+        let chunk = 1 << 20
         if reader.ranges, let agent = info?.driverAgentHTTPAddress {
             var lines: [String] = []
             for _ in 0..<8 {
-                switch try? await job.client.driverLog(
-                    agent: agent, submissionID: job.submissionID, from: reader.offset, maxBytes: 1 << 20)
-                {
+                switch try? await job.client.driverLog(agent: agent, submissionID: job.submissionID, from: reader.offset, maxBytes: chunk) {
                 case .bytes(let bytes, let size)?:
-                    lines += reader.feed(bytes)
-                    if let size, reader.port != nil, size - reader.offset > 1 << 20 { reader.skip(to: size - (64 << 10)) }
-                    if bytes.count < 1 << 20 { return lines + (final ? reader.flush() : []) }
+                    let atEnd = bytes.count < chunk
+                    lines += reader.read(bytes, final: final && atEnd, whole: !atEnd)
+                    if let size, reader.port != nil, size - reader.offset > Int64(chunk) { reader.skip(to: size - (64 << 10)) }
+                    if atEnd { return lines }
                 case .end(let size)?:
                     if size < reader.offset { reader.skip(to: 0) }
-                    return lines + (final ? reader.flush() : [])
+                    return lines
                 case .unavailable?, nil:
                     reader.ranges = false
                     return lines
@@ -171,56 +171,40 @@ extension EngineManager {
     }
 }
 
-/// Reads a Ray replica's log: byte ranges of its driver log while the
-/// node's agent serves them (``feed(_:)``), else the whole log the Jobs API
-/// returns on every call (``newLines(in:final:)``); complete lines only (a
-/// partial last line waits for its end), and the port the replica's
-/// bootstrap reported.
+/// Reads a Ray replica's log by byte offset (``RayLogLines``): byte ranges
+/// of its driver log while the node's agent serves them (``read(_:final:whole:)``),
+/// else the whole log the Jobs API returns on every call
+/// (``newLines(in:final:)``); a partial last line is read again with the
+/// next bytes. It also notes the port the replica's bootstrap reported.
 struct RayLogReader {
-    /// Bytes of the log consumed (fed, or skipped).
+    /// Bytes of the log consumed (complete lines read, or skipped).
     private(set) var offset: Int64 = 0
     /// Whether byte ranges are still tried.
     var ranges = true
-    private var partial: [UInt8] = []
     private(set) var port: Int?
 
-    /// The complete lines of the bytes after ``offset``.
-    mutating func feed(_ bytes: [UInt8]) -> [String] {
-        offset += Int64(bytes.count)
-        partial += bytes
-        guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
-        // Split on bytes: "\r\n" is one Character to a Swift String.
-        let lines = partial[..<lastNewline].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
-            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
-        }
-        partial.removeSubrange(...lastNewline)
+    /// The lines of `bytes`, the log from ``offset`` on; the offset moves past them.
+    mutating func read(_ bytes: [UInt8], final: Bool, whole: Bool = false) -> [String] {
+        let (lines, consumed) = RayLogLines.lines(of: bytes[...], final: final, whole: whole)
+        offset += Int64(consumed)
         notePort(in: lines)
         return lines
-    }
-
-    /// The unterminated last line, once the job is over.
-    mutating func flush() -> [String] {
-        guard !partial.isEmpty else { return [] }
-        let line = String(decoding: partial, as: UTF8.self)
-        partial = []
-        notePort(in: [line])
-        return [line]
     }
 
     /// Continues at byte `offset` (far behind: only the tail matters; or 0 when the log was replaced).
     mutating func skip(to offset: Int64) {
         self.offset = offset
-        partial = []
     }
 
     /// The lines of the whole log `text` past ``offset``; with `final`, an
     /// unterminated last line too.
     mutating func newLines(in text: String, final: Bool = false) -> [String] {
-        let bytes = Array(text.utf8)
         // A shorter log than before is not this job's (never expected): start over.
-        if bytes.count < Int(offset) { skip(to: 0) }
-        let lines = feed(Array(bytes[Int(offset)...]))
-        return final ? lines + flush() : lines
+        if text.utf8.count < Int(offset) { offset = 0 }
+        let (lines, next) = RayLogLines.lines(of: text, from: offset, final: final)
+        offset = next
+        notePort(in: lines)
+        return lines
     }
 
     private mutating func notePort(in lines: [String]) {

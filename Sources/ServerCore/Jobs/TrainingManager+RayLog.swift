@@ -98,7 +98,7 @@ extension TrainingManager {
                 return
             case .bytes(let bytes, let size):
                 let atEnd = size.map { offset + Int64(bytes.count) >= $0 } ?? (bytes.count < Self.rayLogChunk)
-                let (lines, consumed) = Self.lines(of: bytes[...], final: final && atEnd, whole: bytes.count >= Self.rayLogChunk)
+                let (lines, consumed) = RayLogLines.lines(of: bytes[...], final: final && atEnd, whole: bytes.count >= Self.rayLogChunk)
                 if consumed > 0 {
                     try await ingester.ingest(
                         job: id, lines: lines, source: Self.rayLogSource,
@@ -115,37 +115,10 @@ extension TrainingManager {
     /// text, so a `\r\n` counts one byte here and two in a range read.)
     private func readWholeRayLog(_ id: Int64, ray: RayLaunch, client: RayJobsClient, offset: inout Int64, final: Bool) async throws {
         let log = try await client.logs(ray.submissionID)
-        let (lines, next) = Self.lines(of: log, from: offset, final: final)
+        let (lines, next) = RayLogLines.lines(of: log, from: offset, final: final)
         guard next != offset else { return }
         try await ingester.ingest(
             job: id, lines: lines, source: Self.rayLogSource, position: OutputFile.Position(offset: next), logLimit: settings.logLimit)
         offset = next
-    }
-
-    /// The complete lines of `log` after byte `offset` (empty ones left
-    /// out) and the byte offset after them.
-    nonisolated static func lines(of log: String, from offset: Int64, final: Bool) -> (lines: [String], next: Int64) {
-        let bytes = Array(log.utf8)
-        guard Int64(bytes.count) > offset, offset >= 0 else { return ([], offset) }
-        let (lines, consumed) = lines(of: bytes[Int(offset)...], final: final, whole: false)
-        return (lines, offset + Int64(consumed))
-    }
-
-    /// The complete lines of `bytes` (empty ones left out) and how many
-    /// bytes they take. The last line counts without its newline when
-    /// `final` (the job is over); `whole` bytes without any newline are
-    /// one line (a read's bound cut a longer one, which must not stall the reader).
-    nonisolated static func lines(of bytes: ArraySlice<UInt8>, final: Bool, whole: Bool) -> (lines: [String], consumed: Int) {
-        var lines: [String] = []
-        var start = bytes.startIndex
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
-            lines.append(OutputFile.text(bytes[start..<index]))
-            start = index + 1
-        }
-        if start < bytes.endIndex, final || (whole && start == bytes.startIndex) {
-            lines.append(OutputFile.text(bytes[start...]))
-            start = bytes.endIndex
-        }
-        return (lines.filter { !$0.isEmpty }, start - bytes.startIndex)
     }
 }
