@@ -191,12 +191,7 @@ struct RayTrainingTests {
         ) { _, _, _ in TrainingResults.Outcome() }
         await next.recover(try await store.unfinished())
         _ = FileManager.default.createFile(atPath: env.directory.appendingPathComponent("jobs/\(id)/go").path, contents: nil)
-        var job = try await store.job(id)
-        let end = ContinuousClock.now + .seconds(120)
-        while !job.status.isTerminal, ContinuousClock.now < end {
-            try await Task.sleep(for: .milliseconds(100))
-            job = try await store.job(id)
-        }
+        let job = try await Fixture.ended(store, id)
         #expect(job.status == .finished, "\(job.error ?? "")")
         // Sorted: step 4 was only in the metrics file the resumed run
         // truncated, so it may come later, from Ray's log.
@@ -223,12 +218,7 @@ struct RayTrainingTests {
                 ray: RayLaunch(address: address, submissionID: submission, runtimeEnvironment: [:]))
         }
         try await TrainingService(store: store, manager: env.services.trainingManager, logger: .init(label: "t")).recover()
-        var job = try await store.job(id)
-        let end = ContinuousClock.now + .seconds(120)
-        while !job.status.isTerminal, ContinuousClock.now < end {
-            try await Task.sleep(for: .milliseconds(100))
-            job = try await store.job(id)
-        }
+        let job = try await Fixture.ended(store, id)
         #expect(job.status == .finished, "\(job.error ?? "")")
         #expect(Fixture.metricSteps(try await Fixture.events(env, id)) == [1, 2, 3])
         let client = try RayJobsClient(address: address)
@@ -270,12 +260,7 @@ struct RayTrainingTests {
         let gone = try await store.job(lost)
         #expect(gone.status == .interrupted)
         #expect(gone.error?.contains("no longer knows submission id aepo-test-\(tag)-lost") == true, "\(gone.error ?? "")")
-        var job = try await store.job(submitted)
-        let end = ContinuousClock.now + .seconds(120)
-        while !job.status.isTerminal, ContinuousClock.now < end {
-            try await Task.sleep(for: .milliseconds(100))
-            job = try await store.job(submitted)
-        }
+        let job = try await Fixture.ended(store, submitted)
         #expect(job.status == .finished, "\(job.error ?? "")")
         #expect(Fixture.metricSteps(try await Fixture.events(env, submitted)) == [1])
         // Found, not submitted twice: the one Ray job ran once.

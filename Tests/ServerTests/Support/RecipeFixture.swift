@@ -96,6 +96,17 @@ enum RecipeFixture {
         return job
     }
 
+    /// Reads job `id` from the store until it has ended (at most `seconds`).
+    static func ended(_ store: TrainingStore, _ id: Int64, seconds: Double = 120) async throws -> TrainingStore.Job {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        var job = try await store.job(id)
+        while !job.status.isTerminal, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            job = try await store.job(id)
+        }
+        return job
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     static func eventually(seconds: Double = 30, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
