@@ -32,24 +32,57 @@ static inline float from_bf16(uint16_t h) {
     return f;
 }
 
+#if AEPO_X86
+#define AEPO_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
+
+/// `to_bf16` on 16 values at a time, in integer arithmetic so that
+/// subnormals round as the scalar code rounds them (`vcvtneps2bf16`
+/// would flush them to zero).
+AEPO_BF16_TARGET static void round_to_bf16_avx512(uint16_t *out, const float *x, long n) {
+    const __m512i magnitude = _mm512_set1_epi32(0x7fffffff), infinity = _mm512_set1_epi32(0x7f800000);
+    const __m512i half = _mm512_set1_epi32(0x7fff), one = _mm512_set1_epi32(1), quiet = _mm512_set1_epi32(0x40);
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512i bits = _mm512_loadu_si512((const void *)(x + i));
+        const __mmask16 nan = _mm512_cmpgt_epi32_mask(_mm512_and_si512(bits, magnitude), infinity);
+        const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), one);
+        __m512i rounded = _mm512_srli_epi32(_mm512_add_epi32(bits, _mm512_add_epi32(half, odd)), 16);
+        rounded = _mm512_mask_or_epi32(rounded, nan, _mm512_srli_epi32(bits, 16), quiet);
+        _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtepi32_epi16(rounded));
+    }
+    for (; i < n; i++) out[i] = to_bf16(x[i]);
+}
+#endif
+
 void aepo_round_to_bf16(uint16_t *out, const float *x, long n) {
+#if AEPO_X86
+    if (aepo_bf16_products_available()) {
+        round_to_bf16_avx512(out, x, n);
+        return;
+    }
+#endif
     for (long i = 0; i < n; i++) out[i] = to_bf16(x[i]);
 }
 
 #if AEPO_X86
-#define AEPO_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
-/// OB weight rows (from o) by RB activation rows, 32 inputs per step;
-/// the C % 32 trailing inputs as exact f32 products of the bf16 values.
-/// With `prefetch`, the next OB weight rows (contiguous after these) are
-/// fetched into L2 a few lines per step, as the f32 row kernel does: at
-/// small batches the products wait on memory, not on the multiplies.
+// One chain per (output, row) whatever the block: lane j of an accumulator
+// sums the pairs 16s + j over the 32-input steps s, then the 16 lanes are
+// added by halves (8, 4, 2, 1 apart) and the C % 32 trailing inputs follow
+// one by one. So a row's result never depends on the block, batch or
+// thread that computed it.
+
+/// OB weight rows (from o) by RB activation rows, OB * RB <= 16, 32 inputs
+/// per step; the pair (row r, output i) accumulates in the vector that
+/// `sum16x16` sums into lane r * OB + i. With `prefetch`, the next OB
+/// weight rows (contiguous after these) are fetched into L2 a few lines
+/// per step: at small batches the products wait on memory, not on the
+/// multiplies.
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
 bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w, const float *bias, long o,
            long o1, const int OB, const int RB, const int prefetch) {
-    __m512 acc[8][4];
-    for (int i = 0; i < OB; i++)
-        for (int r = 0; r < RB; r++) acc[i][r] = _mm512_setzero_ps();
+    __m512 acc[16];
+    for (int k = 0; k < 16; k++) acc[k] = _mm512_setzero_ps();
     const char *next = (const char *)(w + (o + OB) * C);
     const long nextLines = prefetch && o + 2 * OB <= o1 ? OB * C * 2 / 64 : 0, steps = C / 32 > 0 ? C / 32 : 1;
     const long perStep = (nextLines + steps - 1) / steps;
@@ -57,17 +90,24 @@ bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16
     long c = 0;
     for (; c + 32 <= C; c += 32) {
         for (long k = 0; k < perStep && line < nextLines; k++, line++) __builtin_prefetch(next + line * 64, 0, 2);
-        __m512bh xv[4];
+        __m512bh xv[16];
         for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
         for (int i = 0; i < OB; i++) {
             const __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(w + (o + i) * C + c));
-            for (int r = 0; r < RB; r++) acc[i][r] = _mm512_dpbf16_ps(acc[i][r], wv, xv[r]);
+            for (int r = 0; r < RB; r++) {
+                const int slot = sum16x16_lane(r * OB + i);
+                acc[slot] = _mm512_dpbf16_ps(acc[slot], wv, xv[r]);
+            }
         }
     }
-    for (int i = 0; i < OB; i++) {
-        for (int r = 0; r < RB; r++) {
-            float s = _mm512_reduce_add_ps(acc[i][r]);
-            for (long t = c; t < C; t++) s += from_bf16(w[(o + i) * C + t]) * from_bf16(x[r * ldx + t]);
+    v16f lanes[16];
+    memcpy(lanes, acc, sizeof lanes);
+    float sums[16];
+    sum16x16(lanes, sums);
+    for (int r = 0; r < RB; r++) {
+        for (int i = 0; i < OB; i++) {
+            float s = sums[r * OB + i];
+            for (long t = c; t < C; t++) s = __builtin_fmaf(from_bf16(w[(o + i) * C + t]), from_bf16(x[r * ldx + t]), s);
             y[r * ldy + o + i] = bias ? s + bias[o + i] : s;
         }
     }
@@ -82,8 +122,8 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
         const long r1 = R - r0 < chunk ? R : r0 + chunk;
         long o = o0;
         if (R == 1) {
-            // one row: 8 weight streams in flight keep more loads outstanding
-            for (; o + 8 <= o1; o += 8) bf16_block(y, ldy, x, ldx, C, w, bias, o, o1, 8, 1, 1);
+            // one row: 16 weight streams in flight keep more loads outstanding
+            for (; o + 16 <= o1; o += 16) bf16_block(y, ldy, x, ldx, C, w, bias, o, o1, 16, 1, 1);
         }
         for (; o + 4 <= o1; o += 4) {
             long r = r0;

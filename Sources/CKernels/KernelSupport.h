@@ -45,6 +45,34 @@ AEPO_INLINE float sum16(v16f v) {
     return a[0];
 }
 
+/// `sum16` of 16 vectors at once, by the same halves, so each sum is the
+/// one `sum16` gives: `sums[4q + e]` is the sum of `a[4e + q]` (a 4x4
+/// transpose of the index). 15 pairs of shuffles and 15 adds for 16 sums.
+AEPO_INLINE void sum16x16(const v16f *a, float *sums) {
+    v16f b[8], c[4], d[2];
+    for (int k = 0; k < 8; k++) {
+        const v16f u = a[2 * k], v = a[2 * k + 1];
+        b[k] = __builtin_shufflevector(u, v, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) +
+               __builtin_shufflevector(u, v, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    }
+    for (int k = 0; k < 4; k++) {
+        const v16f u = b[2 * k], v = b[2 * k + 1];
+        c[k] = __builtin_shufflevector(u, v, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) +
+               __builtin_shufflevector(u, v, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    }
+    for (int k = 0; k < 2; k++) {
+        const v16f u = c[2 * k], v = c[2 * k + 1];
+        d[k] = __builtin_shufflevector(u, v, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29) +
+               __builtin_shufflevector(u, v, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+    }
+    store16(sums, __builtin_shufflevector(d[0], d[1], 0, 2, 16, 18, 4, 6, 20, 22, 8, 10, 24, 26, 12, 14, 28, 30) +
+                      __builtin_shufflevector(d[0], d[1], 1, 3, 17, 19, 5, 7, 21, 23, 9, 11, 25, 27, 13, 15, 29, 31));
+}
+
+/// Where `sum16x16` leaves the sum of vector k: at 4 (k % 4) + k / 4
+/// (the transpose is its own inverse).
+AEPO_INLINE int sum16x16_lane(int k) { return 4 * (k & 3) + (k >> 2); }
+
 AEPO_INLINE float max16(v16f v) {
     v16f a = __builtin_elementwise_max(v, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
     a = __builtin_elementwise_max(a, __builtin_shufflevector(a, a, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));

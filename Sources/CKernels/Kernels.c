@@ -126,11 +126,28 @@ AEPO_INLINE void attend_chunks(float *out, long outStride, const float *q, long 
     for (long i = 0; i < hs; i++) qs[i] = q[i * qStride] * scale;
     v16f qv[16], acc[16];
     for (int k = 0; k < chunks; k++) qv[k] = load16(qs + 16 * k);
-    for (long t = 0; t < count; t++) {
+    long t = 0;
+    // 16 keys at a time: their dot products are summed across lanes
+    // together (`sum16x16`), each exactly as `sum16` sums the single ones
+    for (; t + 16 <= count; t += 16) {
+        v16f s[16];
+        for (int u = 0; u < 16; u++) {
+            const float *k = keys + (t + u) * hs;
+            for (int c = 0; c < chunks; c++) {
+                __builtin_prefetch(k + PREFETCH_ROWS * hs + 16 * c, 0, 3);
+                __builtin_prefetch(values + (t + u) * hs + 16 * c, 0, 3);  // for the second pass
+            }
+            v16f d = qv[0] * load16(k);
+            for (int c = 1; c < chunks; c++) d = qv[c] * load16(k + 16 * c) + d;
+            s[sum16x16_lane(u)] = d;
+        }
+        sum16x16(s, scores + t);
+    }
+    for (; t < count; t++) {
         const float *k = keys + t * hs;
         for (int c = 0; c < chunks; c++) {
             __builtin_prefetch(k + PREFETCH_ROWS * hs + 16 * c, 0, 3);
-            __builtin_prefetch(values + t * hs + 16 * c, 0, 3);  // for the second pass
+            __builtin_prefetch(values + t * hs + 16 * c, 0, 3);
         }
         v16f s = qv[0] * load16(k);
         for (int c = 1; c < chunks; c++) s = qv[c] * load16(k + 16 * c) + s;

@@ -37,6 +37,17 @@ struct BF16KernelTests {
         #expect(Self.bf16([.infinity])[0] == 0x7F80)
     }
 
+    /// Runs of 16 go through the vector rounding, single values through the
+    /// scalar one: both give the same bits, subnormals and NaN included.
+    @Test func vectorRoundingMatchesTheScalarOne() {
+        var inputs = Self.values(45, seed: 9).map { $0 * 1e3 }
+        inputs += [.nan, -.infinity, .infinity, 0, -0.0, Float(bitPattern: 0x0000_8000), Float(bitPattern: 0x0001_7FFF)]
+        inputs += [Float(bitPattern: 0x3F80_8000), Float(bitPattern: 0x3F81_8000), .greatestFiniteMagnitude]
+        let whole = Self.bf16(inputs)
+        let oneByOne = inputs.map { Self.bf16([$0])[0] }
+        #expect(whole == oneByOne)
+    }
+
     @Test(arguments: [(1, 64), (3, 100), (16, 896), (70, 96)])
     func productsMatchTheReference(rows R: Int, inputs C: Int) {
         let OC = 13
@@ -54,8 +65,10 @@ struct BF16KernelTests {
         }
     }
 
-    @Test func aRowsResultDoesNotDependOnTheBatch() {
-        let R = 9, C = 160, OC = 11
+    /// Every block shape (16x1 at batch 1, 4x4, 4x1, 1x4, 1x1) and a tail
+    /// of inputs past the last 32 give a row the same bits.
+    @Test(arguments: [(9, 160, 11), (9, 170, 37), (6, 896, 40)])
+    func aRowsResultDoesNotDependOnTheBatch(rows R: Int, inputs C: Int, outputs OC: Int) {
         let x = Self.bf16(Self.values(R * C, seed: 4)), w = Self.bf16(Self.values(OC * C, seed: 5))
         var batch = [Float](repeating: 0, count: R * OC)
         _ = aepo_linear_rows_bf16(&batch, OC, x, C, R, C, w, nil, 0, OC)
