@@ -129,6 +129,25 @@ import Testing
         }
     }
 
+    /// Query heads sharing a K/V head give, head by head, the bits of
+    /// one-head attention: positions in blocks of 16 and single ones, more
+    /// heads than one pass takes, and head sizes without a vector path.
+    @Test(arguments: [(64, 1, 7), (64, 16, 7), (64, 100, 7), (128, 33, 2), (64, 40, 11), (40, 21, 3), (16, 47, 9)])
+    func groupedAttentionMatchesOneHeadAtATime(headSize hs: Int, positions count: Int, heads: Int) {
+        let keys = randomBuffer(count * hs, seed: 80, scale: 2), values = randomBuffer(count * hs, seed: 81)
+        let q = randomBuffer(heads * hs, seed: 82, scale: 2)
+        let grouped = FloatBuffer(count: heads * hs), single = FloatBuffer(count: heads * hs)
+        let scratch = FloatBuffer(count: heads * count)
+        let scale = 1 / Float(hs).squareRoot()
+        aepo_attend_group(grouped.pointer, q.pointer, heads, keys.pointer, values.pointer, count, hs, scale, scratch.pointer)
+        for h in 0..<heads {
+            aepo_attend_row(
+                single.pointer + h * hs, 1, q.pointer + h * hs, 1, keys.pointer, values.pointer, count, hs, scale,
+                scratch.pointer)
+        }
+        #expect(grouped.array == single.array)
+    }
+
     @Test func decodeAttentionMatchesNaive() {
         for (hs, count) in [(8, 1), (8, 9), (20, 17), (64, 40)] {
             let R = 3, r = 1

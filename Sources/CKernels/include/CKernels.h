@@ -44,6 +44,14 @@ void aepo_attend_row(float *out, long outStride, const float *q, long qStride,
                      const float *keys, const float *values, long count, long hs, float scale,
                      float *scratch);
 
+/// Grouped-query attention: `heads` query rows (`q` and `out` are
+/// (heads, hs) row-major) attending to the same `count` positions of one
+/// K/V head. Each head's output has exactly the bits `aepo_attend_row`
+/// gives it; K and V are read once per pass of up to 8 heads instead of
+/// once per head. `scratch` holds heads * count floats. hs <= 256.
+void aepo_attend_group(float *out, const float *q, long heads, const float *keys, const float *values,
+                       long count, long hs, float scale, float *scratch);
+
 /// GELU (tanh approximation) elementwise: `out[i] = gelu(inp[i])`, the
 /// same arithmetic for every element (no separate tail path).
 void aepo_gelu_forward(float *out, const float *inp, long n);

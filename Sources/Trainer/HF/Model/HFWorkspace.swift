@@ -12,7 +12,8 @@ final class HFWorkspace {
     let cos, sin: UnsafeMutablePointer<Float>
     /// (rows to score, V) logits.
     private(set) var logits: FloatBuffer
-    /// Per thread: attention scores over a whole slot.
+    /// Per thread: attention scores over a whole slot, for each query head
+    /// of a K/V head.
     let scores: [FloatBuffer]
     private let storage: FloatBuffer
 
@@ -28,7 +29,8 @@ final class HFWorkspace {
         gate = carver.take(R * I); up = carver.take(R * I); act = carver.take(R * I)
         cos = carver.take(R * D / 2); sin = carver.take(R * D / 2)
         logits = FloatBuffer(count: 0)
-        scores = (0..<max(1, threads)).map { _ in FloatBuffer(count: capacity) }
+        let group = config.headCount / max(1, config.keyValueHeadCount)
+        scores = (0..<max(1, threads)).map { _ in FloatBuffer(count: capacity * max(1, group)) }
     }
 
     /// A logits buffer of at least `count` floats.
