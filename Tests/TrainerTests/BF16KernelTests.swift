@@ -65,7 +65,7 @@ struct BF16KernelTests {
         }
     }
 
-    /// Every block shape (16x1 at batch 1, 4x4, 4x1, 1x4, 1x1) and a tail
+    /// Every block shape (8x1 at batch 1, 4x4, 4x1, 1x4, 1x1) and a tail
     /// of inputs past the last 32 give a row the same bits.
     @Test(arguments: [(9, 160, 11), (9, 170, 37), (6, 896, 40)])
     func aRowsResultDoesNotDependOnTheBatch(rows R: Int, inputs C: Int, outputs OC: Int) {
