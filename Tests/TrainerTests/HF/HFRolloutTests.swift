@@ -47,6 +47,44 @@ private final class RecordingModel: BatchCompletionModel, @unchecked Sendable {
     }
 }
 
+/// An engine model that counts the forward passes of its decode batches and the sequences each fed.
+private final class CountingModel: EngineModel {
+    let inner: any EngineModel
+    var passes: [Int] = []
+
+    init(_ inner: any EngineModel) {
+        self.inner = inner
+    }
+
+    var vocabularySize: Int { inner.vocabularySize }
+    var contextLength: Int { inner.contextLength }
+    var eosTokenIDs: Set<Int32> { inner.eosTokenIDs }
+
+    func makeDecodeBatch(slots: Int) throws(EngineError) -> any DecodeBatch {
+        CountingBatch(inner: try inner.makeDecodeBatch(slots: slots), owner: self)
+    }
+
+    final class CountingBatch: DecodeBatch {
+        let inner: any DecodeBatch
+        unowned let owner: CountingModel
+
+        init(inner: any DecodeBatch, owner: CountingModel) {
+            self.inner = inner
+            self.owner = owner
+        }
+
+        var slotCount: Int { inner.slotCount }
+        func length(slot: Int) -> Int { inner.length(slot: slot) }
+        func reset(slot: Int) { inner.reset(slot: slot) }
+        func logits(slot: Int) -> UnsafeMutablePointer<Float> { inner.logits(slot: slot) }
+
+        func step(_ feeds: [[Int32]]) throws(EngineError) {
+            owner.passes.append(feeds.count { !$0.isEmpty })
+            try inner.step(feeds)
+        }
+    }
+}
+
 @Suite("Rollouts of a Hugging Face checkpoint")
 struct HFRolloutTests {
     private let questions = ["What is 2+3?", "Name a prime number."]
@@ -167,6 +205,27 @@ struct HFRolloutTests {
             let pairs = zip(alone.statistics?.logProbs ?? [], completion.statistics?.logProbs ?? [])
             #expect(pairs.allSatisfy { abs($0 - $1) < 1e-4 })
         }
+    }
+
+    @Test("the calls of a round share their forward passes: one prefill for all, then one token each per pass")
+    func oneBatchPerRound() throws {
+        let checkpoint = try TinyQwen3.load()
+        let counting = CountingModel(checkpoint.model)
+        let model = LockstepModel(
+            engineModel: counting, tokenizer: checkpoint.tokenizer, appliesRepetitionPenalty: true, batchSize: 4)
+        defer { model.shutdown() }
+        let requests = (0..<6).map { i in
+            CompletionRequest(
+                prompt: TinyQwen3.rendered(system: system, question: "Question \(i)?"),
+                sampling: SamplingParameters(temperature: 1, topP: 1, topK: -1, repetitionPenalty: 1, maxTokens: 5),
+                seed: UInt64(i), addSpecialTokens: false)
+        }
+        let completions = try model.completeAll(requests)
+        let lengths = completions.map { $0.statistics?.tokenIDs.count ?? 0 }
+        // Two chunks (4 + 2 sequences); a chunk runs as many passes as its longest sequence has tokens.
+        #expect(counting.passes.count == (lengths.prefix(4).max() ?? 0) + (lengths.suffix(2).max() ?? 0))
+        #expect(counting.passes.first == 4 && counting.passes.contains(2))
+        #expect(counting.passes.allSatisfy { $0 <= 4 })
     }
 
     @Test("greedy decoding matches transformers; a stop string ends the text before it")
