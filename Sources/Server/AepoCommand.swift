@@ -11,7 +11,7 @@ struct AepoCommand: AsyncParsableCommand {
         version: AepoVersion.current,
         subcommands: [
             ServeCommand.self, TokenCommand.self, UploadCommand.self, DatasetsCommand.self, CorpusCommand.self,
-            EvalCommand.self, TrainCommand.self, ServeModelCommand.self, BenchCommand.self, ChatTemplateCommand.self,
+            EvalCommand.self, TrainCommand.self, RolloutCommand.self, ServeModelCommand.self, BenchCommand.self, ChatTemplateCommand.self,
             SuperviseCommand.self,
         ]
     )

@@ -49,10 +49,14 @@ package struct AgentExecutorFactory: Sendable {
         self.models = models
         self.loadBuiltinModel = loadBuiltinModel ?? { id, file in try await models.model(for: id, file: file) }
         self.math = MathScorerProvider(python: config.python, logger: logger)
-        // Model code must not read the data directory (tokens, checkpoints);
-        // it may import what the project's venv holds (numpy, sympy, scipy).
-        self.python = BubblewrapPython(
-            configuration: .init(venv: Self.venv(of: config.python), hiddenPaths: [config.dataDirectory.path]))
+        self.python = Self.sandbox(for: config)
+    }
+
+    /// The python tool's sandbox for a server's configuration: model code
+    /// must not read the data directory (tokens, checkpoints); it may
+    /// import what the project's venv holds (numpy, sympy, scipy).
+    package static func sandbox(for config: ServerConfig) -> BubblewrapPython {
+        BubblewrapPython(configuration: .init(venv: venv(of: config.python), hiddenPaths: [config.dataDirectory.path]))
     }
 
     @Sendable package func make(_ job: EvaluationJob) async throws -> any SampleExecutor {
@@ -90,17 +94,15 @@ package struct AgentExecutorFactory: Sendable {
             model = try await loadBuiltinModel(checkpoint.id, file)
         }
         var loops: [String: AgentLoop] = [:]
-        var configured: ToolBox?
+        var configured: (any SearchBackend)?
         let python = TimedPython(runner: self.python, timeoutSeconds: job.config.limits.pythonTimeoutSeconds)
         for benchmark in job.config.benchmarks {
-            let tools: ToolBox
-            if let suite = suites.suite(named: benchmark) {
-                tools = suiteTools(suite, python: python, topK: job.config.search.topK)
-            } else if let configured {
-                tools = configured
-            } else {
-                tools = ToolBox(search: try searchBackend(job.config.search), python: python, topK: job.config.search.topK)
-                configured = tools
+            // The configured backend is made once, for the first adapter that needs it.
+            let tools = try Self.toolBox(for: benchmark, suites: suites, python: python, topK: job.config.search.topK) {
+                if let configured { return configured }
+                let backend = try searchBackend(job.config.search)
+                configured = backend
+                return backend
             }
             loops[benchmark] = AgentLoop(
                 model: model, tools: tools, limits: job.config.limits, sampling: job.config.sampling,
@@ -144,9 +146,22 @@ package struct AgentExecutorFactory: Sendable {
         return FileManager.default.fileExists(atPath: root.appendingPathComponent("pyvenv.cfg").path) ? root.path : nil
     }
 
-    /// A built-in suite's tools (synth-hop: search over its knowledge base;
-    /// python), with the evaluation's hits per query.
-    private func suiteTools(_ suite: SynthSuite, python: any PythonRunner, topK: Int) -> ToolBox {
+    /// The tools of one benchmark's samples: a built-in suite's own
+    /// (synth-hop searches its knowledge base), else the search backend
+    /// `search` makes; python either way, and `topK` hits per query.
+    /// - Parameters:
+    ///   - benchmark: the benchmark's name.
+    ///   - suites: the built-in suites.
+    ///   - python: the python tool.
+    ///   - topK: search hits per query.
+    ///   - search: the backend of the adapters (called only for one); nil: no search tool.
+    package static func toolBox(
+        for benchmark: String, suites: BuiltinSuites, python: any PythonRunner, topK: Int,
+        search: () throws -> (any SearchBackend)?
+    ) rethrows -> ToolBox {
+        guard let suite = suites.suite(named: benchmark) else {
+            return ToolBox(search: try search(), python: python, topK: topK)
+        }
         var tools = suite.toolBox(python: python)
         tools.topK = topK
         return tools

@@ -44,24 +44,44 @@ package struct AgentSampleExecutor: SampleExecutor {
                     metric: spec.scoring.rawValue)
             }
         }
-        let builtIn = BenchmarkDirectory.isBuiltIn(spec.name)
-        let judge = builtIn ? nil : self.judge
-        let prediction = builtIn ? run.prediction : AnswerExtraction.prediction(from: run.trajectory, mode: extraction)
-        let result: ScoreResult
-        do {
-            result = try await Scorer(math: mathScorer, judge: judge, judgesMath: judgesMath)
-                .score(spec: spec, item: item, prediction: prediction)
-        } catch {
-            // math-verify could not run: the Swift rules decide this sample.
-            await math.markUnavailable(error)
-            result = try await Scorer(math: MathScorer(), judge: judge, judgesMath: judgesMath)
-                .score(spec: spec, item: item, prediction: prediction)
-        }
+        let (prediction, result) = try await score(run, spec: spec, item: item)
         return SampleOutcome(
             trajectory: run.trajectory, prediction: prediction, correct: result.correct, score: result.score,
             metric: result.metric.rawValue, finishReason: run.finishReason.rawValue, searchCalls: run.searchCalls,
             pythonCalls: run.pythonCalls, modelCalls: run.modelCalls,
             latencyMilliseconds: Int(run.latencySeconds * 1000), judgeError: result.judgeError)
+    }
+}
+
+extension AgentSampleExecutor {
+    /// Scores a finished sample as evaluations do: the final answer
+    /// extracted with the evaluation's mode (a built-in suite's with its
+    /// strict rule) and scored by the benchmark's rules, with the judge for
+    /// the adapters when one is configured. When math-verify cannot run,
+    /// the Swift rules decide (and are used from then on).
+    /// - Parameters:
+    ///   - run: the finished sample.
+    ///   - spec: its benchmark.
+    ///   - item: its item, with the gold answers.
+    /// - Returns: the extracted prediction and its score.
+    /// - Throws: `ScoringError` when the rules themselves cannot score it.
+    package func score(
+        _ run: AgentRun, spec: BenchmarkSpec, item: DatasetItem
+    ) async throws -> (prediction: String?, result: ScoreResult) {
+        let builtIn = BenchmarkDirectory.isBuiltIn(spec.name)
+        let judge = builtIn ? nil : self.judge
+        let prediction = builtIn ? run.prediction : AnswerExtraction.prediction(from: run.trajectory, mode: extraction)
+        do {
+            let result = try await Scorer(math: mathScorer, judge: judge, judgesMath: judgesMath)
+                .score(spec: spec, item: item, prediction: prediction)
+            return (prediction, result)
+        } catch {
+            // math-verify could not run: the Swift rules decide this sample.
+            await math.markUnavailable(error)
+            let result = try await Scorer(math: MathScorer(), judge: judge, judgesMath: judgesMath)
+                .score(spec: spec, item: item, prediction: prediction)
+            return (prediction, result)
+        }
     }
 }
 

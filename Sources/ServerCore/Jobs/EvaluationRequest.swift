@@ -1,5 +1,6 @@
 import Benchmarks
 import Foundation
+import Trainer
 
 /// The body of `POST /api/v1/evaluations`, before defaults and validation.
 package struct EvaluationRequest: Decodable, Sendable {
@@ -217,10 +218,7 @@ package struct EvaluationRequest: Decodable, Sendable {
         var samplingBase = base.sampling
         // Without a preset, the model's generation_config.json fills what the request does not set, as vLLM does.
         if preset == nil, let defaults = profile.generationDefaults {
-            samplingBase.temperature = defaults.temperature ?? samplingBase.temperature
-            samplingBase.topP = defaults.topP ?? samplingBase.topP
-            samplingBase.topK = defaults.topK.map { $0 <= 0 ? -1 : $0 } ?? samplingBase.topK
-            samplingBase.repetitionPenalty = defaults.repetitionPenalty ?? samplingBase.repetitionPenalty
+            samplingBase = samplingBase.filled(from: defaults)
         }
         var config = EvaluationConfig(
             benchmarks: names, samples: samples, limit: limit, seed: seed ?? 0,

@@ -10,18 +10,10 @@ struct EngineJob: Sendable {
 /// incremental detokenizer and stop matcher. Used only from the engine's
 /// worker thread.
 final class BatchRunner {
-    /// One running request.
+    /// One running request and the caller waiting for it.
     private struct Slot {
         let job: EngineJob
-        var sampler: Sampler
-        var rng: Xoshiro256
-        var matcher: StopMatcher
-        var detokenizer: any TokenStreamDecoder
-        /// Ids in the prompt or the output (for the repetition penalty).
-        var seen: Set<Int32>
-        var output: EngineOutput
-        /// Tokens to feed at the next step: the prompt, then the last sampled token.
-        var feed: [Int32]
+        var sequence: RunningSequence
     }
 
     private let model: any EngineModel
@@ -63,19 +55,10 @@ final class BatchRunner {
             job.continuation.resume(returning: .failure(.model("no free slot")))
             return false
         }
-        let r = job.request
         batch.reset(slot: b)
         slots[b] = Slot(
             job: job,
-            sampler: Sampler(vocabSize: model.vocabularySize, temperature: r.temperature, topK: r.topK, topP: r.topP),
-            rng: Xoshiro256(seed: r.seed, stream: 0),
-            matcher: StopMatcher(stops: r.stop),
-            detokenizer: tokenizer.makeStreamDecoder(),
-            seen: r.repetitionPenalty == 1 ? [] : Set(r.prompt),
-            output: EngineOutput(
-                tokens: [], logProbs: [], entropies: [], text: "", finishReason: .length, matchedStop: nil,
-                promptTokens: r.prompt.count),
-            feed: r.prompt)
+            sequence: RunningSequence(request: job.request, vocabularySize: model.vocabularySize, tokenizer: tokenizer))
         return true
     }
 
@@ -107,7 +90,7 @@ final class BatchRunner {
     /// then one sampled token each; finished requests are answered.
     /// - Returns: the ids answered and the number of sequences in the pass.
     func step() -> (finished: [UInt64], batch: Int) {
-        let feeds = slots.map { $0?.feed ?? [] }
+        let feeds = slots.map { $0?.sequence.feed ?? [] }
         let fed = feeds.count { !$0.isEmpty }
         guard fed > 0 else { return ([], 0) }
         do throws(EngineError) {
@@ -115,55 +98,20 @@ final class BatchRunner {
         } catch {
             return (cancelAndFail(error), fed)
         }
-        let context = model.contextLength
         var finished: [UInt64] = []
         for b in slots.indices where !feeds[b].isEmpty {
             guard var slot = slots[b] else { continue }
-            let logits = batch.logits(slot: b)
-            let penalty = slot.job.request.repetitionPenalty
-            if penalty != 1 { Self.penalise(logits, seen: slot.seen, penalty: penalty) }
-            let sampled = slot.sampler.sample(logits, rng: &slot.rng)
-            if penalty != 1 { slot.seen.insert(sampled.token) }
-            slot.output.tokens.append(sampled.token)
-            slot.output.logProbs.append(sampled.logProb)
-            slot.output.entropies.append(sampled.entropy)
-            let bytes = slot.detokenizer.append(sampled.token)
-            var done = true
-            if let match = slot.matcher.append(bytes) {
-                slot.output.finishReason = .stop
-                slot.output.matchedStop = match
-            } else if slot.job.request.stopAtEOS && eos.contains(sampled.token) {
-                slot.output.finishReason = .eos
-            } else if slot.output.tokens.count >= slot.job.request.maxTokens || batch.length(slot: b) >= context {
-                slot.output.finishReason = .length
-            } else {
-                done = false
-            }
+            let done = slot.sequence.consume(
+                batch.logits(slot: b), eos: eos, cachedTokens: batch.length(slot: b), contextLength: model.contextLength)
             if done {
-                // Bytes held back by the detokenizer belong to the text too (and may hold a stop string).
-                if slot.output.matchedStop == nil, let match = slot.matcher.append(slot.detokenizer.finish()) {
-                    slot.output.finishReason = .stop
-                    slot.output.matchedStop = match
-                }
-                slot.output.text = slot.matcher.textBeforeStop
-                slot.job.continuation.resume(returning: .success(slot.output))
+                slot.job.continuation.resume(returning: .success(slot.sequence.output))
                 finished.append(slot.job.id)
                 slots[b] = nil
             } else {
-                slot.feed = [sampled.token]
                 slots[b] = slot
             }
         }
         return (finished, fed)
-    }
-
-    /// vLLM's repetition penalty, in place: the logit of each seen id is
-    /// divided by `penalty` when positive, multiplied by it otherwise.
-    static func penalise(_ logits: UnsafeMutablePointer<Float>, seen: Set<Int32>, penalty: Float) {
-        for id in seen {
-            let i = Int(id)
-            logits[i] = logits[i] > 0 ? logits[i] / penalty : logits[i] * penalty
-        }
     }
 
     private func cancelAndFail(_ error: EngineError) -> [UInt64] {

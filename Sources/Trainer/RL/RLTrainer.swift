@@ -84,7 +84,7 @@ public final class RLTrainer {
             batch = try await engine.rollout(questions: picked.map(\.item.question), seed: rng.next())
         } catch AgentError.cancelled {
             throw CancellationError()
-        } catch let error as GenerationError {
+        } catch let error as EngineError {
             throw RLError.model(error.description)
         }
         let rolloutSeconds = start.duration(to: clock.now).seconds

@@ -23,9 +23,11 @@ import Benchmarks
 /// All paths of all groups advance in lockstep rounds (one model call each,
 /// batched; then every tool call), and every random draw comes from streams
 /// of `seed`, so a rollout batch is a pure function of (weights, questions,
-/// seed) at a fixed BLAS thread count.
+/// seed) at a fixed thread count (BLAS threads for aepo-gpt, the model's
+/// own threads for a Hugging Face checkpoint).
 public struct RolloutEngine: Sendable {
-    /// The model, called in lockstep batches (`LockstepModel` for the built-in one).
+    /// The model, called in lockstep batches (`LockstepModel` for an aepo-gpt
+    /// or Hugging Face checkpoint on the built-in engine's model code).
     public let model: any BatchCompletionModel
     /// The agent loop (tools, limits, sampling, template).
     public let loop: AgentLoop
@@ -55,7 +57,7 @@ public struct RolloutEngine: Sendable {
     /// - Parameters:
     ///   - questions: one prompt per group.
     ///   - seed: the seed of every sample and branch decision.
-    /// - Throws: `GenerationError` when the model refuses a call,
+    /// - Throws: the model's error when it refuses a call (`EngineError` from `LockstepModel`),
     ///   `AgentError.cancelled` when the task is cancelled.
     public func rollout(questions: [String], seed: UInt64) async throws -> RolloutBatch {
         let k = config.groupSize

@@ -65,7 +65,7 @@ struct HFEngineTests {
     @Test("the repetition penalty divides positive logits of seen ids and multiplies negative ones, as vLLM")
     func repetitionPenalty() async throws {
         var logits: [Float] = [2, -1, 0.5, 3]
-        BatchRunner.penalise(&logits, seen: [0, 1], penalty: 2)
+        RunningSequence.penalise(&logits, seen: [0, 1], penalty: 2)
         #expect(logits == [1, -2, 0.5, 3])
         // in the engine: a penalty below 1 favours seen ids; the first greedy
         // token is the argmax of the penalised last-position logits
@@ -75,7 +75,7 @@ struct HFEngineTests {
         var last = try HFModelParityTests.promptLogits(model, prompt).last ?? []
         let argmax = { (values: [Float]) in values.indices.max { values[$0] < values[$1] } ?? -1 }
         let plainChoice = argmax(last)
-        BatchRunner.penalise(&last, seen: Set(prompt), penalty: 0.02)
+        RunningSequence.penalise(&last, seen: Set(prompt), penalty: 0.02)
         let penalisedChoice = argmax(last)
         #expect(penalisedChoice != plainChoice && prompt.contains(Int32(penalisedChoice)))
         let engine = InferenceEngine(model: model, tokenizer: WordTokenizer())

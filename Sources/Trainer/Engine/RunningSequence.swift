@@ -1,0 +1,90 @@
+/// One request being generated: its sampler, random stream, incremental
+/// detokenizer, stop matcher and output so far. The served engine
+/// (`BatchRunner`) and lockstep generation (`LockstepDecoder`) both turn a
+/// slot's logits into the next token through `consume`, so a request
+/// samples the same tokens whichever of them runs it.
+struct RunningSequence {
+    /// The request.
+    let request: EngineRequest
+    private var sampler: Sampler
+    private var rng: Xoshiro256
+    private var matcher: StopMatcher
+    private var detokenizer: any TokenStreamDecoder
+    /// Ids in the prompt or the output (for the repetition penalty).
+    private var seen: Set<Int32>
+    /// What was generated so far; complete once `consume` returned true.
+    private(set) var output: EngineOutput
+    /// Tokens to feed at the next step: the prompt, then the last sampled
+    /// token; empty once the sequence has finished.
+    private(set) var feed: [Int32]
+
+    /// Starts `request` (validated by the caller).
+    /// - Parameters:
+    ///   - request: the request.
+    ///   - vocabularySize: the model's logits per position.
+    ///   - tokenizer: decodes the generated ids for stop strings and the text.
+    init(request: EngineRequest, vocabularySize: Int, tokenizer: any EngineTokenizer) {
+        self.request = request
+        sampler = Sampler(
+            vocabSize: vocabularySize, temperature: request.temperature, topK: request.topK, topP: request.topP)
+        rng = Xoshiro256(seed: request.seed, stream: 0)
+        matcher = StopMatcher(stops: request.stop)
+        detokenizer = tokenizer.makeStreamDecoder()
+        seen = request.repetitionPenalty == 1 ? [] : Set(request.prompt)
+        output = EngineOutput(
+            tokens: [], logProbs: [], entropies: [], text: "", finishReason: .length, matchedStop: nil,
+            promptTokens: request.prompt.count)
+        feed = request.prompt
+    }
+
+    /// Samples the next token from the logits of the step that fed this
+    /// sequence, and decides whether it ends here (a stop string, an EOS
+    /// id, `maxTokens`, or a full context).
+    /// - Parameters:
+    ///   - logits: the sequence's next-token logits (modified in place by
+    ///     the repetition penalty).
+    ///   - eos: ids that end a request with `stopAtEOS`.
+    ///   - cachedTokens: tokens now in the sequence's cache.
+    ///   - contextLength: the most tokens a sequence may hold.
+    /// - Returns: true when the sequence has finished (`output` is complete).
+    mutating func consume(
+        _ logits: UnsafeMutablePointer<Float>, eos: Set<Int32>, cachedTokens: Int, contextLength: Int
+    ) -> Bool {
+        let penalty = request.repetitionPenalty
+        if penalty != 1 { Self.penalise(logits, seen: seen, penalty: penalty) }
+        let sampled = sampler.sample(logits, rng: &rng)
+        if penalty != 1 { seen.insert(sampled.token) }
+        output.tokens.append(sampled.token)
+        output.logProbs.append(sampled.logProb)
+        output.entropies.append(sampled.entropy)
+        let bytes = detokenizer.append(sampled.token)
+        if let match = matcher.append(bytes) {
+            output.finishReason = .stop
+            output.matchedStop = match
+        } else if request.stopAtEOS && eos.contains(sampled.token) {
+            output.finishReason = .eos
+        } else if output.tokens.count >= request.maxTokens || cachedTokens >= contextLength {
+            output.finishReason = .length
+        } else {
+            feed = [sampled.token]
+            return false
+        }
+        // Bytes held back by the detokenizer belong to the text too (and may hold a stop string).
+        if output.matchedStop == nil, let match = matcher.append(detokenizer.finish()) {
+            output.finishReason = .stop
+            output.matchedStop = match
+        }
+        output.text = matcher.textBeforeStop
+        feed = []
+        return true
+    }
+
+    /// vLLM's repetition penalty, in place: the logit of each seen id is
+    /// divided by `penalty` when positive, multiplied by it otherwise.
+    static func penalise(_ logits: UnsafeMutablePointer<Float>, seen: Set<Int32>, penalty: Float) {
+        for id in seen {
+            let i = Int(id)
+            logits[i] = logits[i] > 0 ? logits[i] / penalty : logits[i] * penalty
+        }
+    }
+}
