@@ -197,11 +197,28 @@ def make_llama3(lines):
 BYTE_TOKENS = [f"<0x{i:02X}>" for i in range(256)]
 
 
+def frequent_characters(pre_tokenizer, lines, limit):
+    """The `limit` most frequent characters of the pre-tokenized corpus, ties by code point.
+
+    The trainer's own `limit_alphabet` breaks ties in hash order, so two runs
+    could keep different characters; given as the initial alphabet, exactly
+    these are kept."""
+    counts = {}
+    for line in lines:
+        for word, _ in pre_tokenizer.pre_tokenize_str(line):
+            for c in word:
+                counts[c] = counts.get(c, 0) + 1
+    ranked = sorted(counts, key=lambda c: (-counts[c], ord(c)))
+    return ranked[:limit]
+
+
 def byte_fallback_model(lines, vocab_size, specials, metaspace):
     tok = Tokenizer(models.BPE(byte_fallback=True, unk_token="<unk>", fuse_unk=True))
     # Trained with a splitting Metaspace so merges stay inside words, as SentencePiece's do.
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    train(tok, lines, vocab_size, ["<unk>", "<s>", "</s>"] + BYTE_TOKENS + specials, limit_alphabet=120)
+    alphabet = frequent_characters(tok.pre_tokenizer, lines, 120)
+    train(tok, lines, vocab_size, ["<unk>", "<s>", "</s>"] + BYTE_TOKENS + specials,
+          alphabet=alphabet, limit_alphabet=len(alphabet))
     tok.pre_tokenizer = metaspace
     return tok
 
