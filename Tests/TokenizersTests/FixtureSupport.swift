@@ -50,6 +50,12 @@ enum Fixtures {
         return try decoder.decode(Expected.self, from: data)
     }
 
+    /// The scalars of `text`, to compare decoded text exactly: `String` equality
+    /// is canonical equivalence, which takes NFD text for its NFC form.
+    static func scalars(_ text: String) -> [Unicode.Scalar] {
+        Array(text.unicodeScalars)
+    }
+
     /// Test text with control characters escaped, for failure messages.
     static func show(_ text: String) -> String {
         String(text.unicodeScalars.prefix(60).map { $0.isASCII && $0.value >= 0x20 ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined())

@@ -18,7 +18,7 @@ import Testing
         for ids in sequences {
             for skip in [false, true] {
                 let (pieces, text) = streamed(tokenizer, ids, skip: skip)
-                #expect(pieces.joined() == tokenizer.decode(ids, skipSpecialTokens: skip), "\(fixture) \(ids)")
+                #expect(Fixtures.scalars(pieces.joined()) == Fixtures.scalars(tokenizer.decode(ids, skipSpecialTokens: skip)), "\(fixture) \(ids)")
                 #expect(text == pieces.joined())
             }
         }
@@ -34,7 +34,7 @@ import Testing
         for item in cases {
             for (skip, expected) in [(false, item.decoded), (true, item.decodedSkipSpecial)] {
                 let (pieces, _) = streamed(tokenizer, item.ids, skip: skip)
-                #expect(Array(pieces.joined().unicodeScalars) == Array(expected.unicodeScalars), "\(fixture) \(item.ids) skip \(skip)")
+                #expect(Fixtures.scalars(pieces.joined()) == Fixtures.scalars(expected), "\(fixture) \(item.ids) skip \(skip)")
             }
         }
         let qwen = try Fixtures.tokenizer("qwen2-style")
