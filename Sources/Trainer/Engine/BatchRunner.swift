@@ -3,6 +3,8 @@ struct EngineJob: Sendable {
     let id: UInt64
     let request: EngineRequest
     let continuation: CheckedContinuation<Result<EngineOutput, EngineError>, Never>
+    /// Told of the text as it is generated (a streaming caller), on the worker thread.
+    let onProgress: (@Sendable (EngineProgress) -> Void)?
 }
 
 /// The part of `InferenceEngine` that owns the model: a fixed set of KV-cache
@@ -17,6 +19,8 @@ final class BatchRunner {
         var rng: Xoshiro256
         var matcher: StopMatcher
         var detokenizer: any TokenStreamDecoder
+        /// What of the text a streaming caller has been given.
+        var release = TextRelease()
         /// Ids in the prompt or the output (for the repetition penalty).
         var seen: Set<Int32>
         var output: EngineOutput
@@ -146,10 +150,15 @@ final class BatchRunner {
                     slot.output.matchedStop = match
                 }
                 slot.output.text = slot.matcher.textBeforeStop
+                slot.job.onProgress?(.finished(last: slot.release.rest(slot.matcher), output: slot.output))
                 slot.job.continuation.resume(returning: .success(slot.output))
                 finished.append(slot.job.id)
                 slots[b] = nil
             } else {
+                if let report = slot.job.onProgress {
+                    let piece = slot.release.next(slot.matcher)
+                    if !piece.isEmpty { report(.text(piece)) }
+                }
                 slot.feed = [sampled.token]
                 slots[b] = slot
             }
