@@ -70,6 +70,8 @@ public struct OpenAIEventStream: Sendable {
         }
         // One element per generated token at most: bounded by the choices' max_tokens.
         let (events, sink) = AsyncStream<(index: Int, event: Result<EngineProgress, EngineError>)?>.makeStream()
+        // Ended with the stream, so that a late event (or the client leaving) is dropped at once.
+        defer { sink.finish() }
         // nil: the client left.
         whenClientLeaves { sink.yield(nil) }
         try await withThrowingTaskGroup(of: Void.self) { group in
