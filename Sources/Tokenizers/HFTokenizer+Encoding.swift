@@ -38,9 +38,16 @@ extension HFTokenizer {
     }
 
     /// The text of `ids`, through the tokenizer's decoder.
+    ///
+    /// Added tokens, special or not, go through the decoder like the model's
+    /// own, as in the library: a byte-level decoder reads the characters of an
+    /// added `Café` as the bytes they stand for, giving `Caf\u{FFFD}`. A
+    /// `normalized` one is decoded from its normalized form (the library since 0.23).
     /// - Parameters:
     ///   - ids: Token ids; ids outside the vocabulary are skipped, as the library does.
-    ///   - skipSpecialTokens: Leave out special added tokens.
+    ///   - skipSpecialTokens: Leave out special added tokens: as in the library, a token
+    ///     is left out when the text it decodes from is a special token's content (so
+    ///     a `normalized` special token that its normalizer changes stays).
     public func decode(_ ids: [Int], skipSpecialTokens: Bool = false) -> String {
         var tokens: [[UInt32]] = []
         tokens.reserveCapacity(ids.count)

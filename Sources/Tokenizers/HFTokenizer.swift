@@ -101,7 +101,9 @@ public struct HFTokenizer: Sendable {
         return addedIDsByContent[scalars] ?? model.ids[scalars].map(Int.init)
     }
 
-    /// The text of a token id, if the id exists.
+    /// The text of a token id, if the id exists. As in the library, an added
+    /// token marked `normalized` is named by its normalized form (Llama 2's
+    /// `[DAY]` is `▁[DAY]`), which `tokenID(_:)` does not know: it takes the content.
     public func token(for id: Int) -> String? {
         guard id >= 0, id < tokenText.count, let text = tokenText[id] else { return nil }
         return Normalizer.string(text)

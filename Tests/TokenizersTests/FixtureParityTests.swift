@@ -25,17 +25,64 @@ import Testing
     func decodingMatchesTheLibrary(fixture: String) throws {
         let tokenizer = try Fixtures.tokenizer(fixture)
         let expected = try Fixtures.expected(fixture)
+        let scalars = Fixtures.scalars
         for item in expected.cases {
-            #expect(tokenizer.decode(item.ids, skipSpecialTokens: false) == item.decoded, "\(fixture): \(Fixtures.show(item.text))")
-            #expect(tokenizer.decode(item.ids, skipSpecialTokens: true) == item.decodedSkipSpecial, "\(fixture): \(Fixtures.show(item.text))")
+            let shown = "\(fixture): \(Fixtures.show(item.text))"
+            #expect(scalars(tokenizer.decode(item.ids, skipSpecialTokens: false)) == scalars(item.decoded), "\(shown)")
+            #expect(scalars(tokenizer.decode(item.ids, skipSpecialTokens: true)) == scalars(item.decodedSkipSpecial), "\(shown)")
             // Where the library round-trips, so must we.
-            if item.roundTrip { #expect(tokenizer.decode(item.idsNoSpecial) == item.text) }
+            if item.roundTrip { #expect(scalars(tokenizer.decode(item.idsNoSpecial)) == scalars(item.text), "\(shown)") }
         }
         // Arbitrary id sequences: split characters, specials in the middle, bytes that never form UTF-8.
         for item in expected.decodeCases {
-            #expect(tokenizer.decode(item.ids, skipSpecialTokens: false) == item.decoded, "\(fixture): \(item.ids)")
-            #expect(tokenizer.decode(item.ids, skipSpecialTokens: true) == item.decodedSkipSpecial, "\(fixture): \(item.ids)")
+            #expect(scalars(tokenizer.decode(item.ids, skipSpecialTokens: false)) == scalars(item.decoded), "\(fixture): \(item.ids)")
+            #expect(scalars(tokenizer.decode(item.ids, skipSpecialTokens: true)) == scalars(item.decodedSkipSpecial), "\(fixture): \(item.ids)")
         }
+    }
+
+    @Test(arguments: Fixtures.withAddedTokenCases)
+    func addedTokensDecodeAsTheLibraryDoes(fixture: String) throws {
+        let tokenizer = try Fixtures.tokenizer(fixture)
+        let cases = try #require(try Fixtures.expected(fixture).addedTokenCases)
+        #expect(cases.count >= 20)
+        let scalars = Fixtures.scalars
+        for item in cases {
+            #expect(scalars(tokenizer.decode(item.ids, skipSpecialTokens: false)) == scalars(item.decoded), "\(fixture): \(item.ids)")
+            #expect(scalars(tokenizer.decode(item.ids, skipSpecialTokens: true)) == scalars(item.decodedSkipSpecial), "\(fixture): \(item.ids)")
+        }
+    }
+
+    /// The rules the recorded cases follow, spelled out: an added token's text goes
+    /// through the decoder like any token's (its normalized form when `normalized`),
+    /// and skipping compares that text with the special tokens' contents.
+    @Test func addedTokenTextGoesThroughTheDecoder() throws {
+        let qwen = try Fixtures.tokenizer("qwen2-style")
+        let scalars = Fixtures.scalars
+        func qwenID(_ content: String) throws -> Int { try #require(qwen.tokenID(content)) }
+        // Byte-level: é and ñ are the alphabet's characters for the bytes E9 and F1, not UTF-8.
+        #expect(scalars(qwen.decode([try qwenID("Café")])) == scalars("Caf\u{FFFD}"))
+        #expect(scalars(qwen.decode([try qwenID("ñandú")])) == scalars("\u{FFFD}and\u{FFFD}"))
+        // Characters outside the alphabet: the token's own UTF-8, all of it.
+        #expect(qwen.decode([try qwenID("日本語")]) == "日本語")
+        #expect(qwen.decode([try qwenID("é日")]) == "é日")
+        // The E9 of "Café" is the lead byte of 阀 when the byte tokens 98 80 (ĺ Ģ) follow.
+        let continuation = try ["\u{13A}", "\u{122}"].map { try #require(qwen.tokenID($0)) }
+        #expect(qwen.decode([try qwenID("Café")] + continuation) == "Caf阀")
+        // NFD content, normalized: decoded from the NFC form the normalizer makes of it.
+        #expect(scalars(qwen.decode([try qwenID("Zu\u{308}rich")])) == scalars("Z\u{FFFD}rich"))
+        // A normalized special token whose normalized form differs is not skipped.
+        let resume = try qwenID("<|re\u{301}sume\u{301}|>")
+        #expect(scalars(qwen.decode([resume], skipSpecialTokens: true)) == scalars("<|r\u{FFFD}sum\u{FFFD}|>"))
+        #expect(qwen.decode([try qwenID("<|süß|>")], skipSpecialTokens: true) == "")
+
+        // Llama 2: the normalizer prepends ▁ to normalized added tokens and writes ▁ for spaces.
+        let llama = try Fixtures.tokenizer("llama2-style")
+        func llamaID(_ content: String) throws -> Int { try #require(llama.tokenID(content)) }
+        let x = llama.encode("x", addSpecialTokens: false)
+        #expect(llama.decode(x + [try llamaID("mañana tarde")]) == "x mañana tarde")
+        #expect(llama.decode(x + [try llamaID("Ölçü")]) == "xÖlçü")
+        #expect(llama.decode(x + [try llamaID("<ß>")], skipSpecialTokens: true) == "x <ß>")
+        #expect(llama.decode(x + [try llamaID("<½>")], skipSpecialTokens: true) == "x")
     }
 
     @Test(arguments: Fixtures.names)
@@ -44,7 +91,12 @@ import Testing
         #expect(tokenizer.vocabularySize == (try Fixtures.expected(fixture)).vocabSize)
         for id in [0, 1, 2, 100, tokenizer.vocabularySize - 1] {
             let token = try #require(tokenizer.token(for: id))
-            #expect(tokenizer.tokenID(token) == id)
+            if let added = tokenizer.addedTokens.first(where: { $0.id == id }), added.normalized {
+                // As in the library: named by its normalized form ("▁<ß>"), found by its content.
+                #expect(tokenizer.tokenID(added.content) == id)
+            } else {
+                #expect(tokenizer.tokenID(token) == id)
+            }
         }
         #expect(tokenizer.token(for: -1) == nil)
         #expect(tokenizer.token(for: 1_000_000) == nil)

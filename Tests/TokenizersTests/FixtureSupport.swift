@@ -9,6 +9,9 @@ enum Fixtures {
         "mistral-style-always-split", "mistral-style-never-split", "gpt2-style",
     ]
 
+    /// The fixtures whose tokenizers have added tokens with non-ASCII content, and decode cases around them.
+    static let withAddedTokenCases = ["qwen2-style", "gpt2-style", "llama2-style", "mistral-style"]
+
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     struct Case: Decodable, Sendable {
@@ -31,6 +34,9 @@ enum Fixtures {
         let vocabSize: Int
         let cases: [Case]
         let decodeCases: [DecodeCase]
+        /// Ids around the added tokens with non-ASCII content and one ASCII special token (absent
+        /// when the tokenizer has no such added token).
+        let addedTokenCases: [DecodeCase]?
     }
 
     static func tokenizer(_ name: String) throws -> HFTokenizer {
@@ -42,6 +48,12 @@ enum Fixtures {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try decoder.decode(Expected.self, from: data)
+    }
+
+    /// The scalars of `text`, to compare decoded text exactly: `String` equality
+    /// is canonical equivalence, which takes NFD text for its NFC form.
+    static func scalars(_ text: String) -> [Unicode.Scalar] {
+        Array(text.unicodeScalars)
     }
 
     /// Test text with control characters escaped, for failure messages.

@@ -13,6 +13,14 @@ struct OpenAIServingTests {
         try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    func object(_ answer: OpenAIAnswer) throws -> [String: Any] {
+        guard case .json(let data) = answer else {
+            Issue.record("expected a JSON answer, got a stream")
+            return [:]
+        }
+        return try object(data)
+    }
+
     @Test("completions: n choices with their own seeds, usage, finish and stop reasons")
     func completions() async throws {
         let api = try serving()
@@ -50,7 +58,7 @@ struct OpenAIServingTests {
     }
 
     @Test("bad requests are 400s with an OpenAI error body", arguments: [
-        #"{"prompt":"x","stream":true}"#, #"{"prompt":"x","n":0}"#, #"{"max_tokens":3}"#,
+        #"{"prompt":"x","stream_options":{"include_usage":true}}"#, #"{"prompt":"x","n":0}"#, #"{"max_tokens":3}"#,
         #"{"prompt":"x","top_p":0}"#, #"{"prompt":"x","top_k":0}"#, #"not json"#,
     ])
     func badRequests(body: String) async throws {

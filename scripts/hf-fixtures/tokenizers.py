@@ -4,7 +4,8 @@
 Trains small tokenizers with Hugging Face `tokenizers` on a corpus generated
 here (prose, code, numbers, accents in NFC and NFD, CJK, emoji, CRLF, tabs),
 one per family the Swift `Tokenizers` target supports, and records what the
-library computes on test strings. CI never runs this; its output is committed.
+library computes on test strings, and how it decodes id sequences around added
+tokens with non-ASCII content. CI never runs this; its output is committed.
 
     python3 -m venv .venv-fixtures
     .venv-fixtures/bin/pip install tokenizers==0.23.3
@@ -134,6 +135,71 @@ def random_id_sequences(vocab_size, seed, count=24, length=24):
     return [[rng.randrange(vocab_size) for _ in range(rng.randint(1, length))] for _ in range(count)]
 
 
+# ---------------------------------------------------------------- added tokens with non-ASCII content
+
+# The library decodes an added token by handing its text to the decoder like any
+# other token's: the content, or its normalized form when `normalized` and the
+# normalizer changes it. A byte-level decoder thus reads "ñandú" as the bytes its
+# characters stand for (F1, FA: invalid UTF-8), and skip_special_tokens drops a
+# token only when that decoded-from text is a special token's content.
+BYTE_LEVEL_ADDED = [
+    AddedToken("ñandú", special=False, normalized=False),  # every character in the byte alphabet
+    AddedToken("日本語", special=False, normalized=False),  # no character in it: the token's UTF-8
+    AddedToken("é日", special=False, normalized=True),  # é in it, 日 not: the whole token's UTF-8
+    AddedToken(unicodedata.normalize("NFD", "Zürich"), special=False, normalized=True),  # NFC changes it
+]
+BYTE_LEVEL_SPECIAL = [
+    AddedToken("<|süß|>", special=True),
+    # Normalized: decoded from its NFC form, which is no special token's content.
+    AddedToken(unicodedata.normalize("NFD", "<|résumé|>"), special=True, normalized=True),
+]
+METASPACE_ADDED = [
+    AddedToken("Ölçü", special=False, normalized=False),
+    AddedToken("mañana tarde", special=False, normalized=True),  # Llama 2's normalizer writes ▁ for its space
+    AddedToken("日本語", special=False, normalized=True),
+]
+METASPACE_SPECIAL = [
+    AddedToken("<½>", special=True),
+    AddedToken("<ß>", special=True, normalized=True),  # Llama 2's normalizer prepends ▁: then not skipped
+]
+ADDED_TEXT = "x ñandú y 日本語 é日 Zürich <|süß|> <|résumé|> Ölçü mañana tarde <½> <ß> z"
+
+
+def byte_level_char(byte):
+    """The character the byte-level alphabet writes for `byte` (GPT-2's table)."""
+    printable = [*range(0x21, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x100)]
+    if byte in printable:
+        return chr(byte)
+    return chr(0x100 + [b for b in range(256) if b not in printable].index(byte))
+
+
+def added_token_cases(tok):
+    """Id sequences around the added tokens with non-ASCII content, and one ASCII special token:
+    alone, between text, twice, all together, and next to byte tokens they complete or interrupt."""
+    added = tok.get_added_tokens_decoder()
+    chosen = sorted(i for i, t in added.items() if not t.content.isascii())
+    if not chosen:
+        return []
+    chosen += sorted(i for i, t in added.items() if t.special and t.content.isascii())[:1]
+    before = tok.encode("x ", add_special_tokens=False).ids
+    after = tok.encode(" y", add_special_tokens=False).ids
+    sequences = []
+    for i in chosen:
+        sequences += [[i], before + [i] + after, [i, i]]
+    sequences.append(before + [j for i in chosen for j in (i, *after)])
+    vocab = tok.get_vocab()
+    if "<0xE2>" in vocab:
+        euro = [vocab[f"<0x{b:02X}>"] for b in "€".encode()]
+        first = chosen[0]
+        sequences += [[first] + euro, [euro[0], first, euro[1]], euro[:2] + [first]]
+    else:
+        lead, *rest = [vocab[byte_level_char(b)] for b in "阀".encode()]  # E9 98 80
+        cafe = vocab["Café"]  # its é is the alphabet's E9: the byte tokens 98 80 complete 阀
+        sequences += [[cafe] + rest, [lead, chosen[0]], [lead, cafe] + rest]
+    return [{"ids": ids, "decoded": tok.decode(ids, skip_special_tokens=False),
+             "decoded_skip_special": tok.decode(ids, skip_special_tokens=True)} for ids in sequences]
+
+
 # ---------------------------------------------------------------- building
 
 
@@ -170,11 +236,13 @@ def make_qwen2(lines):
     tok.add_special_tokens([AddedToken("<|fim_pad|>", special=True, rstrip=True),
                             AddedToken("<|mask|>", special=True, lstrip=True),
                             AddedToken("word", special=True, single_word=True)])
+    tok.add_tokens(BYTE_LEVEL_ADDED)
+    tok.add_special_tokens(BYTE_LEVEL_SPECIAL)
     extra = ["<|im_start|>user\nHi there!<|im_end|>\n<|im_start|>assistant\n",
              "<think>\nreasoning here\n</think>\n\nAnswer: 42<|endoftext|>",
              "text<tool_call>{\"name\": \"search\"}</tool_call>", "Cafe\u0301 vs Café",
              "a <|fim_pad|>   b", "a   <|mask|> b", "word sword words word. (word)",
-             "<|im_end|><|im_end|><|im_start|>", "<|im_start", "<|endoftext|>"]
+             "<|im_end|><|im_end|><|im_start|>", "<|im_start", "<|endoftext|>", ADDED_TEXT]
     return tok, {"bos_token": None, "eos_token": "<|im_end|>"}, extra, False
 
 
@@ -197,11 +265,28 @@ def make_llama3(lines):
 BYTE_TOKENS = [f"<0x{i:02X}>" for i in range(256)]
 
 
+def frequent_characters(pre_tokenizer, lines, limit):
+    """The `limit` most frequent characters of the pre-tokenized corpus, ties by code point.
+
+    The trainer's own `limit_alphabet` breaks ties in hash order, so two runs
+    could keep different characters; given as the initial alphabet, exactly
+    these are kept."""
+    counts = {}
+    for line in lines:
+        for word, _ in pre_tokenizer.pre_tokenize_str(line):
+            for c in word:
+                counts[c] = counts.get(c, 0) + 1
+    ranked = sorted(counts, key=lambda c: (-counts[c], ord(c)))
+    return ranked[:limit]
+
+
 def byte_fallback_model(lines, vocab_size, specials, metaspace):
     tok = Tokenizer(models.BPE(byte_fallback=True, unk_token="<unk>", fuse_unk=True))
     # Trained with a splitting Metaspace so merges stay inside words, as SentencePiece's do.
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-    train(tok, lines, vocab_size, ["<unk>", "<s>", "</s>"] + BYTE_TOKENS + specials, limit_alphabet=120)
+    alphabet = frequent_characters(tok.pre_tokenizer, lines, 120)
+    train(tok, lines, vocab_size, ["<unk>", "<s>", "</s>"] + BYTE_TOKENS + specials,
+          alphabet=alphabet, limit_alphabet=len(alphabet))
     tok.pre_tokenizer = metaspace
     return tok
 
@@ -222,9 +307,11 @@ def make_llama2(lines):
     tok.add_tokens([AddedToken("[DAY]", special=False, normalized=True),
                     AddedToken("<custom>", special=False, normalized=False)])
     tok.add_special_tokens([AddedToken("<mask>", special=True, lstrip=True, normalized=False)])
+    tok.add_tokens(METASPACE_ADDED)
+    tok.add_special_tokens(METASPACE_SPECIAL)
     extra = ["<s>[INST] Hello [/INST]</s>", "I read a book   <s>Hey", "I read a book</s>Hey",
              "today is [DAY] ok", "today is[DAY]ok", "x<custom>y <custom> z", "fill   <mask> here",
-             "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ᚠᛇᚻ ꙮ", "<unk> literal", "  two leading spaces"]
+             "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ᚠᛇᚻ ꙮ", "<unk> literal", "  two leading spaces", ADDED_TEXT]
     return tok, {"bos_token": "<s>", "eos_token": "</s>", "add_bos_token": True, "add_eos_token": False}, extra, True
 
 
@@ -289,11 +376,16 @@ def write(name, tok, config, extra, legacy, post=None):
                              "decoded_skip_special": tok.decode(ids, skip_special_tokens=True)})
     expected = {"tokenizers_version": tokenizers.__version__, "vocab_size": size,
                 "cases": cases, "decode_cases": decode_cases}
+    lists = ["cases", "decode_cases"]
+    added = added_token_cases(tok)
+    if added:
+        expected["added_token_cases"] = added
+        lists.append("added_token_cases")
     with open(os.path.join(folder, "expected.json"), "w", encoding="utf-8") as f:
         # One case per line: small, and a regenerated file diffs readably.
-        head = {k: v for k, v in expected.items() if k not in ("cases", "decode_cases")}
+        head = {k: v for k, v in expected.items() if k not in lists}
         f.write(json.dumps(head, ensure_ascii=False)[:-1])
-        for key in ("cases", "decode_cases"):
+        for key in lists:
             rows = ",\n".join(json.dumps(c, ensure_ascii=False, separators=(",", ":")) for c in expected[key])
             f.write(f',\n"{key}":[\n{rows}]')
         f.write("}\n")
@@ -305,7 +397,10 @@ def main():
     write("qwen2-style", *make_qwen2(lines))
     write("llama3-style", *make_llama3(lines))
     write("llama2-style", *make_llama2(lines))
-    write("mistral-style", *make_mistral(lines))
+    tok, config, extra, legacy = make_mistral(lines)
+    tok.add_tokens(METASPACE_ADDED)
+    tok.add_special_tokens(METASPACE_SPECIAL)
+    write("mistral-style", tok, config, extra + [ADDED_TEXT], legacy)
     for scheme in ["always", "never"]:
         tok, config, extra, legacy = make_mistral(lines, scheme=scheme, split=True)
         write(f"mistral-style-{scheme}-split", tok, config, extra, legacy)

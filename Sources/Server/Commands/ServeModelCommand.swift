@@ -14,7 +14,8 @@ import ServerCore
 /// Hugging Face model directory (Llama, Qwen2, Qwen3, Mistral; chat with its
 /// own template, sampling defaults from its `generation_config.json`) or an
 /// aepo-gpt `.safetensors` file. See `OpenAIServing` for the fields
-/// honoured; concurrent requests are batched together.
+/// honoured; concurrent requests are batched together. `stream: true` is
+/// answered with server-sent events (`ServeModelCommand+Streaming`).
 struct ServeModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve-model", abstract: "Serve a checkpoint over an OpenAI-compatible API.")
@@ -94,40 +95,42 @@ struct ServeModelCommand: AsyncParsableCommand {
     }
 
     /// The routes; request bodies are limited to 4 MiB.
-    static func router(_ serving: OpenAIServing) -> Router<BasicRequestContext> {
-        let router = Router()
+    static func router(_ serving: OpenAIServing) -> Router<ServeModelRequestContext> {
+        let router = Router(context: ServeModelRequestContext.self)
         router.get("health") { _, _ in HTTPResponse.Status.ok }
         // As vLLM's: what an engine profile records about each replica it starts.
         router.get("version") { _, _ in
             json(Data(#"{"version":"aepo \#(AepoVersion.current)"}"#.utf8))
         }
         router.get("v1/models") { _, _ in json(serving.models) }
-        router.post("v1/completions") { request, _ in
-            await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in
+        router.post("v1/completions") { request, context in
+            await handle(request, context) { (body: Data) async throws(OpenAIServingError) -> OpenAIAnswer in
                 try await serving.completions(body)
             }
         }
-        router.post("v1/chat/completions") { request, _ in
-            await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in
+        router.post("v1/chat/completions") { request, context in
+            await handle(request, context) { (body: Data) async throws(OpenAIServingError) -> OpenAIAnswer in
                 try await serving.chatCompletions(body)
             }
         }
-        router.post("tokenize") { request, _ in
-            await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in
-                try serving.tokenize(body)
+        router.post("tokenize") { request, context in
+            await handle(request, context) { (body: Data) async throws(OpenAIServingError) -> OpenAIAnswer in
+                .json(try serving.tokenize(body))
             }
         }
-        router.post("detokenize") { request, _ in
-            await handle(request) { (body: Data) async throws(OpenAIServingError) -> Data in
-                try serving.detokenize(body)
+        router.post("detokenize") { request, context in
+            await handle(request, context) { (body: Data) async throws(OpenAIServingError) -> OpenAIAnswer in
+                .json(try serving.detokenize(body))
             }
         }
         return router
     }
 
-    /// Collects the body, runs `operation`, and maps its errors to OpenAI-style JSON answers.
+    /// Collects the body, runs `operation`, and maps its errors to OpenAI-style
+    /// JSON answers: a stream starts only after `operation` accepted the request.
     private static func handle(
-        _ request: Request, _ operation: (Data) async throws(OpenAIServingError) -> Data
+        _ request: Request, _ context: ServeModelRequestContext,
+        _ operation: (Data) async throws(OpenAIServingError) -> OpenAIAnswer
     ) async -> Response {
         let body: ByteBuffer
         do {
@@ -136,7 +139,10 @@ struct ServeModelCommand: AsyncParsableCommand {
             return json(OpenAIServingError.badRequest("the body must be at most 4 MiB").body, status: .contentTooLarge)
         }
         do {
-            return json(try await operation(Data(buffer: body)))
+            switch try await operation(Data(buffer: body)) {
+            case .json(let data): return json(data)
+            case .events(let stream): return eventStream(stream, connectionClosed: context.connectionClosed)
+            }
         } catch {
             return json(error.body, status: .init(code: error.status))
         }

@@ -3,6 +3,8 @@ struct EngineJob: Sendable {
     let id: UInt64
     let request: EngineRequest
     let continuation: CheckedContinuation<Result<EngineOutput, EngineError>, Never>
+    /// Told of the text as it is generated (a streaming caller), on the worker thread.
+    let onProgress: (@Sendable (EngineProgress) -> Void)?
 }
 
 /// The part of `InferenceEngine` that owns the model: a fixed set of KV-cache
@@ -104,10 +106,15 @@ final class BatchRunner {
             let done = slot.sequence.consume(
                 batch.logits(slot: b), eos: eos, cachedTokens: batch.length(slot: b), contextLength: model.contextLength)
             if done {
+                slot.job.onProgress?(.finished(last: slot.sequence.unreleasedText(), output: slot.sequence.output))
                 slot.job.continuation.resume(returning: .success(slot.sequence.output))
                 finished.append(slot.job.id)
                 slots[b] = nil
             } else {
+                if let report = slot.job.onProgress {
+                    let piece = slot.sequence.releasableText()
+                    if !piece.isEmpty { report(.text(piece)) }
+                }
                 slots[b] = slot
             }
         }

@@ -87,10 +87,30 @@ public final class InferenceEngine: @unchecked Sendable {
         condition.withLock { stats }
     }
 
+    /// Requests queued or running. An answered request leaves the count at
+    /// the end of the engine step that answered it, just after its caller resumes.
+    public var pendingRequests: Int {
+        condition.withLock { registered.count }
+    }
+
     /// Generates a continuation of `request.prompt`.
     /// - Returns: the output; its text excludes the matched stop string.
     /// - Throws: `EngineError` for an invalid request, cancellation, or shutdown.
     public func generate(_ request: EngineRequest) async throws(EngineError) -> EngineOutput {
+        try await generate(request, onProgress: nil)
+    }
+
+    /// Generates a continuation of `request.prompt`, telling `onProgress` of
+    /// its text as it becomes final (for streaming), then of its end.
+    /// - Parameters:
+    ///   - request: the request.
+    ///   - onProgress: called on the engine's worker thread, between two
+    ///     forward passes: it must return at once (hand the event on).
+    /// - Returns: the output; its text excludes the matched stop string.
+    /// - Throws: `EngineError` for an invalid request, cancellation, or shutdown.
+    public func generate(
+        _ request: EngineRequest, onProgress: (@Sendable (EngineProgress) -> Void)?
+    ) async throws(EngineError) -> EngineOutput {
         try request.validate(contextLength: contextLength, vocabSize: vocabularySize)
         let id = condition.withLock {
             nextID += 1
@@ -99,7 +119,7 @@ public final class InferenceEngine: @unchecked Sendable {
         }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                enqueue(EngineJob(id: id, request: request, continuation: continuation))
+                enqueue(EngineJob(id: id, request: request, continuation: continuation, onProgress: onProgress))
             }
         } onCancel: {
             condition.withLock {

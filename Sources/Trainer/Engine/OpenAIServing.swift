@@ -18,6 +18,8 @@ import Jinja
 ///   each choice has `text` / `message` (the matched stop string left out),
 ///   `finish_reason` (`stop` or `length`) and `stop_reason` (the matched
 ///   stop string, or null); `usage` counts each prompt once;
+/// - `stream: true` answers server-sent events as vLLM's do
+///   (`OpenAIEventStream`), `stream_options.include_usage` adding the usage;
 /// - a prompt that with `max_tokens` passes the context is refused with
 ///   vLLM's 400 ("This model's maximum context length is ...");
 /// - `/tokenize` (a `prompt` or `messages`) and `/detokenize` (`tokens`).
@@ -52,31 +54,57 @@ public struct OpenAIServing: Sendable {
     }
 
     /// Handles a `/v1/completions` body.
-    /// - Returns: the response body.
+    /// - Returns: the response body, or (`stream: true`) the events to send;
+    ///   a stream starts only once the request has been checked.
     /// - Throws: `OpenAIServingError` (its `status` and `body` make the HTTP answer).
-    public func completions(_ body: Data) async throws(OpenAIServingError) -> Data {
+    public func completions(_ body: Data) async throws(OpenAIServingError) -> OpenAIAnswer {
         let request = try OpenAIWireRequest(body: body)
         guard let prompts = request.fields.prompt, !prompts.isEmpty else { throw .badRequest("prompt is required") }
         let addSpecial = request.fields.addSpecialTokens ?? true
         let encoded = prompts.map { engine.tokenizer.encode($0, addSpecialTokens: addSpecial) }
-        let choices = try await generate(prompts: encoded, request: request, defaultMaxTokens: 16)
-        return response(
-            object: "text_completion", prefix: "cmpl", choices: choices, choicesPerPrompt: choices.count / prompts.count
-        ) { output in
-            ["text": output.text]
+        let jobs = try plan(prompts: encoded, request: request, defaultMaxTokens: 16)
+        let perPrompt = jobs.count / prompts.count
+        if request.fields.stream == true {
+            return .events(stream(jobs, choicesPerPrompt: perPrompt, kind: .completion, request: request))
         }
+        let choices = try await generate(jobs)
+        return .json(response(object: "text_completion", prefix: "cmpl", choices: choices, choicesPerPrompt: perPrompt) {
+            ["text": $0.text]
+        })
     }
 
-    /// Handles a `/v1/chat/completions` body.
-    public func chatCompletions(_ body: Data) async throws(OpenAIServingError) -> Data {
+    /// Handles a `/v1/chat/completions` body (as `completions`).
+    public func chatCompletions(_ body: Data) async throws(OpenAIServingError) -> OpenAIAnswer {
         let request = try OpenAIWireRequest(body: body)
         let prompt = try chatPrompt(request)
-        let choices = try await generate(prompts: [prompt], request: request, defaultMaxTokens: nil)
-        return response(
-            object: "chat.completion", prefix: "chatcmpl", choices: choices, choicesPerPrompt: choices.count
-        ) { output in
-            ["message": ["role": "assistant", "content": output.text]]
+        let jobs = try plan(prompts: [prompt], request: request, defaultMaxTokens: nil)
+        let role = Self.responseRole(request)
+        if request.fields.stream == true {
+            return .events(stream(jobs, choicesPerPrompt: jobs.count, kind: .chat(role: role), request: request))
         }
+        let choices = try await generate(jobs)
+        return .json(response(object: "chat.completion", prefix: "chatcmpl", choices: choices, choicesPerPrompt: jobs.count) {
+            ["message": ["role": role, "content": $0.text]]
+        })
+    }
+
+    private func stream(
+        _ jobs: [EngineRequest], choicesPerPrompt: Int, kind: OpenAIEventStream.Kind, request: OpenAIWireRequest
+    ) -> OpenAIEventStream {
+        OpenAIEventStream(
+            engine: engine, jobs: jobs, choicesPerPrompt: choicesPerPrompt, kind: kind, model: modelName,
+            includeUsage: request.fields.streamOptions?.includeUsage ?? false)
+    }
+
+    /// vLLM's role of the answer: `assistant` after a generation prompt, else
+    /// the role of the message being continued.
+    static func responseRole(_ request: OpenAIWireRequest) -> String {
+        let continuing = request.fields.continueFinalMessage ?? false
+        guard !(request.fields.addGenerationPrompt ?? !continuing),
+              case .dict(let last)? = request.messages?.last, case .string(let role)? = last["role"] else {
+            return "assistant"
+        }
+        return role
     }
 
     /// Handles a `/tokenize` body: `{"prompt", "add_special_tokens"}` or
@@ -144,77 +172,6 @@ public struct OpenAIServing: Sendable {
     static func chatAddsSpecialTokens(_ chat: ChatFormat) -> Bool {
         if case .plain = chat { return true }
         return false
-    }
-
-    /// Runs every (prompt, choice) pair concurrently.
-    /// - Parameter defaultMaxTokens: nil: the room the prompt leaves.
-    private func generate(
-        prompts: [[Int32]], request: OpenAIWireRequest, defaultMaxTokens: Int?
-    ) async throws(OpenAIServingError) -> [EngineOutput] {
-        let context = engine.contextLength
-        let longest = prompts.map(\.count).max() ?? 0
-        // vLLM's completions default to 16 tokens whatever generation_config says.
-        let template = try request.sampling(
-            defaults: generationDefaults, maxTokens: request.fields.maxTokens ?? defaultMaxTokens,
-            fallbackMaxTokens: max(1, context - longest))
-        let n = try request.choiceCount()
-        let base = request.fields.seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: 0...UInt64.max)
-        var jobs: [EngineRequest] = []
-        for (p, tokens) in prompts.enumerated() {
-            guard !tokens.isEmpty else { throw .badRequest("the prompt is empty") }
-            // With no max_tokens anywhere, a chat request takes what is left;
-            // a number the request or generation_config gives must fit, as in vLLM.
-            var maxTokens = template.maxTokens
-            if request.fields.maxTokens == nil && defaultMaxTokens == nil {
-                maxTokens = min(maxTokens, context - tokens.count)
-            }
-            guard tokens.count < context, tokens.count + maxTokens <= context else {
-                throw .badRequest(Self.overflowMessage(context: context, prompt: tokens.count, completion: maxTokens))
-            }
-            for i in 0..<n {
-                var job = template
-                job.prompt = tokens
-                job.maxTokens = maxTokens
-                job.seed = base &+ UInt64(p * n + i)
-                jobs.append(job)
-            }
-        }
-        let engine = engine
-        let results = await withTaskGroup(of: (Int, Result<EngineOutput, EngineError>).self) { group in
-            for (index, job) in jobs.enumerated() {
-                group.addTask {
-                    do throws(EngineError) {
-                        return (index, .success(try await engine.generate(job)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            var results = [Result<EngineOutput, EngineError>?](repeating: nil, count: jobs.count)
-            for await (index, result) in group { results[index] = result }
-            return results
-        }
-        var outputs: [EngineOutput] = []
-        for result in results {
-            switch result {
-            case .success(let output)?: outputs.append(output)
-            case .failure(.invalidRequest(let message))?: throw .badRequest(message)
-            case .failure(let error)?: throw .unavailable(error.description)
-            case nil: throw .unavailable("a choice was not generated")
-            }
-        }
-        return outputs
-    }
-
-    /// vLLM's context-length message (what `ContextOverflow` parses).
-    static func overflowMessage(context: Int, prompt: Int, completion: Int) -> String {
-        if prompt >= context {
-            return "This model's maximum context length is \(context) tokens. However, you requested \(prompt) tokens "
-                + "in the messages, Please reduce the length of the messages."
-        }
-        return "This model's maximum context length is \(context) tokens. However, you requested "
-            + "\(prompt + completion) tokens (\(prompt) in the messages, \(completion) in the completion). "
-            + "Please reduce the length of the messages or completion."
     }
 
     private func response(

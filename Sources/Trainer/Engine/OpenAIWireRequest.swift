@@ -5,11 +5,21 @@ import Jinja
 /// `/v1/chat/completions`, `/tokenize`, `/detokenize`) that the built-in
 /// engine honours, with vLLM's extensions (`top_k`, `repetition_penalty`,
 /// `chat_template_kwargs`, `continue_final_message`, `add_generation_prompt`,
-/// `add_special_tokens`, `ignore_eos`). Unknown fields are ignored (clients
-/// send many), as vLLM does.
+/// `add_special_tokens`, `ignore_eos`) and `stream` with `stream_options`.
+/// Unknown fields are ignored (clients send many), as vLLM does.
 struct OpenAIWireRequest {
     /// The scalar fields, decoded with `Codable`.
     struct Fields: Decodable {
+        /// `stream_options`: what a stream adds to the text chunks.
+        struct StreamOptions: Decodable {
+            /// A last chunk with empty `choices` and the request's `usage`.
+            let includeUsage: Bool?
+
+            enum CodingKeys: String, CodingKey {
+                case includeUsage = "include_usage"
+            }
+        }
+
         let prompt: [String]?
         let maxTokens: Int?
         let temperature: Double?
@@ -20,6 +30,7 @@ struct OpenAIWireRequest {
         let stop: [String]?
         let seed: Int64?
         let stream: Bool?
+        let streamOptions: StreamOptions?
         let continueFinalMessage: Bool?
         let addGenerationPrompt: Bool?
         let addSpecialTokens: Bool?
@@ -31,6 +42,7 @@ struct OpenAIWireRequest {
             case prompt, temperature, n, stop, seed, stream, tokens
             case maxTokens = "max_tokens"
             case maxCompletionTokens = "max_completion_tokens"
+            case streamOptions = "stream_options"
             case topP = "top_p"
             case topK = "top_k"
             case repetitionPenalty = "repetition_penalty"
@@ -54,6 +66,7 @@ struct OpenAIWireRequest {
             stop = try Self.stringOrList(c, .stop)
             seed = try c.decodeIfPresent(Int64.self, forKey: .seed)
             stream = try c.decodeIfPresent(Bool.self, forKey: .stream)
+            streamOptions = try c.decodeIfPresent(StreamOptions.self, forKey: .streamOptions)
             continueFinalMessage = try c.decodeIfPresent(Bool.self, forKey: .continueFinalMessage)
             addGenerationPrompt = try c.decodeIfPresent(Bool.self, forKey: .addGenerationPrompt)
             addSpecialTokens = try c.decodeIfPresent(Bool.self, forKey: .addSpecialTokens)
@@ -130,7 +143,9 @@ struct OpenAIWireRequest {
     func sampling(
         defaults: HFGenerationDefaults, maxTokens: Int?, fallbackMaxTokens: Int
     ) throws(OpenAIServingError) -> EngineRequest {
-        if fields.stream == true { throw .badRequest("streaming is not supported by the built-in engine") }
+        if fields.streamOptions != nil && fields.stream != true {
+            throw .badRequest("Stream options can only be defined when `stream=True`.")
+        }
         let resolved = defaults.resolve(
             temperature: fields.temperature, topP: fields.topP, topK: fields.topK.map { $0 == -1 ? 0 : $0 },
             repetitionPenalty: fields.repetitionPenalty, maxTokens: maxTokens, fallbackMaxTokens: fallbackMaxTokens)
@@ -180,8 +195,12 @@ public enum OpenAIServingError: Error, Sendable, Equatable, CustomStringConverti
 
     /// vLLM's error body: `{"error":{"message","type","param","code"}}`.
     public var body: Data {
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    }
+
+    /// The error body as a JSON object (also a streamed error chunk's).
+    var object: [String: Any] {
         let type = status == 400 ? "BadRequestError" : "ServiceUnavailableError"
-        let object: [String: Any] = ["error": ["message": description, "type": type, "param": NSNull(), "code": status]]
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return ["error": ["message": description, "type": type, "param": NSNull(), "code": status]]
     }
 }

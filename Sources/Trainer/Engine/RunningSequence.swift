@@ -17,6 +17,8 @@ struct RunningSequence {
     /// Tokens to feed at the next step: the prompt, then the last sampled
     /// token; empty once the sequence has finished.
     private(set) var feed: [Int32]
+    /// What of the text a streaming caller has been given.
+    private var release = TextRelease()
 
     /// Starts `request` (validated by the caller).
     /// - Parameters:
@@ -78,6 +80,14 @@ struct RunningSequence {
         feed = []
         return true
     }
+
+    /// The text that may go to a streaming caller now, after what went
+    /// before (`TextRelease`: no half character, no start of a stop string).
+    mutating func releasableText() -> String { release.next(matcher) }
+
+    /// The text not yet given to a streaming caller, up to the matched stop
+    /// string (once `consume` returned true).
+    mutating func unreleasedText() -> String { release.rest(matcher) }
 
     /// vLLM's repetition penalty, in place: the logit of each seen id is
     /// divided by `penalty` when positive, multiplied by it otherwise.

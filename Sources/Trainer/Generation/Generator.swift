@@ -121,7 +121,8 @@ public struct Generator {
 /// the decoded text (the same as matching the text, since stop strings are
 /// valid UTF-8), looking only at windows that end in the newly added bytes.
 struct StopMatcher {
-    private let stops: [(text: String, bytes: [UInt8])]
+    /// The stop strings and their UTF-8 bytes.
+    let stops: [(text: String, bytes: [UInt8])]
     private(set) var bytes: [UInt8] = []
     /// Length of `bytes` to keep in the text (set at the end of a match).
     private var cut: Int?
@@ -165,6 +166,11 @@ struct StopMatcher {
     /// The decoded text before the matched stop string (all of it without a
     /// match): what OpenAI-compatible servers return.
     var textBeforeStop: String {
-        String(decoding: bytes[0..<(cut.map { $0 - (matchedLength ?? 0) } ?? bytes.count)], as: UTF8.self)
+        String(decoding: bytes[0..<textEnd], as: UTF8.self)
+    }
+
+    /// Where the text `textBeforeStop` decodes ends in `bytes`.
+    var textEnd: Int {
+        cut.map { $0 - (matchedLength ?? 0) } ?? bytes.count
     }
 }

@@ -16,12 +16,21 @@ final class RawConnection {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
-            close(fd)
+            Foundation.close(fd)
             throw POSIXError(.init(rawValue: errno) ?? .ECONNREFUSED)
         }
     }
 
-    deinit { close(fd) }
+    private var closed = false
+
+    deinit { close() }
+
+    /// Closes the connection (as a client that goes away).
+    func close() {
+        guard !closed else { return }
+        closed = true
+        Foundation.close(fd)
+    }
 
     /// Sends `text`; false once the peer has closed the connection.
     @discardableResult
@@ -40,6 +49,20 @@ final class RawConnection {
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            data += buffer[0..<count]
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// What the server sends until `marker` has arrived, it closes, or `seconds` pass.
+    func receive(until marker: String, seconds: Int = 10) -> String {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !String(decoding: data, as: UTF8.self).contains(marker) {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count <= 0 { break }
             data += buffer[0..<count]

@@ -22,6 +22,8 @@ enum TinyHFCheckpoint {
     ]
     /// `model.generate(renderedIDs, max_new_tokens=12, do_sample=False)` in float32.
     static let greedy: [Int] = [848, 308, 768, 576, 610, 501, 475, 475, 475, 475, 859, 859]
+    /// `tokenizer.decode(greedy, skip_special_tokens=True)`: the first token's bytes are no UTF-8.
+    static let greedyText = "\u{FFFD}\u{FFFD} $ print学açadeesn reader reader reader reader界界"
 
     /// The files, for a tar upload.
     static func entries(under root: String) throws -> [TarFixture.Entry] {
