@@ -156,3 +156,52 @@ int aepo_linear_rows_bf16(float *y, long ldy, const uint16_t *x, long ldx, long 
     return 0;
 #endif
 }
+
+// MARK: - Peak probe
+
+#if AEPO_X86
+/// 24 independent accumulators, so the loop runs at the instruction's
+/// throughput rather than its latency.
+AEPO_BF16_TARGET static float bf16_peak_loop(long iterations) {
+    __m512 acc[24];
+    for (int k = 0; k < 24; k++) acc[k] = _mm512_setzero_ps();
+    __m512bh a = (__m512bh)_mm512_set1_epi32(0x3c003c00), b = (__m512bh)_mm512_set1_epi32(0x3c003c00);
+    for (long i = 0; i < iterations; i++) {
+        for (int k = 0; k < 24; k++) acc[k] = _mm512_dpbf16_ps(acc[k], a, b);
+        __asm__ volatile("" : "+v"(a));
+    }
+    float sum = 0;
+    for (int k = 0; k < 24; k++) sum += _mm512_reduce_add_ps(acc[k]);
+    return sum;
+}
+
+__attribute__((target("avx512f"))) static float f32_peak_loop(long iterations) {
+    __m512 acc[24];
+    for (int k = 0; k < 24; k++) acc[k] = _mm512_setzero_ps();
+    __m512 a = _mm512_set1_ps(1e-3f);
+    for (long i = 0; i < iterations; i++) {
+        for (int k = 0; k < 24; k++) acc[k] = _mm512_fmadd_ps(acc[k], a, a);
+        __asm__ volatile("" : "+v"(a));
+    }
+    float sum = 0;
+    for (int k = 0; k < 24; k++) sum += _mm512_reduce_add_ps(acc[k]);
+    return sum;
+}
+#endif
+
+double aepo_product_peak_loop(int bf16, long iterations, float *sink) {
+#if AEPO_X86
+    if (bf16 && aepo_bf16_products_available()) {
+        *sink = bf16_peak_loop(iterations);
+        return 24.0 * 64.0 * (double)iterations;
+    }
+    if (!bf16 && aepo_kernels_level() >= 2) {
+        *sink = f32_peak_loop(iterations);
+        return 24.0 * 32.0 * (double)iterations;
+    }
+#endif
+    (void)bf16;
+    (void)iterations;
+    *sink = 0;
+    return 0;
+}

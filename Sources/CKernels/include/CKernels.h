@@ -97,6 +97,12 @@ int aepo_bf16_products_available(void);
 /// `out[i]` = `x[i]` rounded to bf16 (nearest even).
 void aepo_round_to_bf16(uint16_t *out, const float *x, long n);
 
+/// For benchmarks: `iterations` rounds of 24 independent `vdpbf16ps`
+/// (`bf16`) or f32 FMA instructions on 512-bit registers, the ceiling of
+/// the products' arithmetic on this core. Returns the FLOPs done (0 when
+/// the CPU lacks the instruction); `sink` keeps the result alive.
+double aepo_product_peak_loop(int bf16, long iterations, float *sink);
+
 /// `aepo_linear_rows` with bf16 activations `x` (row stride ldx) and bf16
 /// weights: pairs of bf16 multiplied and accumulated in f32 by `vdpbf16ps`,
 /// 32 inputs per step, the trailing C % 32 as exact f32 products; a row's

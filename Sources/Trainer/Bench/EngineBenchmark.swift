@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Throughput of the built-in engine on a Hugging Face checkpoint, as
@@ -19,6 +20,16 @@ public struct EngineBenchmarkResult: Sendable, Codable, Equatable {
     public var decodeB1ShareOfBandwidthBound: Double
     /// Resident set size after the decoding and prefill measurements, and its peak.
     public var residentBytes: Int, peakResidentBytes: Int
+    /// FLOPs per second of the products' instruction (`vdpbf16ps` with bf16
+    /// activations, f32 FMA otherwise) on every thread, from registers: the
+    /// ceiling of the linear layers' arithmetic (0 without AVX-512).
+    public var productPeakFlopsPerSecond: Double
+    /// Linear-layer FLOPs per prompt token (no output layer: a prefill
+    /// scores only its last row) and per decoded token (with it); attention
+    /// is not counted.
+    public var prefillFlopsPerToken: Double, decodeFlopsPerToken: Double
+    /// Prefill and batch-16 decoding as shares of `productPeakFlopsPerSecond`.
+    public var prefillShareOfPeak: Double, decodeB16ShareOfPeak: Double
 }
 
 /// Measures decoding (batch 1 and 16), a 512-token prefill and memory
@@ -38,10 +49,45 @@ public enum EngineBenchmark {
         let (rss, peak) = residentSize()
         let copy = copyBandwidth(threads: model.threads)
         let bound = copy / Double(model.weights.byteCount)
+        let ceiling = productPeak(threads: model.threads, bf16: model.activations == .bf16)
+        let (prefillFlops, decodeFlops) = linearFlopsPerToken(model)
+        let share = { (rate: Double, flops: Double) in ceiling > 0 ? rate * flops / ceiling : 0 }
         return EngineBenchmarkResult(
             threads: model.threads, weightBytes: model.weights.byteCount, decodeB1TokensPerSecond: b1,
             decodeB16TokensPerSecond: b16, prefill512TokensPerSecond: prefill, copyBytesPerSecond: copy,
-            decodeB1ShareOfBandwidthBound: b1 / bound, residentBytes: rss, peakResidentBytes: peak)
+            decodeB1ShareOfBandwidthBound: b1 / bound, residentBytes: rss, peakResidentBytes: peak,
+            productPeakFlopsPerSecond: ceiling, prefillFlopsPerToken: prefillFlops, decodeFlopsPerToken: decodeFlops,
+            prefillShareOfPeak: share(prefill, prefillFlops), decodeB16ShareOfPeak: share(b16, decodeFlops))
+    }
+
+    /// 2 x the weights of every linear layer, without and with the output layer.
+    static func linearFlopsPerToken(_ model: HFModel) -> (prefill: Double, decode: Double) {
+        let size = { (linear: HFLinear) in Double(linear.outFeatures * linear.inFeatures) }
+        let layers = model.layers.reduce(0.0) { total, layer in
+            total + [layer.q, layer.k, layer.v, layer.o, layer.gate, layer.up, layer.down].map(size).reduce(0, +)
+        }
+        return (2 * layers, 2 * (layers + size(model.outputLayer)))
+    }
+
+    /// `aepo_product_peak_loop` on `threads` threads at once, best of 3
+    /// runs of about 0.1 s; FLOPs per second of them all.
+    static func productPeak(threads: Int, bf16: Bool) -> Double {
+        let executor = LinearExecutor(threads: threads)
+        defer { executor.shutdown() }
+        let iterations = 4_000_000
+        var best = 0.0
+        for _ in 0..<3 {
+            let flops = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
+            defer { flops.deallocate() }
+            let start = ContinuousClock.now
+            executor.forEach(threads) { t, _ in
+                var sink: Float = 0
+                flops[t] = aepo_product_peak_loop(bf16 ? 1 : 0, iterations, &sink)
+            }
+            let seconds = (ContinuousClock.now - start).seconds
+            best = max(best, flops.reduce(0, +) / seconds)
+        }
+        return best
     }
 
     /// Greedy decoding of `batch` random prompts; tokens/s over the timed steps.

@@ -17,6 +17,24 @@ struct HFWeightsTests {
         #expect(try f16.tensor("model.norm.weight").dtype == .f16)
     }
 
+    @Test("a file large enough to be read back in huge pages maps to its own bytes")
+    func largeMapping() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("aepo-mapped-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let count = MappedFile.hugePageRetryBytes + 12_345
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        try Data(bytes).write(to: url)
+        let file = try MappedFile(url: url)
+        #expect(file.count == count)
+        for offset in [0, 4095, 2 << 20, count / 2 + 1, count - 1] {
+            #expect(file.base.load(fromByteOffset: offset, as: UInt8.self) == bytes[offset], "byte \(offset)")
+        }
+        #if os(Linux)
+        let huge = MappedFile.hugePageMappedBytes(UnsafeMutableRawPointer(mutating: file.base), count: count)
+        #expect(huge >= 0 && huge <= count)
+        #endif
+    }
+
     @Test("expected tensors follow the config: biases, q/k norms, tied output")
     func expected() throws {
         let names = { (name: String) in Set(HFArchitecture.expectedTensors(for: try HFFixtures.config(name)).map(\.name)) }
