@@ -39,7 +39,9 @@ final class MappedFile: @unchecked Sendable {
         guard count > 0 else { throw .io("\(url.path) is empty") }
         var mapped = try Self.map(fd: fd, count: count, path: url.path)
         #if os(Linux)
-        if count >= Self.hugePageRetryBytes, Self.hugePageMappedBytes(mapped, count: count) < count / 2 {
+        if count >= Self.hugePageRetryBytes, Self.hugePageMappedBytes(mapped, count: count) < count / 2,
+            Self.firstRetry(of: "\(info.st_dev):\(info.st_ino):\(info.st_mtim.tv_sec):\(info.st_mtim.tv_nsec)")
+        {
             munmap(mapped, count)
             _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)
             mapped = try Self.map(fd: fd, count: count, path: url.path)
@@ -50,6 +52,19 @@ final class MappedFile: @unchecked Sendable {
 
     /// Files below this size are not read back for huge pages.
     static let hugePageRetryBytes = 16 << 20
+
+    private static let retriedLock = NSLock()
+    nonisolated(unsafe) private static var retried: Set<String> = []
+
+    /// True the first time a file (device, inode, modification time) is
+    /// read back in this process: where the kernel cannot give it huge
+    /// pages (THP off for files, fragmented memory), later loads keep what
+    /// is cached instead of reading it from disk again each time.
+    private static func firstRetry(of file: String) -> Bool {
+        retriedLock.lock()
+        defer { retriedLock.unlock() }
+        return retried.insert(file).inserted
+    }
 
     private static func map(fd: Int32, count: Int, path: String) throws(HFWeightError) -> UnsafeMutableRawPointer {
         guard let mapped = mmap(nil, count, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
