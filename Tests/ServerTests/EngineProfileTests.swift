@@ -79,6 +79,43 @@ struct EngineProfileTests {
         }
     }
 
+    /// Another process took the port between `FreePort` and the engine's
+    /// bind: the replica exits with "Address already in use", and the next
+    /// one starts on a new port instead of failing the evaluation; three
+    /// such start-ups in a row fail it.
+    @Test(arguments: [1, 4])
+    func aReplicaThatLostItsPortIsStartedAgainOnAnother(collisions: Int) async throws {
+        let env = try await TestEnvironment(hfTensorCheck: BuiltinHFTensorCheck())
+        defer { Task { await env.services.engines.shutdown() } }
+        let counter = FileManager.default.temporaryDirectory.appendingPathComponent("aepo-port-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: counter) }
+        // the first `collisions` start-ups report a taken port, later ones serve
+        let script = """
+            n=$(cat '\(counter.path)' 2>/dev/null || echo 0); echo $((n + 1)) > '\(counter.path)'
+            if [ "$n" -lt \(collisions) ]; then echo "Error: bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)" >&2; exit 1; fi
+            exec "$@"
+            """
+        try await env.application().test(.router) { client in
+            var profile = EngineFixture.serveModelProfile()
+            profile["command"] = ["/bin/sh", "-c", script, "sh"] + ((profile["command"] as? [String]) ?? [])
+            try await env.uploadTinyCheckpoint(client)
+            #expect(try await env.putEngine(client, "crowded", profile).status == .created)
+            let queued = try await env.evaluate(client, engine: "crowded", samples: 1)
+            let view = try await env.finish(client, queued.id, seconds: 120)
+            let replicas = try await env.engine(client, "crowded").replicas
+            let lost = replicas.filter { $0.error?.contains("was taken by another process") == true }
+            if collisions < EngineManager.portCollisionLimit {
+                #expect(view.status == .finished, "\(view.error ?? "")")
+                #expect(lost.count == collisions && lost.allSatisfy { $0.status == .failed })
+                #expect(replicas.contains { $0.status == .ready })
+            } else {
+                #expect(view.status == .failed)
+                #expect(view.error?.contains("Address already in use") == true, "\(view.error ?? "")")
+                #expect(lost.count == EngineManager.portCollisionLimit)
+            }
+        }
+    }
+
     @Test func aReplicaKilledMidRunIsReplacedAndEverySampleIsStoredOnce() async throws {
         let env = try await TestEnvironment(hfTensorCheck: BuiltinHFTensorCheck())
         defer { Task { await env.services.engines.shutdown() } }

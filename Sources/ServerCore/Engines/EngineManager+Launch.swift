@@ -122,8 +122,41 @@ extension EngineManager {
         }
         let termination = await child.wait()
         await reading
-        if let failure { await markStartFailed(id, reason: failure, log: log) }
+        if let failure {
+            if case .exited = outcome, Self.lostItsPort(log), await markPortTaken(id, port: port, log: log) {
+                // not a failure of the engine: `prepare` and `checkout` start another on a new port
+            } else {
+                await markStartFailed(id, reason: failure, log: log)
+            }
+        }
         await exited(id, how: "\(termination)", log: log)
+    }
+
+    /// Start-ups in a row of one group that may lose their port before the
+    /// group fails: `FreePort` releases the port it found before the engine
+    /// binds it, and on a busy machine another process can take it between.
+    static let portCollisionLimit = 3
+
+    /// Whether the engine's last words say its port was taken.
+    static func lostItsPort(_ log: LogTail) -> Bool {
+        let text = log.last(20)
+        return text.contains("Address already in use") || text.contains("EADDRINUSE")
+    }
+
+    /// Records a start-up that lost its port, unless the group has lost
+    /// `portCollisionLimit` in a row; true when it was recorded (the group
+    /// is not failed and its next start takes a new port).
+    func markPortTaken(_ id: Int64, port: Int, log: LogTail) async -> Bool {
+        guard var replica = replicas[id], !replica.stopping, let group = groups[replica.key],
+            group.portCollisions < Self.portCollisionLimit
+        else { return false }
+        groups[replica.key]?.portCollisions += 1
+        replica.status = .failed
+        replicas[id] = replica
+        let reason = "port \(port) was taken by another process before the engine bound it; starting again on another port"
+        logger.warning("engine replica lost its port", metadata: ["engine.replica": "\(id)", "engine.port": "\(port)"])
+        try? await store.update(id, status: .failed, error: reason, logTail: log.text)
+        return true
     }
 
     private static func read(_ output: ChildOutput, into log: LogTail) async {
@@ -153,6 +186,7 @@ extension EngineManager {
         replica.lastUsed = .now
         if let servedModel { replica.endpoint.model = servedModel }
         replicas[id] = replica
+        groups[replica.key]?.portCollisions = 0
         logger.info("engine replica ready", metadata: ["engine.replica": "\(id)", "engine.version": "\(version ?? "unknown")"])
     }
 

@@ -53,6 +53,8 @@ package actor EngineManager {
         var pending = 0
         /// The start failure that fails calls until the next `prepare`.
         var failure: EngineStartError?
+        /// Start-ups in a row that lost their port to another process.
+        var portCollisions = 0
     }
 
     /// What runs a replica.

@@ -2,8 +2,9 @@ import Foundation
 
 /// A TCP port nobody listens on now: the kernel's choice for a socket bound
 /// to port 0 on `host`, released before the engine binds it. Another
-/// process may take it in between; the replica then fails its start with
-/// "address in use" in its log tail, which is rare enough to accept.
+/// process may take it in between; the replica then exits with "Address
+/// already in use", and the engine manager starts another on a new port
+/// (`EngineManager.portCollisionLimit` times in a row at most).
 package enum FreePort {
     package static func find(host: String = "127.0.0.1") throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
