@@ -56,6 +56,19 @@ struct RolloutCommandTests {
         #expect(other.status == 0 && other.bytes != first.bytes)
         let group = try rollout(TinyHFCheckpoint.directory.path, common + ["--mode", "group", "--seed", "5"], in: directory, name: "d")
         #expect(group.status == 0 && group.records.allSatisfy { $0.m == 3 && $0.globalSamples == 3 && $0.rollouts.count == 3 })
+        #expect(first.stderr.contains("f32 products"))
+    }
+
+    @Test("--activations bf16 runs the model's products in bf16, as serve-model's option does",
+          .enabled(if: ActivationPrecision.bf16Available))
+    func bf16Products() throws {
+        let directory = try TemporaryDirectory.make()
+        let arguments = ["--benchmark", "gsm8k", "--questions", "1", "--k", "2", "--max-tokens", "8", "--seed", "5"]
+        let run = try rollout(TinyHFCheckpoint.directory.path, arguments + ["--activations", "bf16"], in: directory, name: "bf16")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("bf16 products") && run.records.count == 1 && run.records[0].rollouts.count == 2)
+        let again = try rollout(TinyHFCheckpoint.directory.path, arguments + ["--activations", "bf16"], in: directory, name: "again")
+        #expect(again.bytes == run.bytes)
     }
 
     @Test("an aepo-gpt file: the plain framing, no system prompt, the suite's items")

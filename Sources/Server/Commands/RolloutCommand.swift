@@ -38,6 +38,8 @@ struct RolloutCommand: AsyncParsableCommand {
     @Option(help: "The JSONL file to write (one line per group).") var out: String
     @Option(help: "Compute threads (default: the cores for a Hugging Face model, OpenBLAS's choice for aepo-gpt).")
     var threads: Int?
+    @Option(help: "f32 (default) or bf16: a Hugging Face model's products with bf16 activations (AVX512 BF16), as serve-model's.")
+    var activations: ActivationPrecision = .f32
     @Option(help: "Most tokens per model call.") var maxTokens = 1024
     @Option(help: "Model calls per rollout.") var maxCalls = AgentLimits().maxModelCalls
     @Option(help: "Sampling temperature (default: the checkpoint's generation_config.json, else 0.6).") var temperature: Double?
@@ -54,6 +56,9 @@ struct RolloutCommand: AsyncParsableCommand {
         guard maxTokens >= 1 else { throw ValidationError("--max-tokens must be >= 1") }
         guard maxCalls >= 1 else { throw ValidationError("--max-calls must be >= 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be >= 1") }
+        if activations == .bf16, !ActivationPrecision.bf16Available {
+            throw ValidationError("--activations bf16: this CPU has no AVX512 BF16")
+        }
         if let temperature, !(0...SamplingParameters.maxTemperature).contains(temperature) {
             throw ValidationError("--temperature must be in [0, \(SamplingParameters.maxTemperature)]")
         }
@@ -68,6 +73,7 @@ struct RolloutCommand: AsyncParsableCommand {
             questions: questions, mode: mode.rolloutMode, rollout: try rolloutConstants(), seed: seed,
             output: URL(fileURLWithPath: out), threads: threads, maxTokens: maxTokens)
         options.maxModelCalls = maxCalls
+        options.activations = activations
         options.temperature = temperature
         options.topP = topP
         options.topK = topK

@@ -32,6 +32,8 @@ package struct RolloutRun: Sendable {
         package var output: URL
         /// Compute threads (nil: the checkpoint kind's default, see `RolloutTarget.load`).
         package var threads: Int?
+        /// A Hugging Face model's products (`RolloutTarget.load`).
+        package var activations: ActivationPrecision = .f32
         /// Most tokens per model call.
         package var maxTokens: Int
         /// Model calls per rollout.
@@ -89,7 +91,7 @@ package struct RolloutRun: Sendable {
     /// - Throws: `RolloutError`, `CatalogError` for an unknown benchmark,
     ///   the model's `EngineError`, `AgentError`, or a store error.
     package func run() async throws -> Summary {
-        let target = try RolloutTarget.load(options.checkpoint, threads: options.threads)
+        let target = try RolloutTarget.load(options.checkpoint, threads: options.threads, activations: options.activations)
         defer { target.model.shutdown() }
         let limits = AgentLimits(maxTokensPerCall: options.maxTokens, maxModelCalls: options.maxModelCalls, maxContinuations: 0)
         let benchmark = try await RolloutBenchmark.load(

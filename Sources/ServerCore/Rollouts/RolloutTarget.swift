@@ -29,8 +29,12 @@ package struct RolloutTarget: Sendable {
     ///   - threads: compute threads (a Hugging Face model's own; BLAS's for
     ///     aepo-gpt); nil: the cores available, or OpenBLAS's choice.
     ///   - batchSize: the most sequences in one forward pass.
+    ///   - activations: a Hugging Face model's products (`.bf16`: bf16
+    ///     products, see `ActivationPrecision`); aepo-gpt ignores it.
     /// - Throws: `RolloutError` naming the checkpoint and what is wrong with it.
-    package static func load(_ url: URL, threads: Int?, batchSize: Int = 64) throws(RolloutError) -> RolloutTarget {
+    package static func load(
+        _ url: URL, threads: Int?, batchSize: Int = 64, activations: ActivationPrecision = .f32
+    ) throws(RolloutError) -> RolloutTarget {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw .checkpoint(path: url.path, reason: "no such file or directory")
@@ -50,13 +54,14 @@ package struct RolloutTarget: Sendable {
                     path: url.path,
                     reason: "it has no chat template, and rollouts of a Hugging Face checkpoint are framed with its own")
             }
+            loaded.model.activations = activations
             let config = loaded.model.config
             let kind = config.modelType == "\(config.architecture)" ? config.modelType : "\(config.architecture), \(config.modelType)"
             return RolloutTarget(
                 model: LockstepModel(checkpoint: loaded, batchSize: batchSize), setup: .codeSearch,
                 framing: ChatTemplateFraming(template: template), sampling: base.filled(from: loaded.generationDefaults),
                 description: "\(kind), context \(loaded.model.contextLength), "
-                    + "\(loaded.model.threads) thread(s)")
+                    + "\(loaded.model.threads) thread(s), \(activations == .bf16 ? "bf16" : "f32") products")
         }
         if let threads { BLAS.threads = threads }
         let loaded: LoadedCheckpoint
