@@ -134,7 +134,8 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
             for (; r + 4 <= r1; r += 4)
                 bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 4, 4, (r - r0) / 4, blocks);
             for (; r < r1; r++)
-                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 4, 1, 0, r == r0 && r1 - r0 < 4);
+                // fewer than 4 rows: the first one fetches the next block alone
+                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 4, 1, 0, r == r0 && r1 - r0 < 4 ? 1 : 0);
         }
         for (; o < o1; o++) {
             long r = r0;

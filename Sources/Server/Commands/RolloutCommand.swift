@@ -99,15 +99,7 @@ struct RolloutCommand: AsyncParsableCommand {
     private func rolloutConstants() throws -> RolloutConfig {
         var config = RolloutConfig()
         if let rolloutConfig {
-            let data: Data
-            if rolloutConfig.hasPrefix("@") {
-                guard let contents = FileManager.default.contents(atPath: String(rolloutConfig.dropFirst())) else {
-                    throw ValidationError("cannot read \(rolloutConfig.dropFirst())")
-                }
-                data = contents
-            } else {
-                data = Data(rolloutConfig.utf8)
-            }
+            let data = try InlineOrFileArgument.data(rolloutConfig)
             do {
                 config = try JSONDecoder().decode(RolloutConfig.self, from: data)
             } catch {

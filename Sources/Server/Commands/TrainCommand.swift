@@ -45,17 +45,7 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let threads { BLAS.threads = threads }
-        var override: Data?
-        if let configJson {
-            if configJson.hasPrefix("@") {
-                guard let contents = FileManager.default.contents(atPath: String(configJson.dropFirst())) else {
-                    throw ValidationError("cannot read \(configJson.dropFirst())")
-                }
-                override = contents
-            } else {
-                override = Data(configJson.utf8)
-            }
-        }
+        let override = try configJson.map(InlineOrFileArgument.data)
         let options = TrainingRun.Options(
             algorithm: try TrainingAlgorithm.named(algorithm), algorithmName: algorithm, task: try SynthTask.named(task),
             steps: steps, seed: seed, output: URL(fileURLWithPath: out), initFrom: initFrom.map { URL(fileURLWithPath: $0) },

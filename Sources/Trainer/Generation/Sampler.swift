@@ -96,31 +96,16 @@ struct Sampler {
             }
             if (truncateK && count >= topK) || (truncateP && mass >= topP) { break }
         } while threshold > 0
-        let sorted = sortPrefix(p, count: count, order: &order)
-        var kept = truncateK ? min(topK, sorted) : sorted
-        if truncateP {
-            var cumulative: Float = 0
-            var reached = false
-            for i in 0..<kept {
-                cumulative += p[Int(order[i])]
-                if cumulative >= topP {
-                    kept = i + 1
-                    reached = true
-                    break
-                }
-            }
-            if !reached, sorted < V, !(truncateK && topK <= sorted) {
-                // the prefix's mass reached topP summed by id, not in sorted order
-                for j in 0..<V { order[j] = Int32(j) }
-                _ = sortPrefix(p, count: V, order: &order)
-                return truncate(sortedWhole: p, count: V, topK: topK, topP: topP, order: order)
-            }
-        }
-        return kept
+        sortPrefix(p, count: count, order: &order)
+        if let kept = keptCount(p, order: order, sorted: count, vocabulary: V, topK: topK, topP: topP) { return kept }
+        // the prefix's mass reached topP summed by id, not in sorted order
+        for j in 0..<V { order[j] = Int32(j) }
+        sortPrefix(p, count: V, order: &order)
+        return keptCount(p, order: order, sorted: V, vocabulary: V, topK: topK, topP: topP) ?? V
     }
 
     /// Sorts `order[0..<count]` by probability, descending, ties by id.
-    private static func sortPrefix(_ p: UnsafePointer<Float>, count: Int, order: inout [Int32]) -> Int {
+    private static func sortPrefix(_ p: UnsafePointer<Float>, count: Int, order: inout [Int32]) {
         func before(_ a: Int32, _ b: Int32) -> Bool {
             let pa = p[Int(a)], pb = p[Int(b)]
             return pa != pb ? pa > pb : a < b
@@ -129,23 +114,24 @@ struct Sampler {
             var prefix = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
             prefix.sort(by: before)
         }
-        return count
     }
 
-    /// The kept count over a fully sorted `order`, as the draw always cut it.
-    static func truncate(sortedWhole p: UnsafePointer<Float>, count V: Int, topK: Int, topP: Float, order: [Int32]) -> Int {
-        var kept = topK > 0 && topK < V ? topK : V
-        if topP < 1 {
-            var cumulative: Float = 0
-            for i in 0..<kept {
-                cumulative += p[Int(order[i])]
-                if cumulative >= topP {
-                    kept = i + 1
-                    break
-                }
-            }
+    /// How many of the `sorted` leading ids of `order` (sorted as
+    /// `sortPrefix` sorts) a draw keeps: the first `topK` (when
+    /// 0 < topK < V), cut to the shortest run reaching `topP`. Nil when the
+    /// run reaches neither `topP`, `topK` nor the whole vocabulary: more ids
+    /// may belong to it.
+    static func keptCount(
+        _ p: UnsafePointer<Float>, order: [Int32], sorted: Int, vocabulary V: Int, topK: Int, topP: Float
+    ) -> Int? {
+        let kept = topK > 0 && topK < V ? min(topK, sorted) : sorted
+        guard topP < 1 else { return kept }
+        var cumulative: Float = 0
+        for i in 0..<kept {
+            cumulative += p[Int(order[i])]
+            if cumulative >= topP { return i + 1 }
         }
-        return kept
+        return (topK > 0 && topK <= sorted) || sorted == V ? kept : nil
     }
 
     /// Index in 0..<count drawn proportionally to `weight(i)`.
