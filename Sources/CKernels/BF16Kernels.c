@@ -7,6 +7,8 @@
 
 #include "KernelSupport.h"
 
+#include <stdatomic.h>
+
 int aepo_bf16_products_available(void) {
 #if AEPO_X86
     __builtin_cpu_init();
@@ -72,25 +74,48 @@ void aepo_round_to_bf16(uint16_t *out, const float *x, long n) {
 // one by one. So a row's result never depends on the block, batch or
 // thread that computed it.
 
-/// OB weight rows (from o) by RB activation rows, OB * RB <= 16, 32 inputs
-/// per step; the pair (row r, output i) accumulates in the vector that
-/// `sum16x16` sums into lane r * OB + i. Part `part` of `parts` of the
-/// next OB weight rows (contiguous after these) is fetched into L2 a few
-/// lines per step: at small batches the products wait on memory, not on
-/// the multiplies, and the row blocks of a weight block share its fetch.
+/// The weight lines fetched into L2 while a block computes: the next OB
+/// weight rows of the range, or past its end `after` (the first rows of
+/// the item the thread runs next), or nothing.
+typedef struct {
+    const char *lines;
+    long count;
+} bf16_prefetch;
+
+AEPO_INLINE bf16_prefetch bf16_next(const uint16_t *w, long C, long o, long o1, int OB, const uint16_t *after) {
+    if (o + 2 * OB <= o1) return (bf16_prefetch){(const char *)(w + (o + OB) * C), OB * C * 2 / 64};
+    if (after) return (bf16_prefetch){(const char *)after, OB * C * 2 / 64};
+    return (bf16_prefetch){NULL, 0};
+}
+
+/// Lines [count * part / parts, count * (part + 1) / parts) of `next`,
+/// a few per 32-input step over `steps` steps.
+typedef struct {
+    const char *base;
+    long line, end, perStep;
+} bf16_fetcher;
+
+AEPO_INLINE bf16_fetcher bf16_fetch_share(bf16_prefetch next, long part, long parts, long steps) {
+    bf16_fetcher f = {next.lines, 0, 0, 0};
+    if (!next.lines || parts <= 0) return f;
+    f.line = next.count * part / parts;
+    f.end = next.count * (part + 1) / parts;
+    f.perStep = (f.end - f.line + steps - 1) / (steps > 0 ? steps : 1);
+    return f;
+}
+
+AEPO_INLINE void bf16_fetch_step(bf16_fetcher *f) {
+    for (long k = 0; k < f->perStep && f->line < f->end; k++, f->line++) __builtin_prefetch(f->base + f->line * 64, 0, 2);
+}
+
+/// Adds the 32-input steps [c0, c1) of OB weight rows (from o) by RB
+/// activation rows to `acc`: the pair (row r, output i) accumulates in the
+/// vector that `sum16x16` sums into lane r * OB + i.
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
-bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w, const float *bias, long o,
-           long o1, const int OB, const int RB, const long part, const long parts) {
-    __m512 acc[16];
-    for (int k = 0; k < 16; k++) acc[k] = _mm512_setzero_ps();
-    const char *next = (const char *)(w + (o + OB) * C);
-    const long all = parts > 0 && o + 2 * OB <= o1 ? OB * C * 2 / 64 : 0, steps = C / 32 > 0 ? C / 32 : 1;
-    long line = parts > 0 ? all * part / parts : 0;
-    const long nextLines = parts > 0 ? all * (part + 1) / parts : 0;
-    const long perStep = (nextLines - line + steps - 1) / steps;
-    long c = 0;
-    for (; c + 32 <= C; c += 32) {
-        for (long k = 0; k < perStep && line < nextLines; k++, line++) __builtin_prefetch(next + line * 64, 0, 2);
+bf16_steps(__m512 *acc, const uint16_t *x, long ldx, long C, const uint16_t *w, long o, long c0, long c1, const int OB,
+           const int RB, bf16_fetcher *fetch) {
+    for (long c = c0; c + 32 <= c1; c += 32) {
+        bf16_fetch_step(fetch);
         __m512bh xv[16];
         for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
         for (int i = 0; i < OB; i++) {
@@ -101,47 +126,145 @@ bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16
             }
         }
     }
+}
+
+/// Sums the lanes of `acc`, adds the trailing C % 32 inputs one by one and
+/// the bias, and stores the OB x RB outputs.
+AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
+bf16_finish(const __m512 *acc, float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w,
+            const float *bias, long o, const int OB, const int RB) {
     v16f lanes[16];
     memcpy(lanes, acc, sizeof lanes);
     float sums[16];
     sum16x16(lanes, sums);
+    const long tail = C / 32 * 32;
     for (int r = 0; r < RB; r++) {
         for (int i = 0; i < OB; i++) {
             float s = sums[r * OB + i];
-            for (long t = c; t < C; t++) s = __builtin_fmaf(from_bf16(w[(o + i) * C + t]), from_bf16(x[r * ldx + t]), s);
+            for (long t = tail; t < C; t++) s = __builtin_fmaf(from_bf16(w[(o + i) * C + t]), from_bf16(x[r * ldx + t]), s);
             y[r * ldy + o + i] = bias ? s + bias[o + i] : s;
         }
     }
 }
 
+// One chain per (output, row) whatever the block: lane j of an accumulator
+// sums the pairs 16s + j over the 32-input steps s, then the 16 lanes are
+// added by halves (8, 4, 2, 1 apart) and the C % 32 trailing inputs follow
+// one by one. So a row's result never depends on the block, batch, input
+// chunking or thread that computed it.
+
+/// OB weight rows (from o) by RB activation rows, OB * RB <= 16, over all
+/// inputs. Part `part` of `parts` of `next` is fetched into L2 a few lines
+/// per step: at small batches the products wait on memory, not on the
+/// multiplies, and the row blocks of a weight block share its fetch.
+AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
+bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w, const float *bias, long o,
+           const int OB, const int RB, bf16_prefetch next, long part, long parts) {
+    __m512 acc[16];
+    for (int k = 0; k < 16; k++) acc[k] = _mm512_setzero_ps();
+    bf16_fetcher fetch = bf16_fetch_share(next, part, parts, C / 32);
+    bf16_steps(acc, x, ldx, C, w, o, 0, C, OB, RB, &fetch);
+    bf16_finish(acc, y, ldy, x, ldx, C, w, bias, o, OB, RB);
+}
+
+/// Inputs per chunk of `bf16_chunked_block`: 4 weight rows and 64
+/// activation rows of a chunk take 4 + 64 KiB, the first in L1.
+#define AEPO_BF16_INPUT_CHUNK 512L
+
+/// Rows from this many inputs go through `bf16_chunked_block`: 4 weight
+/// rows of a whole row no longer fit in L1 beside the activations.
+#define AEPO_BF16_CHUNKED_INPUTS 1536L
+
+/// 4 weight rows (from o) by `blocks` blocks of 4 activation rows, the
+/// inputs in chunks of AEPO_BF16_INPUT_CHUNK: each chunk of the weight rows
+/// is read from memory once and then from L1 by every row block (whole
+/// rows of C >= 1536 inputs would be read from L2 by each), the
+/// accumulators kept on the stack between chunks. The steps of each
+/// (row, output) chain are those of `bf16_block`, in the same order.
+AEPO_BF16_TARGET static void bf16_chunked_block(float *y, long ldy, const uint16_t *x, long ldx, long C,
+                                                const uint16_t *w, const float *bias, long o, long blocks,
+                                                bf16_prefetch next) {
+    __m512 saved[16][16];
+    for (long b = 0; b < blocks; b++)
+        for (int k = 0; k < 16; k++) saved[b][k] = _mm512_setzero_ps();
+    const long whole = C / 32 * 32, chunks = (whole + AEPO_BF16_INPUT_CHUNK - 1) / AEPO_BF16_INPUT_CHUNK;
+    for (long chunk = 0; chunk < chunks; chunk++) {
+        const long c0 = chunk * AEPO_BF16_INPUT_CHUNK;
+        const long c1 = c0 + AEPO_BF16_INPUT_CHUNK < whole ? c0 + AEPO_BF16_INPUT_CHUNK : whole;
+        for (long b = 0; b < blocks; b++) {
+            bf16_fetcher fetch = bf16_fetch_share(next, chunk * blocks + b, chunks * blocks, (c1 - c0) / 32);
+            __m512 acc[16];
+            for (int k = 0; k < 16; k++) acc[k] = saved[b][k];
+            bf16_steps(acc, x + 4 * b * ldx, ldx, C, w, o, c0, c1, 4, 4, &fetch);
+            for (int k = 0; k < 16; k++) saved[b][k] = acc[k];
+        }
+    }
+    for (long b = 0; b < blocks; b++) bf16_finish(saved[b], y + 4 * b * ldy, ldy, x + 4 * b * ldx, ldx, C, w, bias, o, 4, 4);
+}
+
+/// Outputs [o0, o1) of every row; `after` (may be NULL) is fetched while
+/// the last block computes.
 AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, long ldx, long R, long C,
-                                       const uint16_t *w, const float *bias, long o0, long o1) {
+                                       const uint16_t *w, const float *bias, long o0, long o1, const uint16_t *after) {
     // Rows in chunks whose bf16 activations stay in L2 while every block
-    // of weight rows passes over them.
+    // of weight rows passes over them (16 blocks of 4 at most).
     const long chunk = 64;
     for (long r0 = 0; r0 < R; r0 += chunk) {
         const long r1 = R - r0 < chunk ? R : r0 + chunk;
+        const uint16_t *then = r1 == R ? after : w + o0 * C;
         long o = o0;
         if (R == 1) {
             // one row: 8 weight streams in flight keep more loads outstanding
-            for (; o + 8 <= o1; o += 8) bf16_block(y, ldy, x, ldx, C, w, bias, o, o1, 8, 1, 0, 1);
+            for (; o + 8 <= o1; o += 8) bf16_block(y, ldy, x, ldx, C, w, bias, o, 8, 1, bf16_next(w, C, o, o1, 8, then), 0, 1);
         }
         // the blocks of 4 rows share the prefetch of the next weight block
         // (at batch 16, 23% more throughput than the first block alone)
-        const long blocks = (r1 - r0) / 4 > 0 ? (r1 - r0) / 4 : 1;
+        const long blocks = (r1 - r0) / 4;
         for (; o + 4 <= o1; o += 4) {
+            const bf16_prefetch next = bf16_next(w, C, o, o1, 4, then);
             long r = r0;
+            if (C >= AEPO_BF16_CHUNKED_INPUTS && blocks > 0) {
+                bf16_chunked_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, blocks, next);
+                r += 4 * blocks;
+            }
             for (; r + 4 <= r1; r += 4)
-                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 4, 4, (r - r0) / 4, blocks);
+                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 4, next, (r - r0) / 4, blocks);
             for (; r < r1; r++)
                 // fewer than 4 rows: the first one fetches the next block alone
-                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 4, 1, 0, r == r0 && r1 - r0 < 4 ? 1 : 0);
+                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 1, next, 0, r == r0 && blocks == 0 ? 1 : 0);
         }
+        const bf16_prefetch none = {NULL, 0};
         for (; o < o1; o++) {
             long r = r0;
-            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 1, 4, 0, 0);
-            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, o1, 1, 1, 0, 0);
+            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 4, none, 0, 0);
+            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 1, none, 0, 0);
         }
+    }
+}
+
+/// The state of one `aepo_linear_bf16_items` call, shared by its threads.
+struct bf16_run {
+    const aepo_bf16_item *items;
+    long count;
+    const uint16_t *x;
+    long ldx, R, C;
+    _Atomic long next;
+};
+
+/// Claims items until none is left, each one ahead of the one it runs, so
+/// that the first weight rows of the next item are fetched while the last
+/// block of this one computes.
+AEPO_BF16_TARGET static void bf16_run_items(void *context, long slot, long thread) {
+    (void)slot;
+    (void)thread;
+    struct bf16_run *run = context;
+    long i = atomic_fetch_add_explicit(&run->next, 1, memory_order_relaxed);
+    while (i < run->count) {
+        const long j = atomic_fetch_add_explicit(&run->next, 1, memory_order_relaxed);
+        const aepo_bf16_item *item = &run->items[i];
+        const uint16_t *after = j < run->count ? run->items[j].w + run->items[j].o0 * run->C : NULL;
+        bf16_rows(item->y, item->ldy, run->x, run->ldx, run->R, run->C, item->w, item->bias, item->o0, item->o1, after);
+        i = j;
     }
 }
 #endif
@@ -151,9 +274,27 @@ int aepo_linear_rows_bf16(float *y, long ldy, const uint16_t *x, long ldx, long 
     if (R <= 0 || o1 <= o0) return 1;
 #if AEPO_X86
     if (!aepo_bf16_products_available()) return 0;
-    bf16_rows(y, ldy, x, ldx, R, C, w, bias, o0, o1);
+    bf16_rows(y, ldy, x, ldx, R, C, w, bias, o0, o1, NULL);
     return 1;
 #else
+    return 0;
+#endif
+}
+
+int aepo_linear_bf16_items(aepo_pool *pool, const aepo_bf16_item *items, long count, const uint16_t *x, long ldx,
+                           long R, long C) {
+    if (R <= 0 || count <= 0) return 1;
+#if AEPO_X86
+    if (!aepo_bf16_products_available()) return 0;
+    struct bf16_run run = {items, count, x, ldx, R, C, 0};
+    aepo_pool_run(pool, aepo_pool_threads(pool), bf16_run_items, &run);
+    return 1;
+#else
+    (void)pool;
+    (void)items;
+    (void)x;
+    (void)ldx;
+    (void)C;
     return 0;
 #endif
 }

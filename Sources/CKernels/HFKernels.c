@@ -207,3 +207,40 @@ AEPO_INLINE void silu_mul_body(float *out, const float *gate, const float *up, l
 AEPO_VARIANTS(silu_mul, (float *out, const float *gate, const float *up, long n), (out, gate, up, n))
 
 void aepo_silu_mul(float *out, const float *gate, const float *up, long n) { silu_mul(out, gate, up, n); }
+
+// MARK: - Greedy choice
+
+/// The first index of the largest value, NaN skipped, as a scan that keeps
+/// the first strictly greater value finds it (NaN at index 0: 0).
+AEPO_INLINE void argmax_body(long *out, const float *x, long n) {
+    *out = 0;
+    if (n <= 1 || x[0] != x[0]) return;
+    v16f best = splat16(x[0]);
+    long i = 0;
+    // maxnum: a NaN lane keeps the other operand
+    for (; i + 16 <= n; i += 16) best = __builtin_elementwise_max(best, load16(x + i));
+    float m = max16(best);
+    for (; i < n; i++) m = x[i] > m ? x[i] : m;
+    for (i = 0; i + 16 <= n; i += 16) {
+        const v16i hit = load16(x + i) == splat16(m);
+        if (!__builtin_reduce_or(hit)) continue;
+        for (int k = 0; k < 16; k++)
+            if (hit[k]) {
+                *out = i + k;
+                return;
+            }
+    }
+    for (; i < n; i++)
+        if (x[i] == m) {
+            *out = i;
+            return;
+        }
+}
+
+AEPO_VARIANTS(argmax, (long *out, const float *x, long n), (out, x, n))
+
+long aepo_argmax(const float *x, long n) {
+    long best = 0;
+    argmax(&best, x, n);
+    return best;
+}

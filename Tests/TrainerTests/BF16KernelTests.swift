@@ -48,7 +48,7 @@ struct BF16KernelTests {
         #expect(whole == oneByOne)
     }
 
-    @Test(arguments: [(1, 64), (3, 100), (16, 896), (70, 96)])
+    @Test(arguments: [(1, 64), (3, 100), (16, 896), (70, 96), (9, 2100)])
     func productsMatchTheReference(rows R: Int, inputs C: Int) {
         let OC = 13
         let x = Self.bf16(Self.values(R * C, seed: 1)), w = Self.bf16(Self.values(OC * C, seed: 2))
@@ -65,9 +65,10 @@ struct BF16KernelTests {
         }
     }
 
-    /// Every block shape (8x1 at batch 1, 4x4, 4x1, 1x4, 1x1) and a tail
-    /// of inputs past the last 32 give a row the same bits.
-    @Test(arguments: [(9, 160, 11), (9, 170, 37), (6, 896, 40)])
+    /// Every block shape (8x1 at batch 1, 4x4, 4x1, 1x4, 1x1), the inputs
+    /// in chunks (C >= 1536, with more than one chunk of row blocks at
+    /// 68 rows) and a tail of inputs past the last 32 give a row the same bits.
+    @Test(arguments: [(9, 160, 11), (9, 170, 37), (6, 896, 40), (9, 2100, 9), (68, 1600, 5)])
     func aRowsResultDoesNotDependOnTheBatch(rows R: Int, inputs C: Int, outputs OC: Int) {
         let x = Self.bf16(Self.values(R * C, seed: 4)), w = Self.bf16(Self.values(OC * C, seed: 5))
         var batch = [Float](repeating: 0, count: R * OC)
@@ -77,6 +78,45 @@ struct BF16KernelTests {
             let row = Array(x[(r * C)..<((r + 1) * C)])
             _ = aepo_linear_rows_bf16(&single, OC, row, C, 1, C, w, nil, 0, OC)
             #expect(single == Array(batch[(r * OC)..<((r + 1) * OC)]), "row \(r)")
+        }
+    }
+
+    /// Items of two products on a pool of 2 threads (claimed one ahead) and
+    /// on the caller alone give the bits of one `aepo_linear_rows_bf16`
+    /// call per product.
+    @Test(arguments: [(1, 896), (16, 896), (16, 1700)])
+    func itemsOnAPoolGiveTheWholeProducts(rows R: Int, inputs C: Int) {
+        let widths = [44, 20]
+        let x = Self.bf16(Self.values(R * C, seed: 6))
+        let weights = widths.enumerated().map { j, width in Self.bf16(Self.values(width * C, seed: 7 + UInt64(j))) }
+        let bias = Self.values(widths[0], seed: 9)
+        var expected = widths.map { [Float](repeating: 0, count: R * $0) }
+        for j in widths.indices {
+            _ = aepo_linear_rows_bf16(&expected[j], widths[j], x, C, R, C, weights[j], j == 0 ? bias : nil, 0, widths[j])
+        }
+        let pool = WorkerPool(threads: 2)
+        for handle in [pool.handle, nil] {
+            let outputs = widths.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: R * $0) }
+            defer { outputs.forEach { $0.deallocate() } }
+            outputs.forEach { $0.initialize(repeating: .nan) }
+            weights[0].withUnsafeBufferPointer { w0 in
+                weights[1].withUnsafeBufferPointer { w1 in
+                    bias.withUnsafeBufferPointer { b in
+                        let w = [w0.baseAddress!, w1.baseAddress!]
+                        // items of 8 and 12 outputs, the last of each product short
+                        let ranges: [(Int, Range<Int>)] = [(0, 0..<8), (0, 8..<20), (0, 20..<32), (0, 32..<44), (1, 0..<8), (1, 8..<20)]
+                        let items = ranges.map { j, range in
+                            aepo_bf16_item(
+                                y: outputs[j].baseAddress, ldy: widths[j], w: w[j], bias: j == 0 ? b.baseAddress : nil,
+                                o0: range.lowerBound, o1: range.upperBound)
+                        }
+                        #expect(aepo_linear_bf16_items(handle, items, items.count, x, C, R, C) == 1)
+                    }
+                }
+            }
+            for j in widths.indices {
+                #expect(Array(outputs[j]) == expected[j], "product \(j), pool \(handle == nil ? "none" : "2 threads")")
+            }
         }
     }
 }

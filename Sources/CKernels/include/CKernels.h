@@ -117,6 +117,10 @@ void aepo_rmsnorm(float *out, const float *x, const float *weight, long n, float
 /// SwiGLU: `out[i] = gate[i] / (1 + exp(-gate[i])) * up[i]`.
 void aepo_silu_mul(float *out, const float *gate, const float *up, long n);
 
+/// The first index of the largest of `x[0..<n]` (NaN never counts as
+/// larger; 0 when `x[0]` is NaN or n <= 1): greedy decoding's choice.
+long aepo_argmax(const float *x, long n);
+
 // MARK: - Worker pool (see WorkerPool.c)
 
 /// Threads that run one parallel loop at a time; created by `aepo_pool_create`.
@@ -141,6 +145,26 @@ void aepo_pool_run(aepo_pool *pool, long count, aepo_pool_body body, void *conte
 
 /// Stops and joins the workers and frees the pool (NULL is ignored).
 void aepo_pool_destroy(aepo_pool *pool);
+
+// MARK: - bf16 products on a pool (see BF16Kernels.c)
+
+/// One item of `aepo_linear_bf16_items`: outputs [o0, o1) of the product
+/// `y (R, ldy) = x W^T + bias` with bf16 weights `w` (OC x C, row-major).
+typedef struct {
+    float *y;
+    long ldy;
+    const uint16_t *w;
+    const float *bias;
+    long o0, o1;
+} aepo_bf16_item;
+
+/// `aepo_linear_rows_bf16` for every item, on the threads of `pool` (NULL:
+/// the caller alone), all with the same input `x` (R rows of C, stride
+/// ldx). Items are claimed one ahead, so a thread fetches the first weight
+/// rows of its next item while it finishes the current one. Returns 0
+/// (writing nothing) when the CPU lacks AVX512 BF16.
+int aepo_linear_bf16_items(aepo_pool *pool, const aepo_bf16_item *items, long count, const uint16_t *x, long ldx,
+                           long R, long C);
 
 #ifdef __cplusplus
 }

@@ -98,10 +98,7 @@ public enum EngineBenchmark {
         func next() throws(EngineError) {
             try decode.step(feeds)
             for b in 0..<batch {
-                let logits = decode.logits(slot: b)
-                var best = 0
-                for v in 1..<model.vocabularySize where logits[v] > logits[best] { best = v }
-                feeds[b] = [Int32(best)]
+                feeds[b] = [Int32(aepo_argmax(decode.logits(slot: b), model.vocabularySize))]
             }
         }
         try next()  // prefill

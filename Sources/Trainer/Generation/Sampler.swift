@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// One sampled token with what the RL code needs to know about it.
@@ -52,9 +53,7 @@ struct Sampler {
     }
 
     private func argmax(_ logits: UnsafePointer<Float>) -> Int {
-        var best = 0
-        for j in 1..<vocabSize where logits[j] > logits[best] { best = j }
-        return best
+        aepo_argmax(logits, vocabSize)
     }
 
     /// Draws from the (normalised) probabilities `p`, truncated by top-k / top-p.

@@ -75,4 +75,37 @@ struct HFKernelTests {
         aepo_silu_mul(&act, x, weight, 21)
         #expect(zip(act, (0..<21).map { Double(x[$0]) / (1 + exp(-Double(x[$0]))) * Double(weight[$0]) }).allSatisfy { abs(Double($0) - $1) < 1e-5 })
     }
+
+    /// The index a scan keeping the first strictly greater value finds.
+    static func scanArgmax(_ x: [Float]) -> Int {
+        var best = 0
+        for j in x.indices.dropFirst() where x[j] > x[best] { best = j }
+        return best
+    }
+
+    @Test("argmax is the first largest value, NaN skipped, at every length and place")
+    func argmax() {
+        var rng = Xoshiro256(seed: 5)
+        for n in [1, 2, 15, 16, 17, 33, 1000] {
+            for place in Set([0, n / 2, n - 1]) {
+                var x = (0..<n).map { _ in rng.nextFloat() * 2 - 1 }
+                x[place] = 3
+                #expect(aepo_argmax(x, n) == place, "n \(n) place \(place)")
+                #expect(aepo_argmax(x, n) == Self.scanArgmax(x))
+            }
+        }
+        // ties: the first; -0 and 0 are equal
+        #expect(aepo_argmax([1, 5, 2, 5, 5] + [Float](repeating: 0, count: 20), 25) == 1)
+        #expect(aepo_argmax([Float](repeating: -1, count: 20) + [-0.0, 0, 0], 23) == 20)
+        // NaN never counts as larger; a NaN first leaves index 0, as the scan does
+        var withNaN = [Float](repeating: 0.5, count: 40)
+        withNaN[3] = .nan
+        withNaN[20] = .nan
+        withNaN[31] = 0.75
+        #expect(aepo_argmax(withNaN, 40) == 31)
+        withNaN[0] = .nan
+        #expect(aepo_argmax(withNaN, 40) == 0 && Self.scanArgmax(withNaN) == 0)
+        #expect(aepo_argmax([-.infinity, -.infinity], 2) == 0)
+        #expect(aepo_argmax([-.infinity, -3, .infinity, .infinity], 4) == 2)
+    }
 }

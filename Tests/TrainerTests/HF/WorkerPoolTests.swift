@@ -58,4 +58,29 @@ struct WorkerPoolTests {
         // one thread: one item per product
         #expect(LinearExecutor.items(products, threads: 1).map(\.1) == [0..<896, 0..<128, 0..<130])
     }
+
+    @Test("split covers [0, n) once, in shares with bounds multiples of 16, only for large n", arguments: [1, 2, 3])
+    func split(_ threads: Int) {
+        let executor = LinearExecutor(threads: threads)
+        defer { executor.shutdown() }
+        for n in [0, 5, LinearExecutor.parallelElements - 1, LinearExecutor.parallelElements, 77_831] {
+            // shares are disjoint: each marks its own elements and its first one
+            let seen = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, n))
+            let starts = UnsafeMutableBufferPointer<Bool>.allocate(capacity: max(1, n))
+            defer {
+                seen.deallocate()
+                starts.deallocate()
+            }
+            seen.initialize(repeating: 0)
+            starts.initialize(repeating: false)
+            executor.split(n) { start, count in
+                #expect(start % 16 == 0 && count > 0)
+                for i in start..<(start + count) { seen[i] += 1 }
+                starts[start] = true
+            }
+            #expect(seen.prefix(n).allSatisfy { $0 == 1 }, "threads \(threads) n \(n)")
+            let shares = starts.prefix(n).filter { $0 }.count
+            #expect(shares == (n == 0 ? 0 : n >= LinearExecutor.parallelElements ? threads : 1), "threads \(threads) n \(n)")
+        }
+    }
 }

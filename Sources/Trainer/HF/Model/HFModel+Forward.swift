@@ -110,7 +110,7 @@ extension HFModel {
         for i in 0..<(R * C) { ws.x[i] += ws.proj[i] }
         for r in 0..<R { aepo_rmsnorm(ws.h + r * C, ws.x + r * C, layer.postAttentionNorm.pointer, C, eps) }
         executor.run([.init(linear: layer.gate, out: ws.gate), .init(linear: layer.up, out: ws.up)], x: ws.h, rows: R)
-        aepo_silu_mul(ws.act, ws.gate, ws.up, R * I)
+        executor.split(R * I) { start, count in aepo_silu_mul(ws.act + start, ws.gate + start, ws.up + start, count) }
         executor.run([.init(linear: layer.down, out: ws.proj)], x: ws.act, rows: R)
         for i in 0..<(R * C) { ws.x[i] += ws.proj[i] }
     }

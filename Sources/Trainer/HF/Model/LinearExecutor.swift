@@ -53,6 +53,25 @@ final class LinearExecutor {
         pool.forEach(count, body)
     }
 
+    /// Runs `body(start, count)` over [0, n) in one share per thread (bounds
+    /// multiples of 16) when n reaches `parallelElements`, else once on the
+    /// caller: for elementwise work between the products.
+    func split(_ n: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
+        let parts = n >= Self.parallelElements ? threads : 1
+        guard parts > 1 else {
+            if n > 0 { body(0, n) }
+            return
+        }
+        pool.forEach(parts) { part, _ in
+            let lower = n * part / parts / 16 * 16, upper = part == parts - 1 ? n : n * (part + 1) / parts / 16 * 16
+            if upper > lower { body(lower, upper - lower) }
+        }
+    }
+
+    /// Elements below which `split` does not wake the workers (a few
+    /// microseconds of work, about what handing it out costs).
+    static let parallelElements = 32768
+
     /// Stops the worker threads; later products run on the calling thread.
     func shutdown() {
         pool.shutdown()
@@ -89,23 +108,23 @@ final class LinearExecutor {
     }
 
     /// The products with bf16 activations; false (nothing written) when the
-    /// CPU lacks AVX512 BF16.
+    /// CPU lacks AVX512 BF16. The items go to the kernel as one C array, so
+    /// a thread can fetch its next item's weights ahead (no Swift closure
+    /// or reference count touched per item).
     private func runBF16(_ jobs: [Job], _ items: [(Int, Range<Int>)], x: UnsafePointer<Float>, rows R: Int) -> Bool {
         guard ActivationPrecision.bf16Available, let C = jobs.first?.linear.inFeatures else { return false }
         if roundedInput.count < R * C { roundedInput = [UInt16](repeating: 0, count: R * C) }
-        roundedInput.withUnsafeMutableBufferPointer { rounded in
-            guard let xb = rounded.baseAddress else { return }
-            aepo_round_to_bf16(xb, x, R * C)
-            let input = UnsafePointer(xb)
-            pool.forEach(items.count) { i, _ in
-                let (j, range) = items[i], job = jobs[j]
-                _ = aepo_linear_rows_bf16(
-                    job.out, job.linear.outFeatures, input, C, R, C,
-                    job.linear.weight.base.assumingMemoryBound(to: UInt16.self), job.linear.bias?.pointer,
-                    range.lowerBound, range.upperBound)
-            }
+        let kernelItems = items.map { j, range in
+            let linear = jobs[j].linear
+            return aepo_bf16_item(
+                y: jobs[j].out, ldy: linear.outFeatures, w: linear.weight.base.assumingMemoryBound(to: UInt16.self),
+                bias: linear.bias.map { UnsafePointer($0.pointer) }, o0: range.lowerBound, o1: range.upperBound)
         }
-        return true
+        return roundedInput.withUnsafeMutableBufferPointer { rounded in
+            guard let xb = rounded.baseAddress else { return false }
+            split(R * C) { start, count in aepo_round_to_bf16(xb + start, x + start, count) }
+            return aepo_linear_bf16_items(pool.handle, kernelItems, kernelItems.count, xb, C, R, C) == 1
+        }
     }
 
     /// Grows the transposed input and the per-thread tiles.

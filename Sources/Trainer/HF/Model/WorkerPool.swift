@@ -43,6 +43,14 @@ final class WorkerPool {
         }
     }
 
+    /// The C pool, for kernels that run their own loop on it
+    /// (`aepo_linear_bf16_items`); nil when loops run on the caller alone.
+    var handle: OpaquePointer? {
+        guard threads > 1, !isShutDown else { return nil }
+        if pool == nil { pool = aepo_pool_create(threads) }
+        return pool
+    }
+
     /// Stops and joins the workers; later loops run on the caller.
     func shutdown() {
         isShutDown = true
