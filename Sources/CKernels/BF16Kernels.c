@@ -114,12 +114,41 @@ AEPO_INLINE void bf16_fetch_step(bf16_fetcher *f) {
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
 bf16_steps(__m512 *acc, const uint16_t *x, long ldx, long C, const uint16_t *w, long o, long c0, long c1, const int OB,
            const int RB, bf16_fetcher *fetch) {
+    const uint16_t *rows = w + o * C;
+    const long shift = (long)((uintptr_t)rows & 63) / 2;
+    if (shift != 0 && (C * 2) % 64 == 0 && c0 + 32 <= c1) {
+        // The rows start off a cache line (a tensor starts where the
+        // shard's header ends, 8-byte aligned), and a 32-input load would
+        // straddle two lines: each line is loaded once, aligned, and the
+        // inputs put together from two of them (7-15% of a batch-16 step).
+        const __m512i pick = _mm512_add_epi16(
+            _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
+                             6, 5, 4, 3, 2, 1, 0),
+            _mm512_set1_epi16((short)shift));
+        __m512i line[8];
+        for (int i = 0; i < OB; i++) line[i] = _mm512_load_si512((const void *)(rows + i * C + c0 - shift));
+        for (long c = c0; c + 32 <= c1; c += 32) {
+            bf16_fetch_step(fetch);
+            __m512bh xv[16];
+            for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
+            for (int i = 0; i < OB; i++) {
+                const __m512i following = _mm512_load_si512((const void *)(rows + i * C + c + 32 - shift));
+                const __m512bh wv = (__m512bh)_mm512_permutex2var_epi16(line[i], pick, following);
+                line[i] = following;
+                for (int r = 0; r < RB; r++) {
+                    const int slot = sum16x16_lane(r * OB + i);
+                    acc[slot] = _mm512_dpbf16_ps(acc[slot], wv, xv[r]);
+                }
+            }
+        }
+        return;
+    }
     for (long c = c0; c + 32 <= c1; c += 32) {
         bf16_fetch_step(fetch);
         __m512bh xv[16];
         for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
         for (int i = 0; i < OB; i++) {
-            const __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(w + (o + i) * C + c));
+            const __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(rows + i * C + c));
             for (int r = 0; r < RB; r++) {
                 const int slot = sum16x16_lane(r * OB + i);
                 acc[slot] = _mm512_dpbf16_ps(acc[slot], wv, xv[r]);

@@ -119,4 +119,23 @@ struct BF16KernelTests {
             }
         }
     }
+
+    /// Weights that start at every 2-byte offset from a cache line (as
+    /// tensors do after a shard's header) give the bits of aligned ones,
+    /// at batch 1 and 16, with rows of one chunk and of several.
+    @Test(arguments: [(1, 896), (16, 896), (16, 1600)])
+    func misalignedWeightsGiveTheAlignedBits(rows R: Int, inputs C: Int) {
+        let OC = 12
+        let x = Self.bf16(Self.values(R * C, seed: 10)), w = Self.bf16(Self.values(OC * C, seed: 11))
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: OC * C * 2 + 128, alignment: 64)
+        defer { storage.deallocate() }
+        var aligned = [Float](repeating: 0, count: R * OC)
+        for shift in 0..<32 {
+            let weights = (storage + 2 * shift).bindMemory(to: UInt16.self, capacity: OC * C)
+            weights.update(from: w, count: OC * C)
+            var y = [Float](repeating: .nan, count: R * OC)
+            _ = aepo_linear_rows_bf16(&y, OC, x, C, R, C, weights, nil, 0, OC)
+            if shift == 0 { aligned = y } else { #expect(y == aligned, "shift \(shift) elements") }
+        }
+    }
 }

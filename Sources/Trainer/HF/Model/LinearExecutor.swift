@@ -38,8 +38,14 @@ final class LinearExecutor {
     private var scratch: [FloatBuffer]
     private var transposed = FloatBuffer(count: 0)
     private var tileOutputs: [FloatBuffer]
-    /// The input rounded to bf16 for `.bf16` products.
-    private var roundedInput: [UInt16] = []
+    /// The input rounded to bf16 for `.bf16` products, on 64 bytes: its rows
+    /// (of a multiple of 32 inputs) then start on cache lines, and no
+    /// 32-input load straddles two.
+    private var roundedInput = UnsafeMutableBufferPointer<UInt16>(start: nil, count: 0)
+
+    deinit {
+        UnsafeMutableRawPointer(roundedInput.baseAddress)?.deallocate()
+    }
 
     init(threads: Int, rowKernelLimit: Int = .max) {
         pool = WorkerPool(threads: threads)
@@ -113,18 +119,20 @@ final class LinearExecutor {
     /// or reference count touched per item).
     private func runBF16(_ jobs: [Job], _ items: [(Int, Range<Int>)], x: UnsafePointer<Float>, rows R: Int) -> Bool {
         guard ActivationPrecision.bf16Available, let C = jobs.first?.linear.inFeatures else { return false }
-        if roundedInput.count < R * C { roundedInput = [UInt16](repeating: 0, count: R * C) }
+        if roundedInput.count < R * C {
+            UnsafeMutableRawPointer(roundedInput.baseAddress)?.deallocate()
+            let bytes = UnsafeMutableRawPointer.allocate(byteCount: R * C * 2, alignment: 64)
+            roundedInput = UnsafeMutableBufferPointer(start: bytes.bindMemory(to: UInt16.self, capacity: R * C), count: R * C)
+        }
         let kernelItems = items.map { j, range in
             let linear = jobs[j].linear
             return aepo_bf16_item(
                 y: jobs[j].out, ldy: linear.outFeatures, w: linear.weight.base.assumingMemoryBound(to: UInt16.self),
                 bias: linear.bias.map { UnsafePointer($0.pointer) }, o0: range.lowerBound, o1: range.upperBound)
         }
-        return roundedInput.withUnsafeMutableBufferPointer { rounded in
-            guard let xb = rounded.baseAddress else { return false }
-            split(R * C) { start, count in aepo_round_to_bf16(xb + start, x + start, count) }
-            return aepo_linear_bf16_items(pool.handle, kernelItems, kernelItems.count, xb, C, R, C) == 1
-        }
+        guard let xb = roundedInput.baseAddress else { return false }
+        split(R * C) { start, count in aepo_round_to_bf16(xb + start, x + start, count) }
+        return aepo_linear_bf16_items(pool.handle, kernelItems, kernelItems.count, xb, C, R, C) == 1
     }
 
     /// Grows the transposed input and the per-thread tiles.
