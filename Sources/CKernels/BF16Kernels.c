@@ -108,15 +108,16 @@ AEPO_INLINE void bf16_fetch_step(bf16_fetcher *f) {
     for (long k = 0; k < f->perStep && f->line < f->end; k++, f->line++) __builtin_prefetch(f->base + f->line * 64, 0, 2);
 }
 
-/// Adds the 32-input steps [c0, c1) of OB weight rows (from o) by RB
-/// activation rows to `acc`: the pair (row r, output i) accumulates in the
-/// vector that `sum16x16` sums into lane r * OB + i.
+/// Adds the 32-input steps [c0, c1) of OB weight rows by RB activation
+/// rows to `acc`: the pair (row r, output i) accumulates in the vector that
+/// `sum16x16` sums into lane r * OB + i. Input c of weight row i is
+/// `rows[i * ldw + c - first]` (the mapped rows, or a copy of inputs from
+/// `first` on).
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
-bf16_steps(__m512 *acc, const uint16_t *x, long ldx, long C, const uint16_t *w, long o, long c0, long c1, const int OB,
-           const int RB, bf16_fetcher *fetch) {
-    const uint16_t *rows = w + o * C;
-    const long shift = (long)((uintptr_t)rows & 63) / 2;
-    if (shift != 0 && (C * 2) % 64 == 0 && c0 + 32 <= c1) {
+bf16_steps(__m512 *acc, const uint16_t *x, long ldx, const uint16_t *weights, long ldw, long first, long c0, long c1,
+           const int OB, const int RB, bf16_fetcher *fetch) {
+    const long shift = (long)((uintptr_t)(weights + (c0 - first)) & 63) / 2;
+    if (shift != 0 && (ldw * 2) % 64 == 0 && c0 + 32 <= c1) {
         // The rows start off a cache line (a tensor starts where the
         // shard's header ends, 8-byte aligned), and a 32-input load would
         // straddle two lines: each line is loaded once, aligned, and the
@@ -126,13 +127,13 @@ bf16_steps(__m512 *acc, const uint16_t *x, long ldx, long C, const uint16_t *w, 
                              6, 5, 4, 3, 2, 1, 0),
             _mm512_set1_epi16((short)shift));
         __m512i line[8];
-        for (int i = 0; i < OB; i++) line[i] = _mm512_load_si512((const void *)(rows + i * C + c0 - shift));
+        for (int i = 0; i < OB; i++) line[i] = _mm512_load_si512((const void *)(weights + i * ldw + (c0 - first - shift)));
         for (long c = c0; c + 32 <= c1; c += 32) {
             bf16_fetch_step(fetch);
             __m512bh xv[16];
             for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
             for (int i = 0; i < OB; i++) {
-                const __m512i following = _mm512_load_si512((const void *)(rows + i * C + c + 32 - shift));
+                const __m512i following = _mm512_load_si512((const void *)(weights + i * ldw + (c + 32 - first - shift)));
                 const __m512bh wv = (__m512bh)_mm512_permutex2var_epi16(line[i], pick, following);
                 line[i] = following;
                 for (int r = 0; r < RB; r++) {
@@ -148,7 +149,7 @@ bf16_steps(__m512 *acc, const uint16_t *x, long ldx, long C, const uint16_t *w, 
         __m512bh xv[16];
         for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
         for (int i = 0; i < OB; i++) {
-            const __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(rows + i * C + c));
+            const __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(weights + i * ldw + (c - first)));
             for (int r = 0; r < RB; r++) {
                 const int slot = sum16x16_lane(r * OB + i);
                 acc[slot] = _mm512_dpbf16_ps(acc[slot], wv, xv[r]);
@@ -182,18 +183,38 @@ bf16_finish(const __m512 *acc, float *y, long ldy, const uint16_t *x, long ldx, 
 // one by one. So a row's result never depends on the block, batch, input
 // chunking or thread that computed it.
 
-/// OB weight rows (from o) by RB activation rows, OB * RB <= 16, over all
-/// inputs. Part `part` of `parts` of `next` is fetched into L2 a few lines
-/// per step: at small batches the products wait on memory, not on the
-/// multiplies, and the row blocks of a weight block share its fetch.
+/// OB weight rows (from o; read from `rows`, stride ldw) by RB activation
+/// rows, OB * RB <= 16, over all inputs. Part `part` of `parts` of `next`
+/// is fetched into L2 a few lines per step: at small batches the products
+/// wait on memory, not on the multiplies, and the row blocks of a weight
+/// block share its fetch.
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
 bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w, const float *bias, long o,
-           const int OB, const int RB, bf16_prefetch next, long part, long parts) {
+           const uint16_t *rows, long ldw, const int OB, const int RB, bf16_prefetch next, long part, long parts) {
     __m512 acc[16];
     for (int k = 0; k < 16; k++) acc[k] = _mm512_setzero_ps();
     bf16_fetcher fetch = bf16_fetch_share(next, part, parts, C / 32);
-    bf16_steps(acc, x, ldx, C, w, o, 0, C, OB, RB, &fetch);
+    bf16_steps(acc, x, ldx, rows, ldw, 0, 0, C, OB, RB, &fetch);
     bf16_finish(acc, y, ldy, x, ldx, C, w, bias, o, OB, RB);
+}
+
+/// Row blocks from which a weight block off a cache line is first copied
+/// to aligned memory: 4 weight loads put together from two lines each
+/// (vpermt2w) per 16 products cost a compute-bound prefill 15-20%, a copy
+/// read by 8+ row blocks far less; at batch 16 (4 row blocks) the copy
+/// waits on memory the loads would have overlapped.
+#define AEPO_BF16_COPY_BLOCKS 8
+
+/// Inputs [c0, c1) of the 4 weight rows from o, copied to `copy` in rows
+/// of `stride` >= c1 - c0 inputs (64-byte aligned when `copy` is).
+AEPO_INLINE void bf16_copy_rows(const uint16_t *w, long C, long o, long c0, long c1, uint16_t *copy, long stride) {
+    for (int i = 0; i < 4; i++) memcpy(copy + i * stride, w + (o + i) * C + c0, (size_t)(c1 - c0) * sizeof(uint16_t));
+}
+
+/// Whether rows of `C` inputs from `rows` would be loaded off cache lines
+/// and read by enough row blocks to be copied first.
+AEPO_INLINE int bf16_copy_worthwhile(const uint16_t *rows, long blocks) {
+    return blocks >= AEPO_BF16_COPY_BLOCKS && ((uintptr_t)rows & 63) != 0;
 }
 
 /// Inputs per chunk of `bf16_chunked_block`: 4 weight rows and 64
@@ -214,17 +235,27 @@ AEPO_BF16_TARGET static void bf16_chunked_block(float *y, long ldy, const uint16
                                                 const uint16_t *w, const float *bias, long o, long blocks,
                                                 bf16_prefetch next) {
     __m512 saved[16][16];
+    _Alignas(64) uint16_t copy[4 * AEPO_BF16_INPUT_CHUNK];
+    const int copying = bf16_copy_worthwhile(w + o * C, blocks);
     for (long b = 0; b < blocks; b++)
         for (int k = 0; k < 16; k++) saved[b][k] = _mm512_setzero_ps();
     const long whole = C / 32 * 32, chunks = (whole + AEPO_BF16_INPUT_CHUNK - 1) / AEPO_BF16_INPUT_CHUNK;
     for (long chunk = 0; chunk < chunks; chunk++) {
         const long c0 = chunk * AEPO_BF16_INPUT_CHUNK;
         const long c1 = c0 + AEPO_BF16_INPUT_CHUNK < whole ? c0 + AEPO_BF16_INPUT_CHUNK : whole;
+        const uint16_t *rows = w + o * C;
+        long ldw = C, first = 0;
+        if (copying) {
+            bf16_copy_rows(w, C, o, c0, c1, copy, AEPO_BF16_INPUT_CHUNK);
+            rows = copy;
+            ldw = AEPO_BF16_INPUT_CHUNK;
+            first = c0;
+        }
         for (long b = 0; b < blocks; b++) {
             bf16_fetcher fetch = bf16_fetch_share(next, chunk * blocks + b, chunks * blocks, (c1 - c0) / 32);
             __m512 acc[16];
             for (int k = 0; k < 16; k++) acc[k] = saved[b][k];
-            bf16_steps(acc, x + 4 * b * ldx, ldx, C, w, o, c0, c1, 4, 4, &fetch);
+            bf16_steps(acc, x + 4 * b * ldx, ldx, rows, ldw, first, c0, c1, 4, 4, &fetch);
             for (int k = 0; k < 16; k++) saved[b][k] = acc[k];
         }
     }
@@ -244,11 +275,13 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
         long o = o0;
         if (R == 1) {
             // one row: 8 weight streams in flight keep more loads outstanding
-            for (; o + 8 <= o1; o += 8) bf16_block(y, ldy, x, ldx, C, w, bias, o, 8, 1, bf16_next(w, C, o, o1, 8, then), 0, 1);
+            for (; o + 8 <= o1; o += 8)
+                bf16_block(y, ldy, x, ldx, C, w, bias, o, w + o * C, C, 8, 1, bf16_next(w, C, o, o1, 8, then), 0, 1);
         }
         // the blocks of 4 rows share the prefetch of the next weight block
         // (at batch 16, 23% more throughput than the first block alone)
         const long blocks = (r1 - r0) / 4;
+        _Alignas(64) uint16_t copy[4 * AEPO_BF16_CHUNKED_INPUTS];
         for (; o + 4 <= o1; o += 4) {
             const bf16_prefetch next = bf16_next(w, C, o, o1, 4, then);
             long r = r0;
@@ -256,17 +289,27 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
                 bf16_chunked_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, blocks, next);
                 r += 4 * blocks;
             }
+            const uint16_t *rows = w + o * C;
+            long ldw = C;
+            if (r < r1 && bf16_copy_worthwhile(rows, blocks)) {
+                const long stride = (C + 31) / 32 * 32;
+                bf16_copy_rows(w, C, o, 0, C, copy, stride);
+                rows = copy;
+                ldw = stride;
+            }
             for (; r + 4 <= r1; r += 4)
-                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 4, next, (r - r0) / 4, blocks);
+                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, rows, ldw, 4, 4, next, (r - r0) / 4, blocks);
             for (; r < r1; r++)
                 // fewer than 4 rows: the first one fetches the next block alone
-                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 4, 1, next, 0, r == r0 && blocks == 0 ? 1 : 0);
+                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, rows, ldw, 4, 1, next, 0,
+                           r == r0 && blocks == 0 ? 1 : 0);
         }
         const bf16_prefetch none = {NULL, 0};
         for (; o < o1; o++) {
             long r = r0;
-            for (; r + 4 <= r1; r += 4) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 4, none, 0, 0);
-            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, 1, 1, none, 0, 0);
+            for (; r + 4 <= r1; r += 4)
+                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, w + o * C, C, 1, 4, none, 0, 0);
+            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, w + o * C, C, 1, 1, none, 0, 0);
         }
     }
 }

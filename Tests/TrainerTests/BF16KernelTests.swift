@@ -122,8 +122,9 @@ struct BF16KernelTests {
 
     /// Weights that start at every 2-byte offset from a cache line (as
     /// tensors do after a shard's header) give the bits of aligned ones,
-    /// at batch 1 and 16, with rows of one chunk and of several.
-    @Test(arguments: [(1, 896), (16, 896), (16, 1600)])
+    /// at batch 1, 16 (lines put together) and 40 (blocks copied), with
+    /// rows of one chunk and of several.
+    @Test(arguments: [(1, 896), (16, 896), (16, 1600), (40, 896), (40, 1600)])
     func misalignedWeightsGiveTheAlignedBits(rows R: Int, inputs C: Int) {
         let OC = 12
         let x = Self.bf16(Self.values(R * C, seed: 10)), w = Self.bf16(Self.values(OC * C, seed: 11))

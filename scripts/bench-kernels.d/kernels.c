@@ -9,6 +9,7 @@
 #include "Kernels.c"
 #include "Attention.c"
 #include "BF16Kernels.c"
+#include "WorkerPool.c"
 
 #include <pthread.h>
 #include <stdio.h>
