@@ -244,3 +244,22 @@ long aepo_argmax(const float *x, long n) {
     argmax(&best, x, n);
     return best;
 }
+
+// MARK: - RoPE
+
+/// Separate products and sums, as the Swift code this replaced computed
+/// them: a fused multiply-add would change the last bit of some values.
+#pragma clang fp contract(off)
+AEPO_INLINE void rope_body(float *v, long D, const float *cos, const float *sin) {
+    const long half = D / 2;
+    for (long i = 0; i < half; i++) {
+        const float a = v[i], b = v[i + half];
+        v[i] = a * cos[i] - b * sin[i];
+        v[i + half] = b * cos[i] + a * sin[i];
+    }
+}
+#pragma clang fp contract(on)
+
+AEPO_VARIANTS(rope, (float *v, long D, const float *cos, const float *sin), (v, D, cos, sin))
+
+void aepo_rope(float *v, long D, const float *cos, const float *sin) { rope(v, D, cos, sin); }

@@ -117,6 +117,11 @@ void aepo_rmsnorm(float *out, const float *x, const float *weight, long n, float
 /// SwiGLU: `out[i] = gate[i] / (1 + exp(-gate[i])) * up[i]`.
 void aepo_silu_mul(float *out, const float *gate, const float *up, long n);
 
+/// RoPE on one head of D values in transformers' rotate-half layout:
+/// element i pairs with i + D/2, turned by the angle whose cosine and sine
+/// are `cos[i]`, `sin[i]` (D/2 each).
+void aepo_rope(float *v, long D, const float *cos, const float *sin);
+
 /// The first index of the largest of `x[0..<n]` (NaN never counts as
 /// larger; 0 when `x[0]` is NaN or n <= 1): greedy decoding's choice.
 long aepo_argmax(const float *x, long n);

@@ -108,4 +108,20 @@ struct HFKernelTests {
         #expect(aepo_argmax([-.infinity, -.infinity], 2) == 0)
         #expect(aepo_argmax([-.infinity, -3, .infinity, .infinity], 4) == 2)
     }
+
+    @Test("RoPE pairs element i with i + D/2, products and sums unfused", arguments: [6, 64, 128])
+    func rope(_ D: Int) {
+        var rng = Xoshiro256(seed: UInt64(D))
+        let v = (0..<D).map { _ in rng.nextFloat() * 8 - 4 }
+        let angles = (0..<(D / 2)).map { _ in rng.nextFloat() * 6 }
+        let cos = angles.map { Foundation.cos($0) }, sin = angles.map { Foundation.sin($0) }
+        var rotated = v
+        aepo_rope(&rotated, D, cos, sin)
+        for i in 0..<(D / 2) {
+            let a = v[i], b = v[i + D / 2]
+            let (ac, bs, bc, as_) = (a * cos[i], b * sin[i], b * cos[i], a * sin[i])
+            #expect(rotated[i] == ac - bs, "element \(i)")
+            #expect(rotated[i + D / 2] == bc + as_, "element \(i + D / 2)")
+        }
+    }
 }

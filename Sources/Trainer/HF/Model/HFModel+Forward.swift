@@ -94,12 +94,12 @@ extension HFModel {
             for h in 0..<NH {
                 let head = ws.q + (r * NH + h) * D
                 if let qNorm = layer.qNorm { aepo_rmsnorm(head, head, qNorm.pointer, D, eps) }
-                Self.rotate(head, D, cos, sin)
+                aepo_rope(head, D, cos, sin)
             }
             for h in 0..<KVH {
                 let head = ws.k + (r * KVH + h) * D
                 if let kNorm = layer.kNorm { aepo_rmsnorm(head, head, kNorm.pointer, D, eps) }
-                Self.rotate(head, D, cos, sin)
+                aepo_rope(head, D, cos, sin)
                 let at = cache.offset(slot: slots[r], layer: l, head: h) + positions[r] * D
                 (cache.keys + at).update(from: head, count: D)
                 (cache.values + at).update(from: ws.v + (r * KVH + h) * D, count: D)
@@ -113,18 +113,6 @@ extension HFModel {
         executor.split(R * I) { start, count in aepo_silu_mul(ws.act + start, ws.gate + start, ws.up + start, count) }
         executor.run([.init(linear: layer.down, out: ws.proj)], x: ws.act, rows: R)
         for i in 0..<(R * C) { ws.x[i] += ws.proj[i] }
-    }
-
-    /// RoPE on one head, in transformers' rotate-half layout: element i pairs with i + D/2.
-    @inline(__always) static func rotate(
-        _ v: UnsafeMutablePointer<Float>, _ D: Int, _ cos: UnsafePointer<Float>, _ sin: UnsafePointer<Float>
-    ) {
-        let half = D / 2
-        for i in 0..<half {
-            let a = v[i], b = v[i + half]
-            v[i] = a * cos[i] - b * sin[i]
-            v[i + half] = b * cos[i] + a * sin[i]
-        }
     }
 
     /// Each row's query heads attend to their key/value head's cached
