@@ -101,10 +101,14 @@ final class BatchRunner {
             return (cancelAndFail(error), fed)
         }
         var finished: [UInt64] = []
-        for b in slots.indices where !feeds[b].isEmpty {
+        let sampling = slots.indices.filter { !feeds[$0].isEmpty && slots[$0] != nil }
+        let tokens = slots.withUnsafeMutableBufferPointer { running in
+            batch.sampleEach(sampling) { b in running[b]!.sequence.sample(batch.logits(slot: b)) }
+        }
+        for (b, token) in zip(sampling, tokens) {
             guard var slot = slots[b] else { continue }
-            let done = slot.sequence.consume(
-                batch.logits(slot: b), eos: eos, cachedTokens: batch.length(slot: b), contextLength: model.contextLength)
+            let done = slot.sequence.accept(
+                token, eos: eos, cachedTokens: batch.length(slot: b), contextLength: model.contextLength)
             if done {
                 slot.job.onProgress?(.finished(last: slot.sequence.unreleasedText(), output: slot.sequence.output))
                 slot.job.continuation.resume(returning: .success(slot.sequence.output))

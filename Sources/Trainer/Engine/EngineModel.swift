@@ -39,4 +39,26 @@ public protocol DecodeBatch: AnyObject {
     /// The next-token logits of `slot` after the last `step` that fed it
     /// (`vocabularySize` floats; the caller may modify them, e.g. penalties).
     func logits(slot: Int) -> UnsafeMutablePointer<Float>
+    /// Runs `body(i)` for every i < count, on the model's threads where it
+    /// has them, and returns when all are done; the calls must touch
+    /// disjoint state. (Sampling: a few passes over V logits per sequence.)
+    func concurrently(_ count: Int, _ body: (_ index: Int) -> Void)
+}
+
+extension DecodeBatch {
+    /// One call after another, on the caller.
+    public func concurrently(_ count: Int, _ body: (_ index: Int) -> Void) {
+        for i in 0..<count { body(i) }
+    }
+
+    /// The next token of each slot in `fed`, in order: `sample(slot)` for
+    /// each, concurrently (`concurrently`); each call must touch only its
+    /// own slot's state.
+    func sampleEach(_ fed: [Int], _ sample: (_ slot: Int) -> SampledToken) -> [SampledToken] {
+        var tokens = [SampledToken](repeating: SampledToken(token: 0, logProb: 0, entropy: 0), count: fed.count)
+        tokens.withUnsafeMutableBufferPointer { out in
+            concurrently(fed.count) { i in out[i] = sample(fed[i]) }
+        }
+        return tokens
+    }
 }

@@ -50,9 +50,12 @@ struct LockstepDecoder {
             let feeds = sequences.map(\.feed)
             guard feeds.contains(where: { !$0.isEmpty }) else { break }
             try batch.step(feeds)
-            for b in sequences.indices where !feeds[b].isEmpty {
-                _ = sequences[b].consume(
-                    batch.logits(slot: b), eos: eos, cachedTokens: batch.length(slot: b), contextLength: context)
+            let fed = sequences.indices.filter { !feeds[$0].isEmpty }
+            let tokens = sequences.withUnsafeMutableBufferPointer { running in
+                batch.sampleEach(fed) { b in running[b].sample(batch.logits(slot: b)) }
+            }
+            for (b, token) in zip(fed, tokens) {
+                _ = sequences[b].accept(token, eos: eos, cachedTokens: batch.length(slot: b), contextLength: context)
             }
         }
         return sequences.map(\.output)

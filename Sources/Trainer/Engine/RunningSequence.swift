@@ -40,22 +40,34 @@ struct RunningSequence {
     }
 
     /// Samples the next token from the logits of the step that fed this
-    /// sequence, and decides whether it ends here (a stop string, an EOS
-    /// id, `maxTokens`, or a full context).
-    /// - Parameters:
-    ///   - logits: the sequence's next-token logits (modified in place by
-    ///     the repetition penalty).
-    ///   - eos: ids that end a request with `stopAtEOS`.
-    ///   - cachedTokens: tokens now in the sequence's cache.
-    ///   - contextLength: the most tokens a sequence may hold.
+    /// sequence, and decides whether it ends here (`sample`, then `accept`).
     /// - Returns: true when the sequence has finished (`output` is complete).
     mutating func consume(
         _ logits: UnsafeMutablePointer<Float>, eos: Set<Int32>, cachedTokens: Int, contextLength: Int
     ) -> Bool {
+        accept(sample(logits), eos: eos, cachedTokens: cachedTokens, contextLength: contextLength)
+    }
+
+    /// The next token from the logits of the step that fed this sequence
+    /// (modified in place by the repetition penalty). Touches only this
+    /// sequence's sampler and random stream, so the sequences of a batch may
+    /// sample concurrently; `accept` then takes the token.
+    mutating func sample(_ logits: UnsafeMutablePointer<Float>) -> SampledToken {
         let penalty = request.repetitionPenalty
         if penalty != 1 { Self.penalise(logits, seen: seen, penalty: penalty) }
-        let sampled = sampler.sample(logits, rng: &rng)
-        if penalty != 1 { seen.insert(sampled.token) }
+        return sampler.sample(logits, rng: &rng)
+    }
+
+    /// Takes the token `sample` returned and decides whether the sequence
+    /// ends here (a stop string, an EOS id, `maxTokens`, or a full context).
+    /// - Parameters:
+    ///   - sampled: the token `sample` returned.
+    ///   - eos: ids that end a request with `stopAtEOS`.
+    ///   - cachedTokens: tokens now in the sequence's cache.
+    ///   - contextLength: the most tokens a sequence may hold.
+    /// - Returns: true when the sequence has finished (`output` is complete).
+    mutating func accept(_ sampled: SampledToken, eos: Set<Int32>, cachedTokens: Int, contextLength: Int) -> Bool {
+        if request.repetitionPenalty != 1 { seen.insert(sampled.token) }
         output.tokens.append(sampled.token)
         output.logProbs.append(sampled.logProb)
         output.entropies.append(sampled.entropy)

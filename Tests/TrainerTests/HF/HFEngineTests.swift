@@ -41,6 +41,38 @@ struct HFEngineTests {
         }
     }
 
+    @Test("sequences sampled together on two threads draw what each draws alone")
+    func sampledTogether() async throws {
+        let name = "mistral"
+        let expected = try HFFixtures.expected(name)
+        func engine(batch: Int) throws -> InferenceEngine {
+            InferenceEngine(
+                model: try HFModel(directory: HFFixtures.directory(name), threads: 2), tokenizer: WordTokenizer(),
+                options: .init(maxBatchSize: batch))
+        }
+        let requests = expected.prompts.enumerated().map { i, prompt in
+            EngineRequest(
+                prompt: prompt.prompt, maxTokens: 10, temperature: 1, topP: 0.9, topK: 20, seed: UInt64(i + 1),
+                stopAtEOS: false, repetitionPenalty: i == 0 ? 1.3 : 1)
+        }
+        let together = try engine(batch: 4)
+        defer { together.shutdown() }
+        let outputs = try await withThrowingTaskGroup(of: (Int, EngineOutput).self) { group in
+            for (i, request) in requests.enumerated() { group.addTask { (i, try await together.generate(request)) } }
+            var outputs = [EngineOutput?](repeating: nil, count: requests.count)
+            for try await (i, output) in group { outputs[i] = output }
+            return outputs.compactMap { $0 }
+        }
+        #expect(together.statistics.largestBatch > 1)
+        let alone = try engine(batch: 1)
+        defer { alone.shutdown() }
+        for (i, request) in requests.enumerated() {
+            let single = try await alone.generate(request)
+            #expect(single.tokens == outputs[i].tokens, "prompt \(i)")
+            #expect(zip(single.logProbs, outputs[i].logProbs).allSatisfy { abs($0 - $1) < 1e-5 }, "prompt \(i)")
+        }
+    }
+
     @Test("a sequence ends on any of the config's and generation_config's eos ids")
     func eos() async throws {
         let name = "llama-llama3"

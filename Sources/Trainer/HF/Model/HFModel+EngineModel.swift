@@ -42,6 +42,11 @@ final class HFDecodeBatch: DecodeBatch {
         }
     }
 
+    /// On the model's worker threads.
+    func concurrently(_ count: Int, _ body: (_ index: Int) -> Void) {
+        model.executor.forEach(count) { i, _ in body(i) }
+    }
+
     func logits(slot: Int) -> UnsafeMutablePointer<Float> {
         guard let logits, let row = rowOfSlot[slot] else {
             preconditionFailure("logits(slot:) of a slot the last step did not feed")

@@ -15,7 +15,10 @@ import CKernels
 /// f32 ceiling: on the 2-core Zen 4 bench machine one zmm FMA per cycle is
 /// ~115 GFLOPS per core, and it reaches 90-110 at 16 rows (weights cached),
 /// ~85 streaming them from memory; only bf16 products (`vdpbf16ps`, ~230 per
-/// core, activations rounded to bf16) would go past that.
+/// core, activations rounded to bf16) go past that. Those take the items
+/// as one C array (`aepo_linear_bf16_items`), each thread claiming its next
+/// item before it runs the current one, so that the next item's first
+/// weight rows are fetched while the current one ends.
 final class LinearExecutor {
     /// One product `out = x W^T + bias` of a group sharing the same input.
     struct Job {
