@@ -95,12 +95,49 @@ struct Sampler {
             }
             if (truncateK && count >= topK) || (truncateP && mass >= topP) { break }
         } while threshold > 0
+        if truncateK && count > 8 * topK {
+            // a flat distribution: the first threshold already holds most of
+            // the vocabulary, and only its first topK ids can be kept
+            count = selectFirst(topK, of: count, p, order: &order)
+        }
         sortPrefix(p, count: count, order: &order)
         if let kept = keptCount(p, order: order, sorted: count, vocabulary: V, topK: topK, topP: topP) { return kept }
         // the prefix's mass reached topP summed by id, not in sorted order
         for j in 0..<V { order[j] = Int32(j) }
         sortPrefix(p, count: V, order: &order)
         return keptCount(p, order: order, sorted: V, vocabulary: V, topK: topK, topP: topP) ?? V
+    }
+
+    /// Moves the first `k` of `order[0..<count]` in `sortPrefix`'s order
+    /// (probability descending, ties by id) to `order[0..<k]`, unsorted,
+    /// by a heap of the k best seen so far; returns k.
+    private static func selectFirst(_ k: Int, of count: Int, _ p: UnsafePointer<Float>, order: inout [Int32]) -> Int {
+        // `a` comes before `b` in the sorted order
+        func before(_ a: Int32, _ b: Int32) -> Bool {
+            let pa = p[Int(a)], pb = p[Int(b)]
+            return pa != pb ? pa > pb : a < b
+        }
+        order.withUnsafeMutableBufferPointer { ids in
+            // ids[0..<k] is a heap whose root comes last of them in the order
+            func siftDown(_ start: Int) {
+                var i = start
+                while true {
+                    let left = 2 * i + 1, right = left + 1
+                    var last = i
+                    if left < k, before(ids[last], ids[left]) { last = left }
+                    if right < k, before(ids[last], ids[right]) { last = right }
+                    if last == i { return }
+                    ids.swapAt(i, last)
+                    i = last
+                }
+            }
+            for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(i) }
+            for j in k..<count where before(ids[j], ids[0]) {
+                ids[0] = ids[j]
+                siftDown(0)
+            }
+        }
+        return k
     }
 
     /// Sorts `order[0..<count]` by probability, descending, ties by id.
