@@ -80,9 +80,7 @@ struct Sampler {
     /// few dozen ids instead of 151,936 (Qwen's vocabulary) at every token.
     static func truncate(_ p: UnsafePointer<Float>, count V: Int, topK: Int, topP: Float, order: inout [Int32]) -> Int {
         let truncateK = topK > 0 && topK < V, truncateP = topP < 1
-        var largest: Float = 0
-        for j in 0..<V where p[j] > largest { largest = p[j] }
-        var threshold = largest
+        var threshold = Swift.max(0, FastMath.max(p, V))
         var count = 0
         repeat {
             threshold = threshold / 16 < Float.leastNormalMagnitude ? 0 : threshold / 16
