@@ -71,8 +71,8 @@ void aepo_round_to_bf16(uint16_t *out, const float *x, long n) {
 // One chain per (output, row) whatever the block: lane j of an accumulator
 // sums the pairs 16s + j over the 32-input steps s, then the 16 lanes are
 // added by halves (8, 4, 2, 1 apart) and the C % 32 trailing inputs follow
-// one by one. So a row's result never depends on the block, batch or
-// thread that computed it.
+// one by one. So a row's result never depends on the block, batch, input
+// chunking or thread that computed it.
 
 /// The weight lines fetched into L2 while a block computes: the next OB
 /// weight rows of the range, or past its end `after` (the first rows of
@@ -176,12 +176,6 @@ bf16_finish(const __m512 *acc, float *y, long ldy, const uint16_t *x, long ldx, 
         }
     }
 }
-
-// One chain per (output, row) whatever the block: lane j of an accumulator
-// sums the pairs 16s + j over the 32-input steps s, then the 16 lanes are
-// added by halves (8, 4, 2, 1 apart) and the C % 32 trailing inputs follow
-// one by one. So a row's result never depends on the block, batch, input
-// chunking or thread that computed it.
 
 /// OB weight rows (from o; read from `rows`, stride ldw) by RB activation
 /// rows, OB * RB <= 16, over all inputs. Part `part` of `parts` of `next`

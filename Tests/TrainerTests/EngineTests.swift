@@ -44,12 +44,7 @@ struct EngineTests {
         alone.shutdown()
         let batched = InferenceEngine(model: try engineModel(), tokenizer: tokenizer, options: .init(maxBatchSize: 5))
         defer { batched.shutdown() }
-        let together = try await withThrowingTaskGroup(of: (Int, EngineOutput).self) { group in
-            for (i, request) in requests.enumerated() { group.addTask { (i, try await batched.generate(request)) } }
-            var outputs = [EngineOutput?](repeating: nil, count: requests.count)
-            for try await (i, output) in group { outputs[i] = output }
-            return outputs.compactMap { $0 }
-        }
+        let together = try await generateTogether(batched, requests)
         // Each request samples from its own stream, so batching leaves its tokens alone;
         // OpenBLAS rounds a row differently by its place in the batch, so the
         // log-probabilities agree to float rounding, not bit for bit.

@@ -11,6 +11,17 @@ func randomBuffer(_ count: Int, seed: UInt64, scale: Float = 1) -> FloatBuffer {
     return FloatBuffer((0..<count).map { _ in (rng.nextFloat() * 2 - 1) * scale })
 }
 
+/// `requests` submitted to `engine` all at once (so that it may batch
+/// them), their outputs in the requests' order.
+func generateTogether(_ engine: InferenceEngine, _ requests: [EngineRequest]) async throws -> [EngineOutput] {
+    try await withThrowingTaskGroup(of: (Int, EngineOutput).self) { group in
+        for (i, request) in requests.enumerated() { group.addTask { (i, try await engine.generate(request)) } }
+        var outputs = [EngineOutput?](repeating: nil, count: requests.count)
+        for try await (i, output) in group { outputs[i] = output }
+        return outputs.compactMap { $0 }
+    }
+}
+
 /// `count` random token ids in [0, vocab).
 func randomTokens(_ count: Int, vocab: Int, seed: UInt64) -> [Int32] {
     var rng = Xoshiro256(seed: seed)

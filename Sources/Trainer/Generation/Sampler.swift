@@ -110,11 +110,7 @@ struct Sampler {
     /// (probability descending, ties by id) to `order[0..<k]`, unsorted,
     /// by a heap of the k best seen so far; returns k.
     private static func selectFirst(_ k: Int, of count: Int, _ p: UnsafePointer<Float>, order: inout [Int32]) -> Int {
-        // `a` comes before `b` in the sorted order
-        func before(_ a: Int32, _ b: Int32) -> Bool {
-            let pa = p[Int(a)], pb = p[Int(b)]
-            return pa != pb ? pa > pb : a < b
-        }
+        let before = { (a: Int32, b: Int32) in comesBefore(a, b, p) }
         order.withUnsafeMutableBufferPointer { ids in
             // ids[0..<k] is a heap whose root comes last of them in the order
             func siftDown(_ start: Int) {
@@ -138,15 +134,18 @@ struct Sampler {
         return k
     }
 
+    /// Whether id `a` comes before id `b` in the sorted order: more
+    /// probable first, ties by id.
+    @inline(__always) private static func comesBefore(_ a: Int32, _ b: Int32, _ p: UnsafePointer<Float>) -> Bool {
+        let pa = p[Int(a)], pb = p[Int(b)]
+        return pa != pb ? pa > pb : a < b
+    }
+
     /// Sorts `order[0..<count]` by probability, descending, ties by id.
     private static func sortPrefix(_ p: UnsafePointer<Float>, count: Int, order: inout [Int32]) {
-        func before(_ a: Int32, _ b: Int32) -> Bool {
-            let pa = p[Int(a)], pb = p[Int(b)]
-            return pa != pb ? pa > pb : a < b
-        }
         order.withUnsafeMutableBufferPointer { buffer in
             var prefix = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-            prefix.sort(by: before)
+            prefix.sort { comesBefore($0, $1, p) }
         }
     }
 

@@ -21,12 +21,7 @@ struct HFEngineTests {
         let requests = expected.prompts.map {
             EngineRequest(prompt: $0.prompt, maxTokens: $0.greedy.count, temperature: 0, stopAtEOS: false)
         }
-        let together = try await withThrowingTaskGroup(of: (Int, EngineOutput).self) { group in
-            for (i, request) in requests.enumerated() { group.addTask { (i, try await engine.generate(request)) } }
-            var outputs = [EngineOutput?](repeating: nil, count: requests.count)
-            for try await (i, output) in group { outputs[i] = output }
-            return outputs.compactMap { $0 }
-        }
+        let together = try await generateTogether(engine, requests)
         #expect(engine.statistics.largestBatch > 1)
         let alone = InferenceEngine(
             model: try HFModel(directory: HFFixtures.directory(name)), tokenizer: WordTokenizer(),
@@ -57,12 +52,7 @@ struct HFEngineTests {
         }
         let together = try engine(batch: 4)
         defer { together.shutdown() }
-        let outputs = try await withThrowingTaskGroup(of: (Int, EngineOutput).self) { group in
-            for (i, request) in requests.enumerated() { group.addTask { (i, try await together.generate(request)) } }
-            var outputs = [EngineOutput?](repeating: nil, count: requests.count)
-            for try await (i, output) in group { outputs[i] = output }
-            return outputs.compactMap { $0 }
-        }
+        let outputs = try await generateTogether(together, requests)
         #expect(together.statistics.largestBatch > 1)
         let alone = try engine(batch: 1)
         defer { alone.shutdown() }
