@@ -291,8 +291,20 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
                 rows = copy;
                 ldw = stride;
             }
-            for (; r + 4 <= r1; r += 4)
-                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, rows, ldw, 4, 4, next, (r - r0) / 4, blocks);
+            if (r == r0) {
+                // Every other weight block takes the row blocks backwards.
+                // 16 activation rows of 896 inputs (28 KiB) and the weight
+                // rows overflow L1, and under LRU the same cyclic order each
+                // block misses L1 on every activation line; back and forth,
+                // the rows just used are hit (a streamed batch-16 product on
+                // one thread went from 0.74 to 0.84 of the peak).
+                const int backwards = ((o - o0) / 4) & 1;
+                for (long k = 0; k < blocks; k++) {
+                    const long rb = r0 + 4 * (backwards ? blocks - 1 - k : k);
+                    bf16_block(y + rb * ldy, ldy, x + rb * ldx, ldx, C, w, bias, o, rows, ldw, 4, 4, next, k, blocks);
+                }
+                r += 4 * blocks;
+            }
             for (; r < r1; r++)
                 // fewer than 4 rows: the first one fetches the next block alone
                 bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, rows, ldw, 4, 1, next, 0,

@@ -65,10 +65,11 @@ struct BF16KernelTests {
         }
     }
 
-    /// Every block shape (8x1 at batch 1, 4x4, 4x1, 1x4, 1x1), the inputs
-    /// in chunks (C >= 1536, with more than one chunk of row blocks at
-    /// 68 rows) and a tail of inputs past the last 32 give a row the same bits.
-    @Test(arguments: [(9, 160, 11), (9, 170, 37), (6, 896, 40), (9, 2100, 9), (68, 1600, 5)])
+    /// Every block shape (8x1 at batch 1, 4x4, 4x1, 1x4, 1x1), row blocks
+    /// taken backwards (every other weight block, batch 16), the inputs in
+    /// chunks (C >= 1536, with more than one chunk of row blocks at 68 rows)
+    /// and a tail of inputs past the last 32 give a row the same bits.
+    @Test(arguments: [(9, 160, 11), (9, 170, 37), (6, 896, 40), (16, 896, 12), (9, 2100, 9), (68, 1600, 5)])
     func aRowsResultDoesNotDependOnTheBatch(rows R: Int, inputs C: Int, outputs OC: Int) {
         let x = Self.bf16(Self.values(R * C, seed: 4)), w = Self.bf16(Self.values(OC * C, seed: 5))
         var batch = [Float](repeating: 0, count: R * OC)
