@@ -112,16 +112,19 @@ AEPO_INLINE void bf16_fetch_step(bf16_fetcher *f) {
 /// rows to `acc`: the pair (row r, output i) accumulates in the vector that
 /// `sum16x16` sums into lane r * OB + i. Input c of weight row i is
 /// `rows[i * ldw + c - first]` (the mapped rows, or a copy of inputs from
-/// `first` on).
+/// `first` on). With `keep`, the weight inputs are also stored there, on
+/// cache lines, input c of row i at `keep[i * ldk + c - c0]`.
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
 bf16_steps(__m512 *acc, const uint16_t *x, long ldx, const uint16_t *weights, long ldw, long first, long c0, long c1,
-           const int OB, const int RB, bf16_fetcher *fetch) {
+           const int OB, const int RB, bf16_fetcher *fetch, uint16_t *keep, long ldk) {
     const long shift = (long)((uintptr_t)(weights + (c0 - first)) & 63) / 2;
     if (shift != 0 && (ldw * 2) % 64 == 0 && c0 + 32 <= c1) {
         // The rows start off a cache line (a tensor starts where the
         // shard's header ends, 8-byte aligned), and a 32-input load would
         // straddle two lines: each line is loaded once, aligned, and the
-        // inputs put together from two of them (7-15% of a batch-16 step).
+        // inputs put together from two of them (7-15% of a batch-16 step;
+        // the permutes still cost a tenth, hence `keep` for the other row
+        // blocks).
         const __m512i pick = _mm512_add_epi16(
             _mm512_set_epi16(31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
                              6, 5, 4, 3, 2, 1, 0),
@@ -136,6 +139,7 @@ bf16_steps(__m512 *acc, const uint16_t *x, long ldx, const uint16_t *weights, lo
                 const __m512i following = _mm512_load_si512((const void *)(weights + i * ldw + (c + 32 - first - shift)));
                 const __m512bh wv = (__m512bh)_mm512_permutex2var_epi16(line[i], pick, following);
                 line[i] = following;
+                if (keep) _mm512_store_si512((void *)(keep + i * ldk + (c - c0)), (__m512i)wv);
                 for (int r = 0; r < RB; r++) {
                     const int slot = sum16x16_lane(r * OB + i);
                     acc[slot] = _mm512_dpbf16_ps(acc[slot], wv, xv[r]);
@@ -150,6 +154,7 @@ bf16_steps(__m512 *acc, const uint16_t *x, long ldx, const uint16_t *weights, lo
         for (int r = 0; r < RB; r++) xv[r] = (__m512bh)_mm512_loadu_si512((const void *)(x + r * ldx + c));
         for (int i = 0; i < OB; i++) {
             const __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(weights + i * ldw + (c - first)));
+            if (keep) _mm512_store_si512((void *)(keep + i * ldk + (c - c0)), (__m512i)wv);
             for (int r = 0; r < RB; r++) {
                 const int slot = sum16x16_lane(r * OB + i);
                 acc[slot] = _mm512_dpbf16_ps(acc[slot], wv, xv[r]);
@@ -178,38 +183,27 @@ bf16_finish(const __m512 *acc, float *y, long ldy, const uint16_t *x, long ldx, 
 }
 
 /// OB weight rows (from o; read from `rows`, stride ldw) by RB activation
-/// rows, OB * RB <= 16, over all inputs. Part `part` of `parts` of `next`
+/// rows, OB * RB <= 16, over all inputs, the rows' whole inputs stored in
+/// `keep` (stride ldk) if it is not NULL. Part `part` of `parts` of `next`
 /// is fetched into L2 a few lines per step: at small batches the products
 /// wait on memory, not on the multiplies, and the row blocks of a weight
 /// block share its fetch.
 AEPO_BF16_TARGET static inline __attribute__((always_inline)) void
 bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16_t *w, const float *bias, long o,
-           const uint16_t *rows, long ldw, const int OB, const int RB, bf16_prefetch next, long part, long parts) {
+           const uint16_t *rows, long ldw, const int OB, const int RB, bf16_prefetch next, long part, long parts,
+           uint16_t *keep, long ldk) {
     __m512 acc[16];
     for (int k = 0; k < 16; k++) acc[k] = _mm512_setzero_ps();
     bf16_fetcher fetch = bf16_fetch_share(next, part, parts, C / 32);
-    bf16_steps(acc, x, ldx, rows, ldw, 0, 0, C, OB, RB, &fetch);
+    bf16_steps(acc, x, ldx, rows, ldw, 0, 0, C, OB, RB, &fetch, keep, ldk);
     bf16_finish(acc, y, ldy, x, ldx, C, w, bias, o, OB, RB);
 }
 
-/// Row blocks from which a weight block off a cache line is first copied
-/// to aligned memory: 4 weight loads put together from two lines each
-/// (vpermt2w) per 16 products cost a compute-bound prefill 15-20%, a copy
-/// read by 8+ row blocks far less; at batch 16 (4 row blocks) the copy
-/// waits on memory the loads would have overlapped.
-#define AEPO_BF16_COPY_BLOCKS 8
-
-/// Inputs [c0, c1) of the 4 weight rows from o, copied to `copy` in rows
-/// of `stride` >= c1 - c0 inputs (64-byte aligned when `copy` is).
-AEPO_INLINE void bf16_copy_rows(const uint16_t *w, long C, long o, long c0, long c1, uint16_t *copy, long stride) {
-    for (int i = 0; i < 4; i++) memcpy(copy + i * stride, w + (o + i) * C + c0, (size_t)(c1 - c0) * sizeof(uint16_t));
-}
-
-/// Whether rows of `C` inputs from `rows` would be loaded off cache lines
-/// and read by enough row blocks to be copied first.
-AEPO_INLINE int bf16_copy_worthwhile(const uint16_t *rows, long blocks) {
-    return blocks >= AEPO_BF16_COPY_BLOCKS && ((uintptr_t)rows & 63) != 0;
-}
+/// Whether the row blocks of a weight block from `rows` should read a copy
+/// on cache lines that the first of them keeps: its rows start off a line,
+/// so every load is put together from two lines (vpermt2w), and more than
+/// one row block would do it (a tenth of a batch-16 step otherwise).
+AEPO_INLINE int bf16_keeping(const uint16_t *rows, long blocks) { return blocks >= 2 && ((uintptr_t)rows & 63) != 0; }
 
 /// Inputs per chunk of `bf16_chunked_block`: 4 weight rows and 64
 /// activation rows of a chunk take 4 + 64 KiB, the first in L1.
@@ -225,31 +219,31 @@ AEPO_INLINE int bf16_copy_worthwhile(const uint16_t *rows, long blocks) {
 /// rows of C >= 1536 inputs would be read from L2 by each), the
 /// accumulators kept on the stack between chunks. The steps of each
 /// (row, output) chain are those of `bf16_block`, in the same order.
+/// Weight rows off a cache line are kept on lines by the first row block
+/// of each chunk for the others.
 AEPO_BF16_TARGET static void bf16_chunked_block(float *y, long ldy, const uint16_t *x, long ldx, long C,
                                                 const uint16_t *w, const float *bias, long o, long blocks,
                                                 bf16_prefetch next) {
     __m512 saved[16][16];
-    _Alignas(64) uint16_t copy[4 * AEPO_BF16_INPUT_CHUNK];
-    const int copying = bf16_copy_worthwhile(w + o * C, blocks);
+    _Alignas(64) uint16_t kept[4 * AEPO_BF16_INPUT_CHUNK];
+    const uint16_t *mapped = w + o * C;
+    const int keeping = bf16_keeping(mapped, blocks);
     for (long b = 0; b < blocks; b++)
         for (int k = 0; k < 16; k++) saved[b][k] = _mm512_setzero_ps();
     const long whole = C / 32 * 32, chunks = (whole + AEPO_BF16_INPUT_CHUNK - 1) / AEPO_BF16_INPUT_CHUNK;
     for (long chunk = 0; chunk < chunks; chunk++) {
         const long c0 = chunk * AEPO_BF16_INPUT_CHUNK;
         const long c1 = c0 + AEPO_BF16_INPUT_CHUNK < whole ? c0 + AEPO_BF16_INPUT_CHUNK : whole;
-        const uint16_t *rows = w + o * C;
-        long ldw = C, first = 0;
-        if (copying) {
-            bf16_copy_rows(w, C, o, c0, c1, copy, AEPO_BF16_INPUT_CHUNK);
-            rows = copy;
-            ldw = AEPO_BF16_INPUT_CHUNK;
-            first = c0;
-        }
         for (long b = 0; b < blocks; b++) {
             bf16_fetcher fetch = bf16_fetch_share(next, chunk * blocks + b, chunks * blocks, (c1 - c0) / 32);
             __m512 acc[16];
             for (int k = 0; k < 16; k++) acc[k] = saved[b][k];
-            bf16_steps(acc, x + 4 * b * ldx, ldx, rows, ldw, first, c0, c1, 4, 4, &fetch);
+            if (keeping && b == 0)
+                bf16_steps(acc, x, ldx, mapped, C, 0, c0, c1, 4, 4, &fetch, kept, AEPO_BF16_INPUT_CHUNK);
+            else if (keeping)
+                bf16_steps(acc, x + 4 * b * ldx, ldx, kept, AEPO_BF16_INPUT_CHUNK, c0, c0, c1, 4, 4, &fetch, NULL, 0);
+            else
+                bf16_steps(acc, x + 4 * b * ldx, ldx, mapped, C, 0, c0, c1, 4, 4, &fetch, NULL, 0);
             for (int k = 0; k < 16; k++) saved[b][k] = acc[k];
         }
     }
@@ -270,12 +264,13 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
         if (R == 1) {
             // one row: 8 weight streams in flight keep more loads outstanding
             for (; o + 8 <= o1; o += 8)
-                bf16_block(y, ldy, x, ldx, C, w, bias, o, w + o * C, C, 8, 1, bf16_next(w, C, o, o1, 8, then), 0, 1);
+                bf16_block(y, ldy, x, ldx, C, w, bias, o, w + o * C, C, 8, 1, bf16_next(w, C, o, o1, 8, then), 0, 1, NULL, 0);
         }
         // the blocks of 4 rows share the prefetch of the next weight block
         // (at batch 16, 23% more throughput than the first block alone)
         const long blocks = (r1 - r0) / 4;
-        _Alignas(64) uint16_t copy[4 * AEPO_BF16_CHUNKED_INPUTS];
+        _Alignas(64) uint16_t kept[4 * AEPO_BF16_CHUNKED_INPUTS];
+        const long ldk = (C + 31) / 32 * 32;
         for (; o + 4 <= o1; o += 4) {
             const bf16_prefetch next = bf16_next(w, C, o, o1, 4, then);
             long r = r0;
@@ -285,12 +280,6 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
             }
             const uint16_t *rows = w + o * C;
             long ldw = C;
-            if (r < r1 && bf16_copy_worthwhile(rows, blocks)) {
-                const long stride = (C + 31) / 32 * 32;
-                bf16_copy_rows(w, C, o, 0, C, copy, stride);
-                rows = copy;
-                ldw = stride;
-            }
             if (r == r0) {
                 // Every other weight block takes the row blocks backwards.
                 // 16 activation rows of 896 inputs (28 KiB) and the weight
@@ -298,24 +287,30 @@ AEPO_BF16_TARGET static void bf16_rows(float *y, long ldy, const uint16_t *x, lo
                 // block misses L1 on every activation line; back and forth,
                 // the rows just used are hit (a streamed batch-16 product on
                 // one thread went from 0.74 to 0.84 of the peak).
-                const int backwards = ((o - o0) / 4) & 1;
+                const int backwards = ((o - o0) / 4) & 1, keeping = bf16_keeping(rows, blocks);
                 for (long k = 0; k < blocks; k++) {
                     const long rb = r0 + 4 * (backwards ? blocks - 1 - k : k);
-                    bf16_block(y + rb * ldy, ldy, x + rb * ldx, ldx, C, w, bias, o, rows, ldw, 4, 4, next, k, blocks);
+                    if (keeping && k == 0) {
+                        bf16_block(y + rb * ldy, ldy, x + rb * ldx, ldx, C, w, bias, o, rows, ldw, 4, 4, next, k, blocks, kept, ldk);
+                        rows = kept;
+                        ldw = ldk;
+                    } else {
+                        bf16_block(y + rb * ldy, ldy, x + rb * ldx, ldx, C, w, bias, o, rows, ldw, 4, 4, next, k, blocks, NULL, 0);
+                    }
                 }
                 r += 4 * blocks;
             }
             for (; r < r1; r++)
                 // fewer than 4 rows: the first one fetches the next block alone
                 bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, rows, ldw, 4, 1, next, 0,
-                           r == r0 && blocks == 0 ? 1 : 0);
+                           r == r0 && blocks == 0 ? 1 : 0, NULL, 0);
         }
         const bf16_prefetch none = {NULL, 0};
         for (; o < o1; o++) {
             long r = r0;
             for (; r + 4 <= r1; r += 4)
-                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, w + o * C, C, 1, 4, none, 0, 0);
-            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, w + o * C, C, 1, 1, none, 0, 0);
+                bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, w + o * C, C, 1, 4, none, 0, 0, NULL, 0);
+            for (; r < r1; r++) bf16_block(y + r * ldy, ldy, x + r * ldx, ldx, C, w, bias, o, w + o * C, C, 1, 1, none, 0, 0, NULL, 0);
         }
     }
 }
