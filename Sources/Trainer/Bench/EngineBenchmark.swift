@@ -97,8 +97,9 @@ public enum EngineBenchmark {
         var feeds = (0..<batch).map { _ in (0..<promptLength).map { _ in Int32(rng.next() % UInt64(model.vocabularySize - 20)) + 10 } }
         func next() throws(EngineError) {
             try decode.step(feeds)
-            for b in 0..<batch {
-                feeds[b] = [Int32(aepo_argmax(decode.logits(slot: b), model.vocabularySize))]
+            // the sequences choose their tokens concurrently, as the served engine samples them
+            feeds.withUnsafeMutableBufferPointer { feeds in
+                decode.concurrently(batch) { b in feeds[b] = [Int32(aepo_argmax(decode.logits(slot: b), model.vocabularySize))] }
             }
         }
         try next()  // prefill

@@ -87,9 +87,10 @@ extension HFModel {
         let C = config.hiddenSize, D = config.headDimension, I = config.intermediateSize
         let NH = config.headCount, KVH = config.keyValueHeadCount
         let eps = Float(config.rmsNormEpsilon)
-        for r in 0..<R { aepo_rmsnorm(ws.h + r * C, ws.x + r * C, layer.inputNorm.pointer, C, eps) }
+        executor.eachRow(R, width: C) { r in aepo_rmsnorm(ws.h + r * C, ws.x + r * C, layer.inputNorm.pointer, C, eps) }
         executor.run([.init(linear: layer.q, out: ws.q), .init(linear: layer.k, out: ws.k), .init(linear: layer.v, out: ws.v)], x: ws.h, rows: R)
-        for r in 0..<R {
+        // each row writes its own (slot, position) of the cache
+        executor.eachRow(R, width: C) { r in
             let cos = ws.cos + r * D / 2, sin = ws.sin + r * D / 2
             for h in 0..<NH {
                 let head = ws.q + (r * NH + h) * D
@@ -107,12 +108,18 @@ extension HFModel {
         }
         attention(layer: l, window: layer.window, rows: R, slots: slots, positions: positions, cache: cache, ws: ws)
         executor.run([.init(linear: layer.o, out: ws.proj)], x: ws.attention, rows: R)
-        for i in 0..<(R * C) { ws.x[i] += ws.proj[i] }
-        for r in 0..<R { aepo_rmsnorm(ws.h + r * C, ws.x + r * C, layer.postAttentionNorm.pointer, C, eps) }
+        executor.eachRow(R, width: C) { r in
+            let x = ws.x + r * C, proj = ws.proj + r * C
+            for i in 0..<C { x[i] += proj[i] }
+            aepo_rmsnorm(ws.h + r * C, x, layer.postAttentionNorm.pointer, C, eps)
+        }
         executor.run([.init(linear: layer.gate, out: ws.gate), .init(linear: layer.up, out: ws.up)], x: ws.h, rows: R)
         executor.split(R * I) { start, count in aepo_silu_mul(ws.act + start, ws.gate + start, ws.up + start, count) }
         executor.run([.init(linear: layer.down, out: ws.proj)], x: ws.act, rows: R)
-        for i in 0..<(R * C) { ws.x[i] += ws.proj[i] }
+        executor.eachRow(R, width: C) { r in
+            let x = ws.x + r * C, proj = ws.proj + r * C
+            for i in 0..<C { x[i] += proj[i] }
+        }
     }
 
     /// Each row's query heads attend to their key/value head's cached
