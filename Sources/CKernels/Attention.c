@@ -12,6 +12,28 @@
 #endif
 enum { PREFETCH_ROWS = AEPO_PREFETCH_ROWS };
 
+// The grouped kernel reads K and V as f32 or as bf16 (`bf16`, a constant
+// after inlining), widened exactly to f32: the same chains either way.
+
+/// 16 cached elements from element `i` as f32.
+AEPO_INLINE v16f load_kv16(const void *base, long i, const int bf16) {
+    return bf16 ? load_bf16x16((const uint16_t *)base + i) : load16((const float *)base + i);
+}
+
+/// One cached element as f32.
+AEPO_INLINE float load_kv1(const void *base, long i, const int bf16) {
+    if (!bf16) return ((const float *)base)[i];
+    const uint32_t bits = (uint32_t)((const uint16_t *)base)[i] << 16;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+/// The address of cached element `i`, for prefetches.
+AEPO_INLINE const char *kv_address(const void *base, long i, const int bf16) {
+    return (const char *)base + i * (bf16 ? 2 : 4);
+}
+
 /// softmax of `scores[0..<count]` in place (unnormalised); returns 1 / sum.
 AEPO_INLINE float softmax_numerators(float *scores, long count) {
     v16f m = splat16(-__builtin_inff());
@@ -90,25 +112,25 @@ AEPO_INLINE void attend_chunks(float *out, long outStride, const float *q, long 
 }
 
 /// Any hs <= 256 (one row at a time, scalar tails).
-AEPO_INLINE void attend_any(float *out, long outStride, const float *q, long qStride, const float *keys,
-                            const float *values, long count, long hs, float scale, float *scores) {
+AEPO_INLINE void attend_any(float *out, long outStride, const float *q, long qStride, const void *keys,
+                            const void *values, long count, long hs, float scale, float *scores, const int bf16) {
     float qv[256] __attribute__((aligned(64)));
     float acc[256] __attribute__((aligned(64)));
     for (long i = 0; i < hs; i++) qv[i] = q[i * qStride] * scale;
     const long full = hs & ~15L;
     for (long t = 0; t < count; t++) {
-        const float *k = keys + t * hs;
+        const long k = t * hs;
         v16f s = splat16(0);
-        for (long i = 0; i < full; i += 16) s = load16(qv + i) * load16(k + i) + s;
+        for (long i = 0; i < full; i += 16) s = load16(qv + i) * load_kv16(keys, k + i, bf16) + s;
         float dot = sum16(s);
-        for (long i = full; i < hs; i++) dot += qv[i] * k[i];
+        for (long i = full; i < hs; i++) dot += qv[i] * load_kv1(keys, k + i, bf16);
         scores[t] = dot;
     }
     const float inv = softmax_numerators(scores, count);
     for (long i = 0; i < hs; i++) acc[i] = 0;
     for (long t = 0; t < count; t++) {
-        const float p = scores[t], *v = values + t * hs;
-        for (long i = 0; i < hs; i++) acc[i] += p * v[i];
+        const float p = scores[t];
+        for (long i = 0; i < hs; i++) acc[i] += p * load_kv1(values, t * hs + i, bf16);
     }
     for (long i = 0; i < hs; i++) out[i * outStride] = acc[i] * inv;
 }
@@ -120,7 +142,7 @@ AEPO_INLINE void attend_body(float *out, long outStride, const float *q, long qS
     case 32: attend_chunks(out, outStride, q, qStride, keys, values, count, scale, scores, 2); break;
     case 64: attend_chunks(out, outStride, q, qStride, keys, values, count, scale, scores, 4); break;
     case 128: attend_chunks(out, outStride, q, qStride, keys, values, count, scale, scores, 8); break;
-    default: attend_any(out, outStride, q, qStride, keys, values, count, hs, scale, scores); break;
+    default: attend_any(out, outStride, q, qStride, keys, values, count, hs, scale, scores, 0); break;
     }
 }
 
@@ -145,8 +167,8 @@ enum { GROUP_PASS = 8 };
 /// then every head's output chain over the positions in order. The heads
 /// take turns on each block of 16 positions while it is in L1, so K and V
 /// come from L2 or memory once per pass instead of once per head.
-AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, const float *keys, const float *values,
-                                     long count, float scale, float *scores, const int chunks) {
+AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, const void *keys, const void *values,
+                                     long count, float scale, float *scores, const int chunks, const int bf16) {
     const long hs = 16L * chunks;
     float qs[GROUP_PASS * 256] __attribute__((aligned(64)));
     float accs[GROUP_PASS * 256] __attribute__((aligned(64)));
@@ -157,27 +179,27 @@ AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, con
         long t = 0;
         for (; t + 16 <= count; t += 16) {
             for (int c = 0; c < chunks; c++) {
-                __builtin_prefetch(keys + (t + 16) * hs + 16 * c, 0, 3);
-                __builtin_prefetch(values + t * hs + 16 * c, 0, 3);
+                __builtin_prefetch(kv_address(keys, (t + 16) * hs + 16 * c, bf16), 0, 3);
+                __builtin_prefetch(kv_address(values, t * hs + 16 * c, bf16), 0, 3);
             }
             for (long g = 0; g < hb; g++) {
                 v16f qv[16], s[16];
                 for (int c = 0; c < chunks; c++) qv[c] = load16(qs + g * hs + 16 * c);
 #pragma clang loop unroll(full)
                 for (int u = 0; u < 16; u++) {
-                    const float *k = keys + (t + u) * hs;
-                    v16f d = qv[0] * load16(k);
-                    for (int c = 1; c < chunks; c++) d = qv[c] * load16(k + 16 * c) + d;
+                    const long k = (t + u) * hs;
+                    v16f d = qv[0] * load_kv16(keys, k, bf16);
+                    for (int c = 1; c < chunks; c++) d = qv[c] * load_kv16(keys, k + 16 * c, bf16) + d;
                     s[sum16x16_lane(u)] = d;
                 }
                 sum16x16(s, scores + g * count + t);
             }
         }
         for (; t < count; t++) {
-            const float *k = keys + t * hs;
+            const long k = t * hs;
             for (long g = 0; g < hb; g++) {
-                v16f s = load16(qs + g * hs) * load16(k);
-                for (int c = 1; c < chunks; c++) s = load16(qs + g * hs + 16 * c) * load16(k + 16 * c) + s;
+                v16f s = load16(qs + g * hs) * load_kv16(keys, k, bf16);
+                for (int c = 1; c < chunks; c++) s = load16(qs + g * hs + 16 * c) * load_kv16(keys, k + 16 * c, bf16) + s;
                 scores[g * count + t] = sum16(s);
             }
         }
@@ -185,15 +207,15 @@ AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, con
         for (long i = 0; i < hb * hs; i++) accs[i] = 0;
         for (t = 0; t < count; t += 16) {
             const long n = count - t < 16 ? count - t : 16;
-            for (int c = 0; c < chunks; c++) __builtin_prefetch(values + (t + 16) * hs + 16 * c, 0, 3);
+            for (int c = 0; c < chunks; c++) __builtin_prefetch(kv_address(values, (t + 16) * hs + 16 * c, bf16), 0, 3);
             for (long g = 0; g < hb; g++) {
                 v16f acc[16];
                 for (int c = 0; c < chunks; c++) acc[c] = load16(accs + g * hs + 16 * c);
                 const float *p = scores + g * count + t;
                 for (long u = 0; u < n; u++) {
-                    const float *v = values + (t + u) * hs;
+                    const long v = (t + u) * hs;
                     const v16f pu = splat16(p[u]);
-                    for (int c = 0; c < chunks; c++) acc[c] = pu * load16(v + 16 * c) + acc[c];
+                    for (int c = 0; c < chunks; c++) acc[c] = pu * load_kv16(values, v + 16 * c, bf16) + acc[c];
                 }
                 for (int c = 0; c < chunks; c++) store16(accs + g * hs + 16 * c, acc[c]);
             }
@@ -204,26 +226,46 @@ AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, con
     }
 }
 
-AEPO_INLINE void attend_group_body(float *out, const float *q, long heads, const float *keys, const float *values,
-                                   long count, long hs, float scale, float *scores) {
+AEPO_INLINE void attend_group_body(float *out, const float *q, long heads, const void *keys, const void *values,
+                                   long count, long hs, float scale, float *scores, const int bf16) {
     switch (hs) {
-    case 16: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 1); break;
-    case 32: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 2); break;
-    case 64: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 4); break;
-    case 128: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 8); break;
+    case 16: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 1, bf16); break;
+    case 32: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 2, bf16); break;
+    case 64: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 4, bf16); break;
+    case 128: attend_group_chunks(out, q, heads, keys, values, count, scale, scores, 8, bf16); break;
     default:
         for (long g = 0; g < heads; g++)
-            attend_any(out + g * hs, 1, q + g * hs, 1, keys, values, count, hs, scale, scores);
+            attend_any(out + g * hs, 1, q + g * hs, 1, keys, values, count, hs, scale, scores, bf16);
         break;
     }
 }
 
-AEPO_VARIANTS(attend_group,
+AEPO_INLINE void attend_group_f32_body(float *out, const float *q, long heads, const float *keys, const float *values,
+                                       long count, long hs, float scale, float *scores) {
+    attend_group_body(out, q, heads, keys, values, count, hs, scale, scores, 0);
+}
+
+AEPO_INLINE void attend_group_bf16_body(float *out, const float *q, long heads, const uint16_t *keys,
+                                        const uint16_t *values, long count, long hs, float scale, float *scores) {
+    attend_group_body(out, q, heads, keys, values, count, hs, scale, scores, 1);
+}
+
+AEPO_VARIANTS(attend_group_f32,
               (float *out, const float *q, long heads, const float *keys, const float *values, long count, long hs,
                float scale, float *scores),
               (out, q, heads, keys, values, count, hs, scale, scores))
 
+AEPO_VARIANTS(attend_group_bf16,
+              (float *out, const float *q, long heads, const uint16_t *keys, const uint16_t *values, long count,
+               long hs, float scale, float *scores),
+              (out, q, heads, keys, values, count, hs, scale, scores))
+
 void aepo_attend_group(float *out, const float *q, long heads, const float *keys, const float *values, long count,
                        long hs, float scale, float *scratch) {
-    attend_group(out, q, heads, keys, values, count, hs, scale, scratch);
+    attend_group_f32(out, q, heads, keys, values, count, hs, scale, scratch);
+}
+
+void aepo_attend_group_bf16(float *out, const float *q, long heads, const uint16_t *keys, const uint16_t *values,
+                            long count, long hs, float scale, float *scratch) {
+    attend_group_bf16(out, q, heads, keys, values, count, hs, scale, scratch);
 }

@@ -5,20 +5,13 @@
 
 #include "KernelSupport.h"
 
-typedef uint16_t v16u16 __attribute__((ext_vector_type(16)));
-typedef uint32_t v16u32 __attribute__((ext_vector_type(16)));
 typedef _Float16 v16h __attribute__((ext_vector_type(16)));
 
 // MARK: - Conversion
 
 /// 16 weights from element `i` as f32 (`type` is a constant after inlining).
 AEPO_INLINE v16f load_weights16(const void *w, long i, const int type) {
-    if (type == AEPO_WEIGHT_BF16) {
-        v16u16 h;
-        memcpy(&h, (const uint16_t *)w + i, sizeof h);
-        // bf16 is the upper half of an f32
-        return (v16f)(__builtin_convertvector(h, v16u32) << 16);
-    }
+    if (type == AEPO_WEIGHT_BF16) return load_bf16x16((const uint16_t *)w + i);
     if (type == AEPO_WEIGHT_F16) {
         v16h h;
         memcpy(&h, (const uint16_t *)w + i, sizeof h);

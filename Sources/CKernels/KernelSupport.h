@@ -35,6 +35,16 @@ AEPO_INLINE v16f load16(const float *p) {
 
 AEPO_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
 
+typedef uint16_t v16u16 __attribute__((ext_vector_type(16)));
+typedef uint32_t v16u32 __attribute__((ext_vector_type(16)));
+
+/// 16 bf16 from `p` as f32, exactly (bf16 is the upper half of an f32).
+AEPO_INLINE v16f load_bf16x16(const uint16_t *p) {
+    v16u16 h;
+    memcpy(&h, p, sizeof h);
+    return (v16f)(__builtin_convertvector(h, v16u32) << 16);
+}
+
 AEPO_INLINE v16f splat16(float x) { return (v16f)x; }
 
 AEPO_INLINE float sum16(v16f v) {

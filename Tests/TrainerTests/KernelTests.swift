@@ -148,6 +148,26 @@ import Testing
         #expect(grouped.array == single.array)
     }
 
+    /// K and V cached in bf16 give, head by head, the bits of the f32
+    /// kernel on the same values widened (with and without a vector path).
+    @Test(arguments: [(64, 1, 7), (64, 100, 7), (128, 33, 2), (40, 21, 3)])
+    func groupedAttentionOverBF16MatchesItsF32Values(headSize hs: Int, positions count: Int, heads: Int) {
+        let keys = randomBuffer(count * hs, seed: 83, scale: 2), values = randomBuffer(count * hs, seed: 84)
+        var keys16 = [UInt16](repeating: 0, count: count * hs), values16 = keys16
+        aepo_round_to_bf16(&keys16, keys.pointer, count * hs)
+        aepo_round_to_bf16(&values16, values.pointer, count * hs)
+        let wideKeys = FloatBuffer(keys16.map { Float(bitPattern: UInt32($0) << 16) })
+        let wideValues = FloatBuffer(values16.map { Float(bitPattern: UInt32($0) << 16) })
+        let q = randomBuffer(heads * hs, seed: 85, scale: 2)
+        let narrow = FloatBuffer(count: heads * hs), wide = FloatBuffer(count: heads * hs)
+        let scratch = FloatBuffer(count: heads * count)
+        let scale = 1 / Float(hs).squareRoot()
+        aepo_attend_group_bf16(narrow.pointer, q.pointer, heads, keys16, values16, count, hs, scale, scratch.pointer)
+        aepo_attend_group(wide.pointer, q.pointer, heads, wideKeys.pointer, wideValues.pointer, count, hs, scale, scratch.pointer)
+        #expect(narrow.array == wide.array)
+        #expect(wideKeys.array != keys.array, "the keys were not rounded")
+    }
+
     @Test func decodeAttentionMatchesNaive() {
         for (hs, count) in [(8, 1), (8, 9), (20, 17), (64, 40)] {
             let R = 3, r = 1

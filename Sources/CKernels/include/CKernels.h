@@ -52,6 +52,12 @@ void aepo_attend_row(float *out, long outStride, const float *q, long qStride,
 void aepo_attend_group(float *out, const float *q, long heads, const float *keys, const float *values,
                        long count, long hs, float scale, float *scratch);
 
+/// `aepo_attend_group` with K and V cached in bf16: each head's output has
+/// the bits `aepo_attend_group` gives it on the same values in f32 (bf16
+/// widens to f32 exactly), for half the cache's memory and traffic.
+void aepo_attend_group_bf16(float *out, const float *q, long heads, const uint16_t *keys, const uint16_t *values,
+                            long count, long hs, float scale, float *scratch);
+
 /// GELU (tanh approximation) elementwise: `out[i] = gelu(inp[i])`, the
 /// same arithmetic for every element (no separate tail path).
 void aepo_gelu_forward(float *out, const float *inp, long n);

@@ -7,7 +7,7 @@ import Testing
 struct HFModelParityTests {
     /// Logits of `prompt` at every position, from one forward pass on a fresh cache.
     static func promptLogits(_ model: HFModel, _ prompt: [Int32]) throws -> [[Float]] {
-        let cache = try HFKVCache(config: model.config, slots: 1, capacity: model.contextLength)
+        let cache = try HFKVCache(config: model.config, slots: 1, capacity: model.contextLength, precision: model.keyValuePrecision)
         let logits = try model.forward([prompt], cache: cache, logitRows: .all)
         let V = model.config.vocabSize
         return (0..<prompt.count).map { r in Array(UnsafeBufferPointer(start: logits.pointer + r * V, count: V)) }
@@ -93,6 +93,24 @@ struct HFModelBF16Tests {
                 // Rounding the activations costs about 2^-9 relative per product.
                 #expect(difference < 0.03 * max(1, scale), "\(name) at \(row.position): \(difference) (largest logit \(scale))")
             }
+        }
+    }
+
+    /// Beside bf16 products the cache keeps keys and values in bf16, and a
+    /// prompt fed one token per step gives the bits of the prompt in one
+    /// pass (each row reads back the keys and values it stored).
+    @Test func keysAndValuesAreCachedInBF16() throws {
+        let model = try HFModel(directory: HFFixtures.directory("qwen2"), threads: 2)
+        #expect(model.keyValuePrecision == .f32)
+        model.activations = .bf16
+        #expect(model.keyValuePrecision == .bf16)
+        let prompt = try HFFixtures.expected("qwen2").prompts[0].prompt
+        let whole = try HFModelParityTests.promptLogits(model, prompt)
+        let batch = try model.makeDecodeBatch(slots: 1)
+        let V = model.vocabularySize
+        for (i, token) in prompt.enumerated() {
+            try batch.step([[token]])
+            #expect(Array(UnsafeBufferPointer(start: batch.logits(slot: 0), count: V)) == whole[i], "position \(i)")
         }
     }
 }

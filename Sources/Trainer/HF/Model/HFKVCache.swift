@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 #if canImport(Glibc)
@@ -13,15 +14,20 @@ import Darwin
 /// slots of a 32k context cost what their tokens use, and a reservation the
 /// system refuses is an error, not a crash.
 ///
-/// Layout: `keys`, `values` (slots, L, KVH, capacity, D) in f32, so one
-/// (slot, layer, head)'s positions are contiguous for the attention kernel.
+/// Layout: `keys`, `values` (slots, L, KVH, capacity, D) in `precision`
+/// (f32, or bf16 beside bf16 products, as PyTorch keeps a bf16 model's
+/// cache), so one (slot, layer, head)'s positions are contiguous for the
+/// attention kernel.
 public final class HFKVCache {
     /// Number of slots.
     public let slotCount: Int
     /// Most tokens one slot holds.
     public let capacity: Int
     let layers: Int, kvHeads: Int, headDimension: Int
-    let keys: UnsafeMutablePointer<Float>, values: UnsafeMutablePointer<Float>
+    /// How keys and values are stored: `.f32`, or `.bf16` (rounded to
+    /// nearest even; half the memory and the attention's traffic).
+    let precision: ActivationPrecision
+    let keys: UnsafeMutableRawPointer, values: UnsafeMutableRawPointer
     private let byteCount: Int
     /// Tokens cached per slot.
     public internal(set) var lengths: [Int]
@@ -33,14 +39,18 @@ public final class HFKVCache {
     ///   - config: the model's config.
     ///   - slots: number of sequences (>= 1).
     ///   - capacity: most tokens per sequence (>= 1).
+    ///   - precision: how keys and values are stored.
     /// - Throws: `HFModelError.cacheUnavailable` when the space cannot be reserved.
-    public init(config: HFModelConfig, slots: Int, capacity: Int) throws(HFModelError) {
+    public init(config: HFModelConfig, slots: Int, capacity: Int, precision: ActivationPrecision = .f32) throws(HFModelError) {
         slotCount = max(1, slots)
         self.capacity = max(1, capacity)
         layers = config.layerCount
         kvHeads = config.keyValueHeadCount
         headDimension = config.headDimension
-        let (count, overflow) = (slotCount * layers * kvHeads * headDimension).multipliedReportingOverflow(by: self.capacity * 2 * 4)
+        self.precision = precision
+        let elementBytes = precision == .bf16 ? 2 : 4
+        let (count, overflow) = (slotCount * layers * kvHeads * headDimension).multipliedReportingOverflow(
+            by: self.capacity * 2 * elementBytes)
         guard !overflow, let base = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
             base != MAP_FAILED
         else {
@@ -48,8 +58,8 @@ public final class HFKVCache {
         }
         // positions >= lengths[slot] are never read, so nothing needs zeroing
         byteCount = count
-        keys = base.bindMemory(to: Float.self, capacity: count / 4)
-        values = keys + count / 8
+        keys = base
+        values = base + count / 2
         lengths = [Int](repeating: 0, count: slotCount)
     }
 
@@ -60,6 +70,15 @@ public final class HFKVCache {
     /// Forgets slot `slot` so it can start a new sequence.
     public func reset(slot: Int) {
         lengths[slot] = 0
+    }
+
+    /// Stores `count` floats from `source` at element `element` of `base`
+    /// (`keys` or `values`) in the cache's precision.
+    @inline(__always) func store(_ source: UnsafePointer<Float>, count: Int, into base: UnsafeMutableRawPointer, at element: Int) {
+        switch precision {
+        case .f32: (base.assumingMemoryBound(to: Float.self) + element).update(from: source, count: count)
+        case .bf16: aepo_round_to_bf16(base.assumingMemoryBound(to: UInt16.self) + element, source, count)
+        }
     }
 
     /// Offset of position 0 of (slot, layer, head).

@@ -6,7 +6,8 @@ extension HFModel: EngineModel {
     /// - Throws: `EngineError.model` when the address space for the caches cannot be reserved.
     public func makeDecodeBatch(slots: Int) throws(EngineError) -> any DecodeBatch {
         do {
-            return HFDecodeBatch(model: self, cache: try HFKVCache(config: config, slots: slots, capacity: contextLength))
+            let cache = try HFKVCache(config: config, slots: slots, capacity: contextLength, precision: keyValuePrecision)
+            return HFDecodeBatch(model: self, cache: cache)
         } catch {
             throw .model(error.description)
         }

@@ -102,8 +102,8 @@ extension HFModel {
                 if let kNorm = layer.kNorm { aepo_rmsnorm(head, head, kNorm.pointer, D, eps) }
                 aepo_rope(head, D, cos, sin)
                 let at = cache.offset(slot: slots[r], layer: l, head: h) + positions[r] * D
-                (cache.keys + at).update(from: head, count: D)
-                (cache.values + at).update(from: ws.v + (r * KVH + h) * D, count: D)
+                cache.store(head, count: D, into: cache.keys, at: at)
+                cache.store(ws.v + (r * KVH + h) * D, count: D, into: cache.values, at: at)
             }
         }
         attention(layer: l, window: layer.window, rows: R, slots: slots, positions: positions, cache: cache, ws: ws)
@@ -135,7 +135,7 @@ extension HFModel {
         // every thread gets work
         let parts = min(group, max(1, (2 * executor.threads + R * KVH - 1) / (R * KVH)))
         let items = R * KVH * parts
-        let keys = cache.keys, values = cache.values
+        let keys = cache.keys, values = cache.values, precision = cache.precision
         // contiguous runs of items, a few per thread, the last rows first:
         // in a prefill they attend to the most positions, and a long run
         // claimed last would leave the other threads idle
@@ -150,9 +150,16 @@ extension HFModel {
                 let base = cache.offset(slot: slots[r], layer: l, head: kv) + first * D
                 let head = kv * group + group * part / parts, heads = group * (part + 1) / parts - group * part / parts
                 let at = (r * NH + head) * D
-                aepo_attend_group(
-                    ws.attention + at, ws.q + at, heads, keys + base, values + base, position - first + 1, D, scale,
-                    scores)
+                switch precision {
+                case .f32:
+                    aepo_attend_group(
+                        ws.attention + at, ws.q + at, heads, keys.assumingMemoryBound(to: Float.self) + base,
+                        values.assumingMemoryBound(to: Float.self) + base, position - first + 1, D, scale, scores)
+                case .bf16:
+                    aepo_attend_group_bf16(
+                        ws.attention + at, ws.q + at, heads, keys.assumingMemoryBound(to: UInt16.self) + base,
+                        values.assumingMemoryBound(to: UInt16.self) + base, position - first + 1, D, scale, scores)
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A Llama / Qwen2 / Qwen3 / Mistral checkpoint directory loaded for
@@ -80,6 +81,14 @@ public final class HFModel {
     public var activations: ActivationPrecision {
         get { executor.activations }
         set { executor.activations = newValue }
+    }
+
+    /// How decode batches cache keys and values: in bf16 when the layers'
+    /// products are (`activations` `.bf16`, bf16 weights, a CPU with AVX512
+    /// BF16), as PyTorch keeps a bf16 model's cache; in f32 otherwise.
+    public var keyValuePrecision: ActivationPrecision {
+        activations == .bf16 && ActivationPrecision.bf16Available && layers.first?.k.weight.kernelType == AEPO_WEIGHT_BF16
+            ? .bf16 : .f32
     }
 
     /// Stops and joins the worker threads (they also stop when the model is
