@@ -132,6 +132,18 @@ void aepo_rope(float *v, long D, const float *cos, const float *sin);
 /// larger; 0 when `x[0]` is NaN or n <= 1): greedy decoding's choice.
 long aepo_argmax(const float *x, long n);
 
+/// The sampler's softmax at temperature 1 / invT:
+/// `p[j] = exp(logits[j] * invT - m) / s` with m the largest
+/// `logits[j] * invT` and s the sum of the exponentials; `stats` gets
+/// {m, s, sum of p[j] * logits[j]} (log Z = m + log s; the entropy is
+/// log Z - invT * stats[2]).
+void aepo_tempered_softmax(float *p, const float *logits, long n, float invT, float *stats);
+
+/// Writes the ids j < n with `p[j] >= threshold` to `ids`, in increasing
+/// order, and their probabilities' sum (in no set order) to `mass`;
+/// returns how many. `ids` has room for n entries.
+long aepo_collect_at_least(const float *p, long n, float threshold, int32_t *ids, float *mass);
+
 // MARK: - Worker pool (see WorkerPool.c)
 
 /// Threads that run one parallel loop at a time; created by `aepo_pool_create`.

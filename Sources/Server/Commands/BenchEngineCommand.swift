@@ -45,6 +45,8 @@ struct BenchEngineCommand: AsyncParsableCommand {
                 ("threads", String(result.threads)),
                 ("decode_b1_tokens_per_s", String(format: "%.2f", result.decodeB1TokensPerSecond)),
                 ("decode_b16_tokens_per_s", String(format: "%.2f", result.decodeB16TokensPerSecond)),
+                ("decode_b16_sampled_tokens_per_s", String(format: "%.2f", result.decodeB16SampledTokensPerSecond)),
+                ("sampling_ms_per_b16_step", String(format: "%.2f", result.samplingSecondsPerB16Step * 1e3)),
                 ("prefill_512_tokens_per_s", String(format: "%.1f", result.prefill512TokensPerSecond)),
                 ("copy_gb_per_s", String(format: "%.2f", result.copyBytesPerSecond / 1e9)),
                 ("b1_share_of_bandwidth_bound", String(format: "%.3f", result.decodeB1ShareOfBandwidthBound)),
@@ -55,7 +57,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
                 ("rss", mib(result.residentBytes)),
                 ("peak_rss", mib(result.peakResidentBytes)),
             ] {
-                print(key.padding(toLength: 30, withPad: " ", startingAt: 0), value)
+                print(key.padding(toLength: 32, withPad: " ", startingAt: 0), value)
             }
         }
     }

@@ -12,6 +12,10 @@ public struct EngineBenchmarkResult: Sendable, Codable, Equatable {
     public var decodeB1TokensPerSecond: Double
     /// Decoded tokens per second over 16 sequences decoded together.
     public var decodeB16TokensPerSecond: Double
+    /// The same, each token sampled as the served engine samples it
+    /// (`sampledDecoding` settings, the sequences concurrently), and the
+    /// seconds of each step spent sampling.
+    public var decodeB16SampledTokensPerSecond: Double, samplingSecondsPerB16Step: Double
     /// Prompt tokens per second of one 512-token prefill.
     public var prefill512TokensPerSecond: Double
     /// Memory copy bandwidth measured here (bytes read + written per second, as STREAM counts a copy).
@@ -44,6 +48,7 @@ public enum EngineBenchmark {
     public static func run(model: HFModel, promptLength: Int = 32, newTokens: Int = 32) throws(EngineError) -> EngineBenchmarkResult {
         let b1 = try decodeRate(model, batch: 1, promptLength: promptLength, newTokens: newTokens)
         let b16 = try decodeRate(model, batch: 16, promptLength: promptLength, newTokens: newTokens)
+        let sampled = try sampledDecodeRate(model, batch: 16, promptLength: promptLength, newTokens: newTokens)
         let prefill = try prefillRate(model, length: 512)
         // before the copy test, whose 512 MiB of buffers are not the engine's
         let (rss, peak) = residentSize()
@@ -54,7 +59,8 @@ public enum EngineBenchmark {
         let share = { (rate: Double, flops: Double) in ceiling > 0 ? rate * flops / ceiling : 0 }
         return EngineBenchmarkResult(
             threads: model.threads, weightBytes: model.weights.byteCount, decodeB1TokensPerSecond: b1,
-            decodeB16TokensPerSecond: b16, prefill512TokensPerSecond: prefill, copyBytesPerSecond: copy,
+            decodeB16TokensPerSecond: b16, decodeB16SampledTokensPerSecond: sampled.tokensPerSecond,
+            samplingSecondsPerB16Step: sampled.samplingSecondsPerStep, prefill512TokensPerSecond: prefill, copyBytesPerSecond: copy,
             decodeB1ShareOfBandwidthBound: b1 / bound, residentBytes: rss, peakResidentBytes: peak,
             productPeakFlopsPerSecond: ceiling, prefillFlopsPerToken: prefillFlops, decodeFlopsPerToken: decodeFlops,
             prefillShareOfPeak: share(prefill, prefillFlops), decodeB16ShareOfPeak: share(b16, decodeFlops))
@@ -107,6 +113,45 @@ public enum EngineBenchmark {
         let start = ContinuousClock.now
         for _ in 0..<newTokens { try next() }
         return Double(batch * newTokens) / (ContinuousClock.now - start).seconds
+    }
+
+    /// Sampling settings of the sampled figure: a reasoning model's usual
+    /// evaluation settings (Qwen3's thinking mode recommends these).
+    static let sampledDecoding = (temperature: Float(0.6), topK: 20, topP: Float(0.95))
+
+    /// `decodeRate` with every token sampled (`sampledDecoding`) by one
+    /// `Sampler` per sequence, the sequences concurrently as the served
+    /// engine samples them (`DecodeBatch.sampleEach`); tokens/s and the
+    /// seconds per step spent sampling.
+    static func sampledDecodeRate(
+        _ model: HFModel, batch: Int, promptLength: Int, newTokens: Int
+    ) throws(EngineError) -> (tokensPerSecond: Double, samplingSecondsPerStep: Double) {
+        let decode = try model.makeDecodeBatch(slots: batch)
+        var rng = Xoshiro256(seed: UInt64(batch))
+        var feeds = (0..<batch).map { _ in (0..<promptLength).map { _ in Int32(rng.next() % UInt64(model.vocabularySize - 20)) + 10 } }
+        let settings = sampledDecoding
+        var samplers = (0..<batch).map { _ in
+            Sampler(vocabSize: model.vocabularySize, temperature: settings.temperature, topK: settings.topK, topP: settings.topP)
+        }
+        var generators = (0..<batch).map { Xoshiro256(seed: UInt64($0)) }
+        var sampling = Duration.zero
+        func next() throws(EngineError) {
+            try decode.step(feeds)
+            let start = ContinuousClock.now
+            let tokens = samplers.withUnsafeMutableBufferPointer { samplers in
+                generators.withUnsafeMutableBufferPointer { generators in
+                    decode.sampleEach(Array(0..<batch)) { b in samplers[b].sample(decode.logits(slot: b), rng: &generators[b]) }
+                }
+            }
+            sampling += ContinuousClock.now - start
+            feeds = tokens.map { [$0.token] }
+        }
+        try next()  // prefill
+        try next()  // one untimed step
+        sampling = .zero
+        let start = ContinuousClock.now
+        for _ in 0..<newTokens { try next() }
+        return (Double(batch * newTokens) / (ContinuousClock.now - start).seconds, sampling.seconds / Double(newTokens))
     }
 
     /// One prompt of `length` tokens in one pass (best of two); tokens/s.

@@ -39,15 +39,11 @@ struct Sampler {
         let V = vocabSize
         let invT = 1 / (temperature > 0 ? temperature : 1)
         let p = probs.pointer
-        for j in 0..<V { p[j] = logits[j] * invT }
-        let maxValue = FastMath.max(p, V)
-        let sum = FastMath.expShiftInPlace(p, V, shift: maxValue)
-        let logZ = maxValue + log(sum)
-        let inv = 1 / sum
-        for j in 0..<V { p[j] *= inv }
+        var stats: (max: Float, sum: Float, expectedLogit: Float) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &stats) { aepo_tempered_softmax(p, logits, V, invT, $0.baseAddress?.assumingMemoryBound(to: Float.self)) }
+        let logZ = stats.max + log(stats.sum)
         // H = log Z - sum_j p_j z_j / T
-        let expected = FastMath.dot(p, logits, V) * invT
-        let entropy = Swift.max(0, logZ - expected) / log(Float(V))
+        let entropy = Swift.max(0, logZ - stats.expectedLogit * invT) / log(Float(V))
         let token = temperature > 0 ? draw(p, rng: &rng) : argmax(logits)
         return SampledToken(token: Int32(token), logProb: logits[token] * invT - logZ, entropy: Swift.min(1, entropy))
     }
@@ -84,13 +80,11 @@ struct Sampler {
         var count = 0
         repeat {
             threshold = threshold / 16 < Float.leastNormalMagnitude ? 0 : threshold / 16
-            count = 0
             var mass: Float = 0
-            for j in 0..<V where p[j] >= threshold {
-                order[count] = Int32(j)
-                count += 1
-                mass += p[j]
-            }
+            let limit = threshold
+            count = order.withUnsafeMutableBufferPointer { ids in aepo_collect_at_least(p, V, limit, ids.baseAddress, &mass) }
+            // the mass is summed in no set order: it only decides when to
+            // stop lowering the threshold, the kept ids come from the sort
             if (truncateK && count >= topK) || (truncateP && mass >= topP) { break }
         } while threshold > 0
         if truncateK && count > 8 * topK {
