@@ -29,6 +29,15 @@ AEPO_INLINE float load_kv1(const void *base, long i, const int bf16) {
     return f;
 }
 
+/// Rows [row, row + rows) of hs cached elements as f32: in place for an
+/// f32 cache, else widened into `buffer` once, so that the query heads
+/// sharing them do not each widen them again.
+AEPO_INLINE const float *kv_rows(const void *base, long row, long rows, long hs, float *buffer, const int bf16) {
+    if (!bf16) return (const float *)base + row * hs;
+    for (long i = 0; i < rows * hs; i += 16) store16(buffer + i, load_bf16x16((const uint16_t *)base + row * hs + i));
+    return buffer;
+}
+
 /// The address of cached element `i`, for prefetches.
 AEPO_INLINE const char *kv_address(const void *base, long i, const int bf16) {
     return (const char *)base + i * (bf16 ? 2 : 4);
@@ -172,6 +181,7 @@ AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, con
     const long hs = 16L * chunks;
     float qs[GROUP_PASS * 256] __attribute__((aligned(64)));
     float accs[GROUP_PASS * 256] __attribute__((aligned(64)));
+    float wide[16 * 128] __attribute__((aligned(64)));  // a block of bf16 rows widened (hs <= 128 here)
     float inv[GROUP_PASS];
     for (long h0 = 0; h0 < heads; h0 += GROUP_PASS) {
         const long hb = heads - h0 < GROUP_PASS ? heads - h0 : GROUP_PASS;
@@ -182,14 +192,15 @@ AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, con
                 __builtin_prefetch(kv_address(keys, (t + 16) * hs + 16 * c, bf16), 0, 3);
                 __builtin_prefetch(kv_address(values, t * hs + 16 * c, bf16), 0, 3);
             }
+            const float *block = kv_rows(keys, t, 16, hs, wide, bf16);
             for (long g = 0; g < hb; g++) {
                 v16f qv[16], s[16];
                 for (int c = 0; c < chunks; c++) qv[c] = load16(qs + g * hs + 16 * c);
 #pragma clang loop unroll(full)
                 for (int u = 0; u < 16; u++) {
-                    const long k = (t + u) * hs;
-                    v16f d = qv[0] * load_kv16(keys, k, bf16);
-                    for (int c = 1; c < chunks; c++) d = qv[c] * load_kv16(keys, k + 16 * c, bf16) + d;
+                    const float *k = block + u * hs;
+                    v16f d = qv[0] * load16(k);
+                    for (int c = 1; c < chunks; c++) d = qv[c] * load16(k + 16 * c) + d;
                     s[sum16x16_lane(u)] = d;
                 }
                 sum16x16(s, scores + g * count + t);
@@ -208,14 +219,14 @@ AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, con
         for (t = 0; t < count; t += 16) {
             const long n = count - t < 16 ? count - t : 16;
             for (int c = 0; c < chunks; c++) __builtin_prefetch(kv_address(values, (t + 16) * hs + 16 * c, bf16), 0, 3);
+            const float *block = kv_rows(values, t, n, hs, wide, bf16);
             for (long g = 0; g < hb; g++) {
                 v16f acc[16];
                 for (int c = 0; c < chunks; c++) acc[c] = load16(accs + g * hs + 16 * c);
                 const float *p = scores + g * count + t;
                 for (long u = 0; u < n; u++) {
-                    const long v = (t + u) * hs;
                     const v16f pu = splat16(p[u]);
-                    for (int c = 0; c < chunks; c++) acc[c] = pu * load_kv16(values, v + 16 * c, bf16) + acc[c];
+                    for (int c = 0; c < chunks; c++) acc[c] = pu * load16(block + u * hs + 16 * c) + acc[c];
                 }
                 for (int c = 0; c < chunks; c++) store16(accs + g * hs + 16 * c, acc[c]);
             }
