@@ -61,6 +61,18 @@ struct HFModelParityTests {
         }
     }
 
+    /// The per-row work between the products (norms, residual adds, RoPE,
+    /// K/V writes) on two threads gives the bits of one thread; the fixtures
+    /// are too narrow to reach the usual threshold, so it is lowered.
+    @Test("per-row work on the pool gives the bits of one thread", arguments: ["qwen3", "qwen2"])
+    func rowWorkOnThePool(_ name: String) throws {
+        let prompt = try HFFixtures.expected(name).prompts[2].prompt
+        let alone = try HFModel(directory: HFFixtures.directory(name), threads: 1)
+        let pooled = try HFModel(directory: HFFixtures.directory(name), threads: 2)
+        pooled.executor.rowParallelElements = 0
+        #expect(try Self.promptLogits(pooled, prompt) == Self.promptLogits(alone, prompt))
+    }
+
     @Test("a prompt longer than the context limit is refused, not overflowed")
     func capacity() throws {
         let model = try HFModel(directory: HFFixtures.directory("qwen2"), maxContextLength: 8)

@@ -81,13 +81,16 @@ final class LinearExecutor {
     /// microseconds of work, about what handing it out costs).
     static let parallelElements = 32768
 
+    /// Elements from which `eachRow` hands its rows to the pool's threads:
+    /// a batch-16 step of a 896-wide model, whose norms, residual adds and
+    /// RoPE take a millisecond a step on one thread. (Tests lower it.)
+    var rowParallelElements = parallelElements / 4
+
     /// Runs `body(row)` for every row < `rows`, on the pool's threads when
-    /// the rows hold at least `parallelElements / 4` elements together (a
-    /// batch-16 step of a 896-wide model: its norms, residual adds and RoPE
-    /// take a millisecond a step on one thread), else on the caller. The
-    /// rows must write disjoint memory.
+    /// the rows hold at least `rowParallelElements` elements together, else
+    /// on the caller. The rows must write disjoint memory.
     func eachRow(_ rows: Int, width: Int, _ body: (_ row: Int) -> Void) {
-        guard threads > 1, rows > 1, rows * width >= Self.parallelElements / 4 else {
+        guard threads > 1, rows > 1, rows * width >= rowParallelElements else {
             for row in 0..<rows { body(row) }
             return
         }
