@@ -22,11 +22,7 @@ AEPO_INLINE v16f load_kv16(const void *base, long i, const int bf16) {
 
 /// One cached element as f32.
 AEPO_INLINE float load_kv1(const void *base, long i, const int bf16) {
-    if (!bf16) return ((const float *)base)[i];
-    const uint32_t bits = (uint32_t)((const uint16_t *)base)[i] << 16;
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
+    return bf16 ? bf16_to_f32(((const uint16_t *)base)[i]) : ((const float *)base)[i];
 }
 
 /// Rows [row, row + rows) of hs cached elements as f32: in place for an
@@ -206,12 +202,13 @@ AEPO_INLINE void attend_group_chunks(float *out, const float *q, long heads, con
                 sum16x16(s, scores + g * count + t);
             }
         }
-        for (; t < count; t++) {
-            const long k = t * hs;
+        const float *tail = kv_rows(keys, t, count - t, hs, wide, bf16);
+        for (long u = 0; t + u < count; u++) {
+            const float *k = tail + u * hs;
             for (long g = 0; g < hb; g++) {
-                v16f s = load16(qs + g * hs) * load_kv16(keys, k, bf16);
-                for (int c = 1; c < chunks; c++) s = load16(qs + g * hs + 16 * c) * load_kv16(keys, k + 16 * c, bf16) + s;
-                scores[g * count + t] = sum16(s);
+                v16f s = load16(qs + g * hs) * load16(k);
+                for (int c = 1; c < chunks; c++) s = load16(qs + g * hs + 16 * c) * load16(k + 16 * c) + s;
+                scores[g * count + t + u] = sum16(s);
             }
         }
         for (long g = 0; g < hb; g++) inv[g] = softmax_numerators(scores + g * count, count);

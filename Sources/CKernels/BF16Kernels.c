@@ -27,13 +27,6 @@ static inline uint16_t to_bf16(float f) {
     return (uint16_t)(bits >> 16);
 }
 
-static inline float from_bf16(uint16_t h) {
-    uint32_t bits = (uint32_t)h << 16;
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
 #if AEPO_X86
 #define AEPO_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512bf16")))
 
@@ -176,7 +169,7 @@ bf16_finish(const __m512 *acc, float *y, long ldy, const uint16_t *x, long ldx, 
     for (int r = 0; r < RB; r++) {
         for (int i = 0; i < OB; i++) {
             float s = sums[r * OB + i];
-            for (long t = tail; t < C; t++) s = __builtin_fmaf(from_bf16(w[(o + i) * C + t]), from_bf16(x[r * ldx + t]), s);
+            for (long t = tail; t < C; t++) s = __builtin_fmaf(bf16_to_f32(w[(o + i) * C + t]), bf16_to_f32(x[r * ldx + t]), s);
             y[r * ldy + o + i] = bias ? s + bias[o + i] : s;
         }
     }

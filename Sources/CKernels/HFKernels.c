@@ -21,14 +21,7 @@ AEPO_INLINE v16f load_weights16(const void *w, long i, const int type) {
 }
 
 AEPO_INLINE float load_weight1(const void *w, long i, const int type) {
-    if (type == AEPO_WEIGHT_BF16) {
-        uint16_t h;
-        memcpy(&h, (const uint16_t *)w + i, sizeof h);
-        uint32_t bits = (uint32_t)h << 16;
-        float f;
-        memcpy(&f, &bits, sizeof f);
-        return f;
-    }
+    if (type == AEPO_WEIGHT_BF16) return bf16_to_f32(((const uint16_t *)w)[i]);
     if (type == AEPO_WEIGHT_F16) {
         _Float16 h;
         memcpy(&h, (const uint16_t *)w + i, sizeof h);

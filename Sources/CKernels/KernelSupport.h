@@ -38,7 +38,15 @@ AEPO_INLINE void store16(float *p, v16f v) { memcpy(p, &v, sizeof v); }
 typedef uint16_t v16u16 __attribute__((ext_vector_type(16)));
 typedef uint32_t v16u32 __attribute__((ext_vector_type(16)));
 
-/// 16 bf16 from `p` as f32, exactly (bf16 is the upper half of an f32).
+/// A bf16 as f32, exactly (bf16 is the upper half of an f32).
+AEPO_INLINE float bf16_to_f32(uint16_t h) {
+    const uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+/// 16 bf16 from `p` as f32, exactly.
 AEPO_INLINE v16f load_bf16x16(const uint16_t *p) {
     v16u16 h;
     memcpy(&h, p, sizeof h);

@@ -96,23 +96,16 @@ public enum EngineBenchmark {
         return best
     }
 
-    /// Greedy decoding of `batch` random prompts; tokens/s over the timed steps.
+    /// Greedy decoding of `batch` random prompts, the sequences choosing
+    /// concurrently as the served engine samples them; tokens/s.
     static func decodeRate(_ model: HFModel, batch: Int, promptLength: Int, newTokens: Int) throws(EngineError) -> Double {
-        let decode = try model.makeDecodeBatch(slots: batch)
-        var rng = Xoshiro256(seed: UInt64(batch))
-        var feeds = (0..<batch).map { _ in (0..<promptLength).map { _ in Int32(rng.next() % UInt64(model.vocabularySize - 20)) + 10 } }
-        func next() throws(EngineError) {
-            try decode.step(feeds)
-            // the sequences choose their tokens concurrently, as the served engine samples them
-            feeds.withUnsafeMutableBufferPointer { feeds in
-                decode.concurrently(batch) { b in feeds[b] = [Int32(aepo_argmax(decode.logits(slot: b), model.vocabularySize))] }
+        try decodeRate(model, batch: batch, promptLength: promptLength, newTokens: newTokens) { decode in
+            var tokens = [Int32](repeating: 0, count: batch)
+            tokens.withUnsafeMutableBufferPointer { tokens in
+                decode.concurrently(batch) { b in tokens[b] = Int32(aepo_argmax(decode.logits(slot: b), model.vocabularySize)) }
             }
-        }
-        try next()  // prefill
-        try next()  // one untimed step
-        let start = ContinuousClock.now
-        for _ in 0..<newTokens { try next() }
-        return Double(batch * newTokens) / (ContinuousClock.now - start).seconds
+            return tokens
+        }.tokensPerSecond
     }
 
     /// Sampling settings of the sampled figure: a reasoning model's usual
@@ -126,32 +119,40 @@ public enum EngineBenchmark {
     static func sampledDecodeRate(
         _ model: HFModel, batch: Int, promptLength: Int, newTokens: Int
     ) throws(EngineError) -> (tokensPerSecond: Double, samplingSecondsPerStep: Double) {
-        let decode = try model.makeDecodeBatch(slots: batch)
-        var rng = Xoshiro256(seed: UInt64(batch))
-        var feeds = (0..<batch).map { _ in (0..<promptLength).map { _ in Int32(rng.next() % UInt64(model.vocabularySize - 20)) + 10 } }
         let settings = sampledDecoding
         var samplers = (0..<batch).map { _ in
             Sampler(vocabSize: model.vocabularySize, temperature: settings.temperature, topK: settings.topK, topP: settings.topP)
         }
         var generators = (0..<batch).map { Xoshiro256(seed: UInt64($0)) }
-        var sampling = Duration.zero
-        func next() throws(EngineError) {
-            try decode.step(feeds)
-            let start = ContinuousClock.now
-            let tokens = samplers.withUnsafeMutableBufferPointer { samplers in
+        let rate = try decodeRate(model, batch: batch, promptLength: promptLength, newTokens: newTokens) { decode in
+            samplers.withUnsafeMutableBufferPointer { samplers in
                 generators.withUnsafeMutableBufferPointer { generators in
                     decode.sampleEach(Array(0..<batch)) { b in samplers[b].sample(decode.logits(slot: b), rng: &generators[b]) }
                 }
-            }
-            sampling += ContinuousClock.now - start
-            feeds = tokens.map { [$0.token] }
+            }.map(\.token)
         }
-        try next()  // prefill
-        try next()  // one untimed step
-        sampling = .zero
-        let start = ContinuousClock.now
-        for _ in 0..<newTokens { try next() }
-        return (Double(batch * newTokens) / (ContinuousClock.now - start).seconds, sampling.seconds / Double(newTokens))
+        return (rate.tokensPerSecond, rate.chooseSecondsPerStep)
+    }
+
+    /// Decoding of `batch` random prompts (seeded by the batch size), each
+    /// step's tokens taken by `choose` from the step's logits: the prefill
+    /// and one step untimed, then `newTokens` timed steps. Tokens/s and the
+    /// seconds per timed step spent in `choose`.
+    static func decodeRate(
+        _ model: HFModel, batch: Int, promptLength: Int, newTokens: Int, choose: (_ decode: any DecodeBatch) -> [Int32]
+    ) throws(EngineError) -> (tokensPerSecond: Double, chooseSecondsPerStep: Double) {
+        let decode = try model.makeDecodeBatch(slots: batch)
+        var rng = Xoshiro256(seed: UInt64(batch))
+        var feeds = (0..<batch).map { _ in (0..<promptLength).map { _ in Int32(rng.next() % UInt64(model.vocabularySize - 20)) + 10 } }
+        var start = ContinuousClock.now, choosing = Duration.zero
+        for step in 0..<(newTokens + 2) {
+            if step == 2 { (start, choosing) = (.now, .zero) }
+            try decode.step(feeds)
+            let before = ContinuousClock.now
+            feeds = choose(decode).map { [$0] }
+            choosing += ContinuousClock.now - before
+        }
+        return (Double(batch * newTokens) / (ContinuousClock.now - start).seconds, choosing.seconds / Double(newTokens))
     }
 
     /// One prompt of `length` tokens in one pass (best of two); tokens/s.
