@@ -198,16 +198,27 @@ bf16_block(float *y, long ldy, const uint16_t *x, long ldx, long C, const uint16
 /// one row block would do it (a tenth of a batch-16 step otherwise).
 AEPO_INLINE int bf16_keeping(const uint16_t *rows, long blocks) { return blocks >= 2 && ((uintptr_t)rows & 63) != 0; }
 
-/// Inputs per chunk of `bf16_chunked_block`: 4 weight rows and 64
-/// activation rows of a chunk take 4 + 64 KiB, the first in L1.
+/// Inputs per chunk of `bf16_chunked_block` for a few row blocks (a
+/// decoding batch): 4 weight rows and 16 activation rows of a chunk take
+/// 4 + 16 KiB, both in L1.
 #define AEPO_BF16_INPUT_CHUNK 512L
+
+/// Inputs per chunk from `AEPO_BF16_LONG_CHUNK_BLOCKS` row blocks (a
+/// prefill): each row block reloads and stores its 16 accumulators once a
+/// chunk, which at 16 row blocks of 512 inputs cost the down projection of
+/// a 512-token prefill 8% of its throughput (0.77 of the peak against
+/// 0.83-0.84 with 1536, at 4864 inputs on 2 threads); at batch 16 the
+/// short chunk stays ahead.
+#define AEPO_BF16_LONG_CHUNK 1536L
+#define AEPO_BF16_LONG_CHUNK_BLOCKS 8
 
 /// Rows from this many inputs go through `bf16_chunked_block`: 4 weight
 /// rows of a whole row no longer fit in L1 beside the activations.
 #define AEPO_BF16_CHUNKED_INPUTS 1536L
 
 /// 4 weight rows (from o) by `blocks` blocks of 4 activation rows, the
-/// inputs in chunks of AEPO_BF16_INPUT_CHUNK: each chunk of the weight rows
+/// inputs in chunks (`AEPO_BF16_INPUT_CHUNK`, or `AEPO_BF16_LONG_CHUNK` from
+/// `AEPO_BF16_LONG_CHUNK_BLOCKS` row blocks): each chunk of the weight rows
 /// is read from memory once and then from L1 by every row block (whole
 /// rows of C >= 1536 inputs would be read from L2 by each), the
 /// accumulators kept on the stack between chunks. The steps of each
@@ -218,23 +229,24 @@ AEPO_BF16_TARGET static void bf16_chunked_block(float *y, long ldy, const uint16
                                                 const uint16_t *w, const float *bias, long o, long blocks,
                                                 bf16_prefetch next) {
     __m512 saved[16][16];
-    _Alignas(64) uint16_t kept[4 * AEPO_BF16_INPUT_CHUNK];
+    _Alignas(64) uint16_t kept[4 * AEPO_BF16_LONG_CHUNK];
     const uint16_t *mapped = w + o * C;
     const int keeping = bf16_keeping(mapped, blocks);
     for (long b = 0; b < blocks; b++)
         for (int k = 0; k < 16; k++) saved[b][k] = _mm512_setzero_ps();
-    const long whole = C / 32 * 32, chunks = (whole + AEPO_BF16_INPUT_CHUNK - 1) / AEPO_BF16_INPUT_CHUNK;
+    const long span = blocks >= AEPO_BF16_LONG_CHUNK_BLOCKS ? AEPO_BF16_LONG_CHUNK : AEPO_BF16_INPUT_CHUNK;
+    const long whole = C / 32 * 32, chunks = (whole + span - 1) / span;
     for (long chunk = 0; chunk < chunks; chunk++) {
-        const long c0 = chunk * AEPO_BF16_INPUT_CHUNK;
-        const long c1 = c0 + AEPO_BF16_INPUT_CHUNK < whole ? c0 + AEPO_BF16_INPUT_CHUNK : whole;
+        const long c0 = chunk * span;
+        const long c1 = c0 + span < whole ? c0 + span : whole;
         for (long b = 0; b < blocks; b++) {
             bf16_fetcher fetch = bf16_fetch_share(next, chunk * blocks + b, chunks * blocks, (c1 - c0) / 32);
             __m512 acc[16];
             for (int k = 0; k < 16; k++) acc[k] = saved[b][k];
             if (keeping && b == 0)
-                bf16_steps(acc, x, ldx, mapped, C, 0, c0, c1, 4, 4, &fetch, kept, AEPO_BF16_INPUT_CHUNK);
+                bf16_steps(acc, x, ldx, mapped, C, 0, c0, c1, 4, 4, &fetch, kept, span);
             else if (keeping)
-                bf16_steps(acc, x + 4 * b * ldx, ldx, kept, AEPO_BF16_INPUT_CHUNK, c0, c0, c1, 4, 4, &fetch, NULL, 0);
+                bf16_steps(acc, x + 4 * b * ldx, ldx, kept, span, c0, c0, c1, 4, 4, &fetch, NULL, 0);
             else
                 bf16_steps(acc, x + 4 * b * ldx, ldx, mapped, C, 0, c0, c1, 4, 4, &fetch, NULL, 0);
             for (int k = 0; k < 16; k++) saved[b][k] = acc[k];
