@@ -103,6 +103,9 @@ int aepo_bf16_products_available(void);
 /// `out[i]` = `x[i]` rounded to bf16 (nearest even).
 void aepo_round_to_bf16(uint16_t *out, const float *x, long n);
 
+/// `out[i]` = `x[i]` widened to f32 (exact).
+void aepo_widen_bf16(float *out, const uint16_t *x, long n);
+
 /// For benchmarks: `iterations` rounds of 24 independent `vdpbf16ps`
 /// (`bf16`) or f32 FMA instructions on 512-bit registers, the ceiling of
 /// the products' arithmetic on this core. Returns the FLOPs done (0 when

@@ -110,13 +110,18 @@ struct HFModelBF16Tests {
 
     /// Beside bf16 products the cache keeps keys and values in bf16, and a
     /// prompt fed one token per step gives the bits of the prompt in one
-    /// pass (each row reads back the keys and values it stored).
-    @Test func keysAndValuesAreCachedInBF16() throws {
-        let model = try HFModel(directory: HFFixtures.directory("qwen2"), threads: 2)
+    /// pass (each row reads back the keys and values it stored). In one pass
+    /// the prompt's rows read its keys and values widened once
+    /// (`HFModel.widenedPrefillRows`); one token per step, each widens what
+    /// it reads. qwen2-yarn's first layer has a window of 9 positions.
+    @Test(arguments: ["qwen2", "qwen2-yarn"])
+    func keysAndValuesAreCachedInBF16(_ name: String) throws {
+        let model = try HFModel(directory: HFFixtures.directory(name), threads: 2)
         #expect(model.keyValuePrecision == .f32)
         model.activations = .bf16
         #expect(model.keyValuePrecision == .bf16)
-        let prompt = try HFFixtures.expected("qwen2").prompts[0].prompt
+        let prompt = try HFFixtures.expected(name).prompts.map(\.prompt).max { $0.count < $1.count } ?? []
+        #expect(prompt.count >= 2 * HFModel.widenedPrefillRows)
         let whole = try HFModelParityTests.promptLogits(model, prompt)
         let batch = try model.makeDecodeBatch(slots: 1)
         let V = model.vocabularySize

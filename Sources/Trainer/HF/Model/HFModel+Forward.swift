@@ -121,48 +121,6 @@ extension HFModel {
             for i in 0..<C { x[i] += proj[i] }
         }
     }
-
-    /// Each row's query heads attend to their key/value head's cached
-    /// positions of the row's slot, up to the row's own position; runs of
-    /// (row, K/V head) items are claimed by the threads, and the query heads
-    /// of an item share its reads of K and V (`aepo_attend_group`).
-    private func attention(
-        layer l: Int, window: Int?, rows R: Int, slots: [Int], positions: [Int], cache: HFKVCache, ws: HFWorkspace
-    ) {
-        let D = config.headDimension, NH = config.headCount, KVH = config.keyValueHeadCount, group = NH / KVH
-        let scale = 1 / Float(D).squareRoot()
-        // few rows (decoding one sequence): a group's heads split so that
-        // every thread gets work
-        let parts = min(group, max(1, (2 * executor.threads + R * KVH - 1) / (R * KVH)))
-        let items = R * KVH * parts
-        let keys = cache.keys, values = cache.values, precision = cache.precision
-        // contiguous runs of items, a few per thread, the last rows first:
-        // in a prefill they attend to the most positions, and a long run
-        // claimed last would leave the other threads idle
-        let chunks = min(items, executor.threads * 8)
-        executor.forEach(chunks) { claimed, t in
-            let scores = ws.scores[t].pointer
-            let chunk = chunks - 1 - claimed
-            for item in (items * chunk / chunks)..<(items * (chunk + 1) / chunks) {
-                let r = item / (KVH * parts), kv = item / parts % KVH, part = item % parts
-                let position = positions[r]
-                let first = window.map { max(0, position - $0 + 1) } ?? 0
-                let base = cache.offset(slot: slots[r], layer: l, head: kv) + first * D
-                let head = kv * group + group * part / parts, heads = group * (part + 1) / parts - group * part / parts
-                let at = (r * NH + head) * D
-                switch precision {
-                case .f32:
-                    aepo_attend_group(
-                        ws.attention + at, ws.q + at, heads, keys.assumingMemoryBound(to: Float.self) + base,
-                        values.assumingMemoryBound(to: Float.self) + base, position - first + 1, D, scale, scores)
-                case .bf16:
-                    aepo_attend_group_bf16(
-                        ws.attention + at, ws.q + at, heads, keys.assumingMemoryBound(to: UInt16.self) + base,
-                        values.assumingMemoryBound(to: UInt16.self) + base, position - first + 1, D, scale, scores)
-                }
-            }
-        }
-    }
 }
 
 extension HFKVCache {

@@ -15,6 +15,9 @@ final class HFWorkspace {
     /// Per thread: attention scores over a whole slot, for each query head
     /// of a K/V head.
     let scores: [FloatBuffer]
+    /// A prefill's keys and values widened from a bf16 cache
+    /// (`HFModel.attention`), grown as needed.
+    private var widened = FloatBuffer(count: 0)
     private let storage: FloatBuffer
 
     init(config: HFModelConfig, rows R: Int, capacity: Int, threads: Int) {
@@ -31,6 +34,12 @@ final class HFWorkspace {
         logits = FloatBuffer(count: 0)
         let group = config.headCount / max(1, config.keyValueHeadCount)
         scores = (0..<max(1, threads)).map { _ in FloatBuffer(count: capacity * max(1, group)) }
+    }
+
+    /// A buffer of at least `count` floats for widened keys and values.
+    func widened(count: Int) -> UnsafeMutablePointer<Float> {
+        if widened.count < count { widened = FloatBuffer(uninitializedCount: count) }
+        return widened.pointer
     }
 
     /// A logits buffer of at least `count` floats.
