@@ -70,6 +70,76 @@ struct OpenAIServingTests {
         #expect((decoded["error"] as? [String: Any])?["code"] as? Int == 400 && error.status == 400)
     }
 
+    @Test("completions: logprobs n gives each token's log-probability, its alternatives and text offsets")
+    func completionLogprobs() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let body = #"{"prompt":"Hi","max_tokens":9,"temperature":0,"logprobs":3,"n":2}"#
+        let answer = try object(try await api.completions(Data(body.utf8)))
+        let choices = try #require(answer["choices"] as? [[String: Any]])
+        let completionTokens = try #require((answer["usage"] as? [String: Int])?["completion_tokens"])
+        var counted = 0
+        for choice in choices {
+            let logprobs = try #require(choice["logprobs"] as? [String: Any])
+            let tokens = try #require(logprobs["tokens"] as? [String])
+            let values = try #require(logprobs["token_logprobs"] as? [Double])
+            let top = try #require(logprobs["top_logprobs"] as? [[String: Double]])
+            let offsets = try #require(logprobs["text_offset"] as? [Int])
+            counted += tokens.count
+            #expect(values.count == tokens.count && top.count == tokens.count && offsets.count == tokens.count)
+            #expect(offsets.first == 0)
+            for i in tokens.indices {
+                #expect(values[i] <= 0)
+                // greedy: the token is the most likely, so its own entry is the top one
+                #expect(top[i][tokens[i]] == values[i] && top[i].values.max() == values[i])
+                #expect((1...4).contains(top[i].count))
+                if i > 0 { #expect(offsets[i] - offsets[i - 1] == tokens[i - 1].unicodeScalars.count) }
+            }
+        }
+        #expect(counted == completionTokens)
+        // no logprobs asked: null
+        let plain = try object(try await api.completions(Data(#"{"prompt":"Hi","max_tokens":2}"#.utf8)))
+        #expect((plain["choices"] as? [[String: Any]])?.first?["logprobs"] is NSNull)
+    }
+
+    @Test("chat: logprobs true with top_logprobs gives content entries with bytes and ranked alternatives")
+    func chatLogprobs() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let body = #"{"messages":[{"role":"user","content":"Q"}],"max_tokens":6,"seed":5,"logprobs":true,"top_logprobs":2}"#
+        let answer = try object(try await api.chatCompletions(Data(body.utf8)))
+        let choice = try #require((answer["choices"] as? [[String: Any]])?.first)
+        let content = try #require((choice["logprobs"] as? [String: Any])?["content"] as? [[String: Any]])
+        #expect(content.count == (answer["usage"] as? [String: Int])?["completion_tokens"])
+        for entry in content {
+            let token = try #require(entry["token"] as? String)
+            #expect(entry["bytes"] as? [Int] == token.utf8.map(Int.init))
+            let logprob = try #require(entry["logprob"] as? Double)
+            let alternatives = try #require(entry["top_logprobs"] as? [[String: Any]])
+            let ranked = alternatives.compactMap { $0["logprob"] as? Double }
+            #expect(alternatives.count == 2 && ranked == ranked.sorted(by: >) && logprob <= (ranked.first ?? 0))
+        }
+        // logprobs without alternatives: empty top_logprobs
+        let bare = try object(try await api.chatCompletions(Data(
+            #"{"messages":[{"role":"user","content":"Q"}],"max_tokens":2,"logprobs":true}"#.utf8)))
+        let entries = (((bare["choices"] as? [[String: Any]])?.first?["logprobs"] as? [String: Any])?["content"] as? [[String: Any]]) ?? []
+        #expect(!entries.isEmpty && entries.allSatisfy { ($0["top_logprobs"] as? [Any])?.isEmpty == true })
+    }
+
+    @Test("logprobs the route does not take are 400s", arguments: [
+        (false, #"{"prompt":"x","logprobs":21}"#), (false, #"{"prompt":"x","logprobs":-1}"#),
+        (false, #"{"prompt":"x","logprobs":true}"#), (true, #"{"messages":[{"role":"user","content":"Q"}],"logprobs":2}"#),
+        (true, #"{"messages":[{"role":"user","content":"Q"}],"top_logprobs":3}"#),
+        (true, #"{"messages":[{"role":"user","content":"Q"}],"logprobs":true,"top_logprobs":21}"#),
+    ])
+    func badLogprobs(chat: Bool, body: String) async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        await #expect(throws: OpenAIServingError.self) {
+            if chat { _ = try await api.chatCompletions(Data(body.utf8)) } else { _ = try await api.completions(Data(body.utf8)) }
+        }
+    }
+
     @Test("a prompt that fills the context is refused")
     func longPrompt() async throws {
         let api = try serving()

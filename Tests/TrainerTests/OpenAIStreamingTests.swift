@@ -74,6 +74,47 @@ struct OpenAIStreamingTests {
         return engine.pendingRequests == 0
     }
 
+    @Test("logprobs: the chunks' entries, choice by choice, are the JSON answer's", arguments: [false, true])
+    func logprobs(chat: Bool) async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let body = chat
+            ? #"{"messages":[{"role":"user","content":"Q"}],"max_tokens":16,"n":2,"seed":9,"temperature":1.3,"logprobs":true,"top_logprobs":2"#
+            : #"{"prompt":"Hi","max_tokens":16,"n":2,"seed":9,"temperature":1.3,"logprobs":2,"stop":["e"]"#
+        let send = { (extra: String) async throws -> OpenAIAnswer in
+            chat ? try await api.chatCompletions(Data((body + extra).utf8)) : try await api.completions(Data((body + extra).utf8))
+        }
+        guard case .json(let whole) = try await send("}") else {
+            Issue.record("expected JSON")
+            return
+        }
+        let expected = try #require((try json(String(decoding: whole, as: UTF8.self)))["choices"] as? [[String: Any]])
+        // per choice: the entries (chat content, or completions' tokens with their offsets)
+        var streamed = [[String]](repeating: [], count: 2)
+        for payload in try await events(try await send(#","stream":true}"#)).dropLast() {
+            guard let choice = (try json(payload)["choices"] as? [[String: Any]])?.first, let index = choice["index"] as? Int,
+                  let logprobs = choice["logprobs"] as? [String: Any] else { continue }
+            streamed[index] += Self.entries(logprobs, chat: chat)
+        }
+        for (index, choice) in expected.enumerated() {
+            let entries = Self.entries(try #require(choice["logprobs"] as? [String: Any]), chat: chat)
+            #expect(!entries.isEmpty && streamed[index] == entries, "choice \(index)")
+        }
+    }
+
+    /// One comparable string per token of a `logprobs` object.
+    static func entries(_ logprobs: [String: Any], chat: Bool) -> [String] {
+        if chat {
+            return ((logprobs["content"] as? [[String: Any]]) ?? []).map { entry in
+                let top = ((entry["top_logprobs"] as? [[String: Any]]) ?? []).map { "\($0["token"] ?? ""):\($0["logprob"] ?? "")" }
+                return "\(entry["token"] ?? "") \(entry["logprob"] ?? "") \(entry["bytes"] ?? "") \(top)"
+            }
+        }
+        let tokens = logprobs["tokens"] as? [String] ?? [], values = logprobs["token_logprobs"] as? [Double] ?? []
+        let offsets = logprobs["text_offset"] as? [Int] ?? [], top = logprobs["top_logprobs"] as? [[String: Double]] ?? []
+        return tokens.indices.map { "\(tokens[$0]) \(values[$0]) \(offsets[$0]) \(top[$0].sorted { $0.key < $1.key })" }
+    }
+
     @Test("chat: the role first for every choice, then content deltas; no usage unless asked")
     func chat() async throws {
         let api = try serving()

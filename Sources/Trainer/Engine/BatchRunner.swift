@@ -117,7 +117,7 @@ final class BatchRunner {
             } else {
                 if let report = slot.job.onProgress {
                     let piece = slot.sequence.releasableText()
-                    if !piece.isEmpty { report(.text(piece)) }
+                    if !piece.isEmpty { report(.text(piece, logprobs: slot.sequence.unreportedLogprobs())) }
                 }
                 slots[b] = slot
             }

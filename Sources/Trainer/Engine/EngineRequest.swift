@@ -22,11 +22,20 @@ public struct EngineRequest: Sendable, Equatable {
     /// already in the prompt or the output is divided by it when positive,
     /// multiplied by it when negative. 1 = off.
     public var repetitionPenalty: Float
+    /// Log-probabilities reported per generated token (`TokenLogprobs`):
+    /// nil, none; n, the token's and the n most likely tokens' (0 ...
+    /// `EngineRequest.mostLogprobs`).
+    public var logprobs: Int?
+
+    /// The most alternatives a request may ask `logprobs` for (vLLM's default
+    /// `max_logprobs`).
+    public static let mostLogprobs = 20
 
     /// Creates a request.
     public init(
         prompt: [Int32], maxTokens: Int = 128, temperature: Float = 1, topP: Float = 1, topK: Int = 0,
-        stop: [String] = [], seed: UInt64 = 0, stopAtEOS: Bool = true, repetitionPenalty: Float = 1
+        stop: [String] = [], seed: UInt64 = 0, stopAtEOS: Bool = true, repetitionPenalty: Float = 1,
+        logprobs: Int? = nil
     ) {
         self.prompt = prompt
         self.maxTokens = maxTokens
@@ -37,6 +46,7 @@ public struct EngineRequest: Sendable, Equatable {
         self.seed = seed
         self.stopAtEOS = stopAtEOS
         self.repetitionPenalty = repetitionPenalty
+        self.logprobs = logprobs
     }
 
     /// Checks the settings against a model of context `contextLength`.
@@ -56,6 +66,9 @@ public struct EngineRequest: Sendable, Equatable {
         guard repetitionPenalty > 0, repetitionPenalty.isFinite else {
             throw .invalidRequest("repetition_penalty must be finite and > 0")
         }
+        if let logprobs, !(0...Self.mostLogprobs).contains(logprobs) {
+            throw .invalidRequest("logprobs must be between 0 and \(Self.mostLogprobs), not \(logprobs)")
+        }
     }
 }
 
@@ -67,6 +80,9 @@ public struct EngineOutput: Sendable, Equatable {
     public var logProbs: [Float]
     /// Per token: entropy of that softmax divided by log V.
     public var entropies: [Float]
+    /// Per token, when the request asked for `logprobs`: its log-probability
+    /// at temperature 1 and the most likely alternatives; else empty.
+    public var tokenLogprobs: [TokenLogprobs]
     /// Decoded text, ending before the matched stop string (as vLLM returns it).
     public var text: String
     /// Why generation ended.

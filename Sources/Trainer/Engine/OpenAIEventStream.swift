@@ -87,15 +87,20 @@ public struct OpenAIEventStream: Sendable {
             }
             var running = jobs.count
             var completionTokens = 0
+            // per choice: logprobs reports sent, and (completions) characters sent
+            var reported = [Int](repeating: 0, count: jobs.count), offsets = reported
             for await next in events {
                 // Throwing cancels the group's tasks, and so the engine requests.
                 guard let (index, event) = next else { throw ClientLeft() }
                 switch event {
-                case .success(.text(let piece)):
-                    try await write(chunk(index: index, text: piece))
+                case .success(.text(let piece, let reports)):
+                    reported[index] += reports.count
+                    try await write(chunk(index: index, text: piece, logprobs: logprobs(reports, index, offset: &offsets[index])))
                 case .success(.finished(let last, let output)):
                     completionTokens += output.tokens.count
-                    try await write(chunk(index: index, text: last, finish: output))
+                    let reports = output.tokenLogprobs.dropFirst(reported[index])
+                    let logprobs = logprobs(reports, index, offset: &offsets[index])
+                    try await write(chunk(index: index, text: last, logprobs: logprobs, finish: output))
                     running -= 1
                 case .failure(.cancelled):
                     throw CancellationError()
@@ -122,10 +127,21 @@ public struct OpenAIEventStream: Sendable {
     /// The client went away before the stream ended.
     public struct ClientLeft: Error, Sendable {}
 
-    /// One choice's chunk: a piece of text, the role announcement (`role`),
-    /// or its last piece with the reasons it ended (`finish`).
-    private func chunk(index: Int, text: String?, role: String? = nil, finish: EngineOutput? = nil) -> Data {
-        var choice: [String: Any] = ["index": index, "logprobs": NSNull()]
+    /// The `logprobs` of a chunk of choice `index`: null unless its request asked.
+    private func logprobs(_ reports: some Collection<TokenLogprobs>, _ index: Int, offset: inout Int) -> Any {
+        guard jobs[index].logprobs != nil else { return NSNull() }
+        let format = OpenAILogprobs(tokenizer: engine.tokenizer)
+        if case .chat = kind { return format.chat(reports) }
+        return format.completion(reports, offset: &offset)
+    }
+
+    /// One choice's chunk: a piece of text with its tokens' `logprobs`, the
+    /// role announcement (`role`), or its last piece with the reasons it
+    /// ended (`finish`).
+    private func chunk(
+        index: Int, text: String?, logprobs: Any = NSNull(), role: String? = nil, finish: EngineOutput? = nil
+    ) -> Data {
+        var choice: [String: Any] = ["index": index, "logprobs": logprobs]
         choice["finish_reason"] = finish.map { $0.finishReason == .length ? "length" : "stop" } ?? NSNull()
         switch kind {
         case .completion:

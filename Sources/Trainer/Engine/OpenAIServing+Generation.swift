@@ -3,9 +3,11 @@ import Foundation
 extension OpenAIServing {
     /// One engine request per (prompt, choice) pair, each checked as the engine
     /// would, so that a stream never starts for a request the engine refuses.
-    /// - Parameter defaultMaxTokens: nil: the room the prompt leaves.
+    /// - Parameters:
+    ///   - defaultMaxTokens: nil: the room the prompt leaves.
+    ///   - logprobs: the alternatives each token reports (nil: no logprobs).
     func plan(
-        prompts: [[Int32]], request: OpenAIWireRequest, defaultMaxTokens: Int?
+        prompts: [[Int32]], request: OpenAIWireRequest, defaultMaxTokens: Int?, logprobs: Int?
     ) throws(OpenAIServingError) -> [EngineRequest] {
         let context = engine.contextLength
         let longest = prompts.map(\.count).max() ?? 0
@@ -32,6 +34,7 @@ extension OpenAIServing {
                 job.prompt = tokens
                 job.maxTokens = maxTokens
                 job.seed = base &+ UInt64(p * n + i)
+                job.logprobs = logprobs
                 do throws(EngineError) {
                     try job.validate(contextLength: context, vocabSize: engine.vocabularySize)
                 } catch .invalidRequest(let message) {

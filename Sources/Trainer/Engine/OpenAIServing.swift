@@ -25,8 +25,11 @@ import Jinja
 /// - `/tokenize` (a `prompt` or `messages`) and `/detokenize` (`tokens`).
 ///
 /// Choice i of prompt p samples with seed `seed + p * n + i` (a random seed
-/// when none is given); all choices of a request are batched. Unknown
-/// fields (e.g. `logprobs`) are ignored.
+/// when none is given); all choices of a request are batched. `logprobs`
+/// (completions: a count; chat: `true` with `top_logprobs`) give each
+/// generated token's log-probability and the most likely alternatives under
+/// the model's own distribution (temperature 1, no penalty or truncation:
+/// vLLM's default), in OpenAI's shapes. Unknown fields are ignored.
 public struct OpenAIServing: Sendable {
     /// The engine serving the checkpoint.
     public let engine: InferenceEngine
@@ -62,14 +65,17 @@ public struct OpenAIServing: Sendable {
         guard let prompts = request.fields.prompt, !prompts.isEmpty else { throw .badRequest("prompt is required") }
         let addSpecial = request.fields.addSpecialTokens ?? true
         let encoded = prompts.map { engine.tokenizer.encode($0, addSpecialTokens: addSpecial) }
-        let jobs = try plan(prompts: encoded, request: request, defaultMaxTokens: 16)
+        let logprobs = try request.logprobs(chat: false)
+        let jobs = try plan(prompts: encoded, request: request, defaultMaxTokens: 16, logprobs: logprobs)
         let perPrompt = jobs.count / prompts.count
         if request.fields.stream == true {
             return .events(stream(jobs, choicesPerPrompt: perPrompt, kind: .completion, request: request))
         }
         let choices = try await generate(jobs)
+        let format = OpenAILogprobs(tokenizer: engine.tokenizer)
         return .json(response(object: "text_completion", prefix: "cmpl", choices: choices, choicesPerPrompt: perPrompt) {
-            ["text": $0.text]
+            var offset = 0
+            return ["text": $0.text, "logprobs": logprobs == nil ? NSNull() : format.completion($0.tokenLogprobs, offset: &offset)]
         })
     }
 
@@ -77,14 +83,16 @@ public struct OpenAIServing: Sendable {
     public func chatCompletions(_ body: Data) async throws(OpenAIServingError) -> OpenAIAnswer {
         let request = try OpenAIWireRequest(body: body)
         let prompt = try chatPrompt(request)
-        let jobs = try plan(prompts: [prompt], request: request, defaultMaxTokens: nil)
+        let logprobs = try request.logprobs(chat: true)
+        let jobs = try plan(prompts: [prompt], request: request, defaultMaxTokens: nil, logprobs: logprobs)
         let role = Self.responseRole(request)
         if request.fields.stream == true {
             return .events(stream(jobs, choicesPerPrompt: jobs.count, kind: .chat(role: role), request: request))
         }
         let choices = try await generate(jobs)
+        let format = OpenAILogprobs(tokenizer: engine.tokenizer)
         return .json(response(object: "chat.completion", prefix: "chatcmpl", choices: choices, choicesPerPrompt: jobs.count) {
-            ["message": ["role": role, "content": $0.text]]
+            ["message": ["role": role, "content": $0.text], "logprobs": logprobs == nil ? NSNull() : format.chat($0.tokenLogprobs)]
         })
     }
 
@@ -182,7 +190,6 @@ public struct OpenAIServing: Sendable {
         for (index, output) in choices.enumerated() {
             var choice = content(output)
             choice["index"] = index
-            choice["logprobs"] = NSNull()
             choice["finish_reason"] = output.finishReason == .length ? "length" : "stop"
             choice["stop_reason"] = output.matchedStop.map { $0 as Any } ?? NSNull()
             list.append(choice)

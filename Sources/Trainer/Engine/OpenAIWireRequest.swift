@@ -5,7 +5,8 @@ import Jinja
 /// `/v1/chat/completions`, `/tokenize`, `/detokenize`) that the built-in
 /// engine honours, with vLLM's extensions (`top_k`, `repetition_penalty`,
 /// `chat_template_kwargs`, `continue_final_message`, `add_generation_prompt`,
-/// `add_special_tokens`, `ignore_eos`) and `stream` with `stream_options`.
+/// `add_special_tokens`, `ignore_eos`), `stream` with `stream_options`, and
+/// `logprobs` / `top_logprobs`.
 /// Unknown fields are ignored (clients send many), as vLLM does.
 struct OpenAIWireRequest {
     /// The scalar fields, decoded with `Codable`.
@@ -17,6 +18,21 @@ struct OpenAIWireRequest {
 
             enum CodingKeys: String, CodingKey {
                 case includeUsage = "include_usage"
+            }
+        }
+
+        /// `logprobs`: a count of alternatives (completions) or a flag (chat).
+        enum Logprobs: Decodable, Equatable {
+            case count(Int)
+            case flag(Bool)
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if let count = try? c.decode(Int.self) {
+                    self = .count(count)
+                } else {
+                    self = .flag(try c.decode(Bool.self))
+                }
             }
         }
 
@@ -37,9 +53,11 @@ struct OpenAIWireRequest {
         let ignoreEOS: Bool?
         let tokens: [Int]?
         let returnTokenStrings: Bool?
+        let logprobs: Logprobs?
+        let topLogprobs: Int?
 
         enum CodingKeys: String, CodingKey {
-            case prompt, temperature, n, stop, seed, stream, tokens
+            case prompt, temperature, n, stop, seed, stream, tokens, logprobs
             case maxTokens = "max_tokens"
             case maxCompletionTokens = "max_completion_tokens"
             case streamOptions = "stream_options"
@@ -51,6 +69,7 @@ struct OpenAIWireRequest {
             case addSpecialTokens = "add_special_tokens"
             case ignoreEOS = "ignore_eos"
             case returnTokenStrings = "return_token_strs"
+            case topLogprobs = "top_logprobs"
         }
 
         init(from decoder: any Decoder) throws {
@@ -73,6 +92,8 @@ struct OpenAIWireRequest {
             ignoreEOS = try c.decodeIfPresent(Bool.self, forKey: .ignoreEOS)
             tokens = try c.decodeIfPresent([Int].self, forKey: .tokens)
             returnTokenStrings = try c.decodeIfPresent(Bool.self, forKey: .returnTokenStrings)
+            logprobs = try c.decodeIfPresent(Logprobs.self, forKey: .logprobs)
+            topLogprobs = try c.decodeIfPresent(Int.self, forKey: .topLogprobs)
         }
 
         /// A field that may be a string, a list of strings, or null.
@@ -162,6 +183,31 @@ struct OpenAIWireRequest {
             prompt: [], maxTokens: resolved.maxTokens, temperature: Float(resolved.temperature),
             topP: Float(resolved.topP), topK: resolved.topK, stop: stop, seed: 0, stopAtEOS: fields.ignoreEOS != true,
             repetitionPenalty: Float(resolved.repetitionPenalty))
+    }
+
+    /// The alternatives each generated token reports with its
+    /// log-probability (nil: no `logprobs`): completions ask with
+    /// `logprobs: n`, chat with `logprobs: true` and `top_logprobs: n`
+    /// (0 by default), n at most `EngineRequest.mostLogprobs`.
+    func logprobs(chat: Bool) throws(OpenAIServingError) -> Int? {
+        let most = EngineRequest.mostLogprobs
+        if chat {
+            if case .count? = fields.logprobs { throw .badRequest("logprobs must be true or false (top_logprobs gives how many alternatives)") }
+            let top = fields.topLogprobs ?? 0
+            guard (0...most).contains(top) else { throw .badRequest("top_logprobs must be between 0 and \(most)") }
+            guard fields.logprobs == .flag(true) else {
+                if top > 0 { throw .badRequest("top_logprobs needs logprobs: true") }
+                return nil
+            }
+            return top
+        }
+        switch fields.logprobs {
+        case nil: return nil
+        case .flag?: throw .badRequest("logprobs must be a number of alternatives (0 to \(most)) for completions")
+        case .count(let n)?:
+            guard (0...most).contains(n) else { throw .badRequest("logprobs must be between 0 and \(most)") }
+            return n
+        }
     }
 
     /// The choice count, 1...64.

@@ -19,6 +19,12 @@ struct RunningSequence {
     private(set) var feed: [Int32]
     /// What of the text a streaming caller has been given.
     private var release = TextRelease()
+    /// Scratch of the `logprobs` measure (V floats), when the request asks.
+    private let logprobScratch: FloatBuffer?
+    /// The `logprobs` report of the token `sample` chose, for `accept`.
+    private var pendingLogprobs: TokenLogprobs?
+    /// Reports a streaming caller has been given.
+    private var reportedLogprobs = 0
 
     /// Starts `request` (validated by the caller).
     /// - Parameters:
@@ -34,8 +40,9 @@ struct RunningSequence {
         detokenizer = tokenizer.makeStreamDecoder()
         seen = request.repetitionPenalty == 1 ? [] : Set(request.prompt)
         output = EngineOutput(
-            tokens: [], logProbs: [], entropies: [], text: "", finishReason: .length, matchedStop: nil,
+            tokens: [], logProbs: [], entropies: [], tokenLogprobs: [], text: "", finishReason: .length, matchedStop: nil,
             promptTokens: request.prompt.count)
+        logprobScratch = request.logprobs == nil ? nil : FloatBuffer(uninitializedCount: vocabularySize)
         feed = request.prompt
     }
 
@@ -53,9 +60,20 @@ struct RunningSequence {
     /// sequence's sampler and random stream, so the sequences of a batch may
     /// sample concurrently; `accept` then takes the token.
     mutating func sample(_ logits: UnsafeMutablePointer<Float>) -> SampledToken {
+        // logprobs are the model's own: measured before the penalty changes the logits
+        var measure: LogprobMeasure?
+        if let n = request.logprobs, let scratch = logprobScratch {
+            measure = LogprobMeasure(logits, count: sampler.vocabSize, top: n, scratch: scratch.pointer)
+        }
+        var unpenalised: [Int32: Float] = [:]
         let penalty = request.repetitionPenalty
-        if penalty != 1 { Self.penalise(logits, seen: seen, penalty: penalty) }
-        return sampler.sample(logits, rng: &rng)
+        if penalty != 1 {
+            if measure != nil { for id in seen { unpenalised[id] = logits[Int(id)] } }
+            Self.penalise(logits, seen: seen, penalty: penalty)
+        }
+        let sampled = sampler.sample(logits, rng: &rng)
+        pendingLogprobs = measure?.report(token: sampled.token, logit: unpenalised[sampled.token] ?? logits[Int(sampled.token)])
+        return sampled
     }
 
     /// Takes the token `sample` returned and decides whether the sequence
@@ -71,6 +89,8 @@ struct RunningSequence {
         output.tokens.append(sampled.token)
         output.logProbs.append(sampled.logProb)
         output.entropies.append(sampled.entropy)
+        if let report = pendingLogprobs, report.token == sampled.token { output.tokenLogprobs.append(report) }
+        pendingLogprobs = nil
         let bytes = detokenizer.append(sampled.token)
         if let match = matcher.append(bytes) {
             output.finishReason = .stop
@@ -96,6 +116,13 @@ struct RunningSequence {
     /// The text that may go to a streaming caller now, after what went
     /// before (`TextRelease`: no half character, no start of a stop string).
     mutating func releasableText() -> String { release.next(matcher) }
+
+    /// The `logprobs` reports not yet given to a streaming caller (with the
+    /// text `releasableText` gives).
+    mutating func unreportedLogprobs() -> [TokenLogprobs] {
+        defer { reportedLogprobs = output.tokenLogprobs.count }
+        return Array(output.tokenLogprobs[reportedLogprobs...])
+    }
 
     /// The text not yet given to a streaming caller, up to the matched stop
     /// string (once `consume` returned true).

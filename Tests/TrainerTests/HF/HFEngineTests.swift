@@ -84,6 +84,29 @@ struct HFEngineTests {
         #expect(output.tokens == Array(expected.greedy[...index]))
     }
 
+    @Test("logprobs are transformers' log-softmax: the token's and the most likely tokens'", arguments: ["qwen2", "llama"])
+    func logprobs(_ name: String) async throws {
+        let engine = InferenceEngine(model: try HFModel(directory: HFFixtures.directory(name)), tokenizer: WordTokenizer())
+        defer { engine.shutdown() }
+        var checked = 0
+        for prompt in try HFFixtures.expected(name).prompts {
+            // transformers' logits after the whole prompt: the first generated token's distribution
+            guard let last = prompt.logits.first(where: { $0.position == prompt.prompt.count - 1 })?.values else { continue }
+            let top = Double(last.max() ?? 0)
+            let logZ = top + Foundation.log(last.reduce(0) { $0 + exp(Double($1) - top) })
+            let ranked = last.indices.sorted { last[$0] > last[$1] }.prefix(5)
+            let output = try await engine.generate(
+                EngineRequest(prompt: prompt.prompt, maxTokens: 1, temperature: 0, stopAtEOS: false, logprobs: 5))
+            let report = try #require(output.tokenLogprobs.first)
+            #expect(report.token == output.tokens[0] && Int(report.token) == ranked.first)
+            #expect(abs(Double(report.logprob) - (Double(last[Int(report.token)]) - logZ)) < 1e-3)
+            #expect(report.top.map { Int($0.token) } == Array(ranked))
+            for entry in report.top { #expect(abs(Double(entry.logprob) - (Double(last[Int(entry.token)]) - logZ)) < 1e-3) }
+            checked += 1
+        }
+        #expect(checked > 0)
+    }
+
     @Test("the repetition penalty divides positive logits of seen ids and multiplies negative ones, as vLLM")
     func repetitionPenalty() async throws {
         var logits: [Float] = [2, -1, 0.5, 3]
