@@ -105,6 +105,29 @@ struct HFServingTests {
         }
     }
 
+    @Test("chat logprobs over HTTP: one entry per generated token, ranked alternatives, the tokens joining to the text")
+    func chatLogprobs() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        try await Application(router: ServeModelCommand.router(api)).test(.router) { client in
+            let body = #"{"messages":\#(TinyHFCheckpoint.messages),"max_tokens":8,"seed":2,"logprobs":true,"top_logprobs":3}"#
+            let (status, answer) = try await post(client, "/v1/chat/completions", body)
+            #expect(status == .ok)
+            let choice = try #require((answer["choices"] as? [[String: Any]])?.first)
+            let content = try #require((choice["logprobs"] as? [String: Any])?["content"] as? [[String: Any]])
+            #expect(content.count == (answer["usage"] as? [String: Int])?["completion_tokens"])
+            for entry in content {
+                let ranked = ((entry["top_logprobs"] as? [[String: Any]]) ?? []).compactMap { $0["logprob"] as? Double }
+                #expect(ranked.count == 3 && ranked == ranked.sorted(by: >))
+                #expect((entry["logprob"] as? Double ?? 1) <= 0)
+            }
+            // special tokens (EOS) are entries too, but not text
+            let joined = content.compactMap { $0["token"] as? String }.joined()
+            let text = (choice["message"] as? [String: Any])?["content"] as? String ?? "-"
+            #expect(joined.hasPrefix(text) || text.contains("\u{FFFD}") || joined.contains("\u{FFFD}"))
+        }
+    }
+
     @Test("completions add the tokenizer's special tokens unless told not to; a checkpoint without a template refuses chat")
     func completionsAndMissingTemplate() async throws {
         let copy = try TemporaryDirectory.make(prefix: "aepo-hf-")
