@@ -47,6 +47,7 @@ struct BenchEngineCommand: AsyncParsableCommand {
                 ("decode_b16_tokens_per_s", String(format: "%.2f", result.decodeB16TokensPerSecond)),
                 ("decode_b16_sampled_tokens_per_s", String(format: "%.2f", result.decodeB16SampledTokensPerSecond)),
                 ("sampling_ms_per_b16_step", String(format: "%.2f", result.samplingSecondsPerB16Step * 1e3)),
+                ("logprobs_ms_per_token", String(format: "%.3f", result.logprobsSecondsPerToken * 1e3)),
                 ("prefill_512_tokens_per_s", String(format: "%.1f", result.prefill512TokensPerSecond)),
                 ("copy_gb_per_s", String(format: "%.2f", result.copyBytesPerSecond / 1e9)),
                 ("b1_share_of_bandwidth_bound", String(format: "%.3f", result.decodeB1ShareOfBandwidthBound)),

@@ -16,6 +16,9 @@ public struct EngineBenchmarkResult: Sendable, Codable, Equatable {
     /// (`sampledDecoding` settings, the sequences concurrently), and the
     /// seconds of each step spent sampling.
     public var decodeB16SampledTokensPerSecond: Double, samplingSecondsPerB16Step: Double
+    /// Seconds one generated token's `logprobs` report takes (the 20 most
+    /// likely alternatives, `EngineRequest.mostLogprobs`) over the vocabulary.
+    public var logprobsSecondsPerToken: Double
     /// Prompt tokens per second of one 512-token prefill.
     public var prefill512TokensPerSecond: Double
     /// Memory copy bandwidth measured here (bytes read + written per second, as STREAM counts a copy).
@@ -49,6 +52,7 @@ public enum EngineBenchmark {
         let b1 = try decodeRate(model, batch: 1, promptLength: promptLength, newTokens: newTokens)
         let b16 = try decodeRate(model, batch: 16, promptLength: promptLength, newTokens: newTokens)
         let sampled = try sampledDecodeRate(model, batch: 16, promptLength: promptLength, newTokens: newTokens)
+        let logprobs = logprobsTime(vocabularySize: model.vocabularySize)
         let prefill = try prefillRate(model, length: 512)
         // before the copy test, whose 512 MiB of buffers are not the engine's
         let (rss, peak) = residentSize()
@@ -60,7 +64,8 @@ public enum EngineBenchmark {
         return EngineBenchmarkResult(
             threads: model.threads, weightBytes: model.weights.byteCount, decodeB1TokensPerSecond: b1,
             decodeB16TokensPerSecond: b16, decodeB16SampledTokensPerSecond: sampled.tokensPerSecond,
-            samplingSecondsPerB16Step: sampled.samplingSecondsPerStep, prefill512TokensPerSecond: prefill, copyBytesPerSecond: copy,
+            samplingSecondsPerB16Step: sampled.samplingSecondsPerStep, logprobsSecondsPerToken: logprobs,
+            prefill512TokensPerSecond: prefill, copyBytesPerSecond: copy,
             decodeB1ShareOfBandwidthBound: b1 / bound, residentBytes: rss, peakResidentBytes: peak,
             productPeakFlopsPerSecond: ceiling, prefillFlopsPerToken: prefillFlops, decodeFlopsPerToken: decodeFlops,
             prefillShareOfPeak: share(prefill, prefillFlops), decodeB16ShareOfPeak: share(b16, decodeFlops))
@@ -153,6 +158,21 @@ public enum EngineBenchmark {
             choosing += ContinuousClock.now - before
         }
         return (Double(batch * newTokens) / (ContinuousClock.now - start).seconds, choosing.seconds / Double(newTokens))
+    }
+
+    /// The seconds of one `logprobs` report with the most alternatives, on
+    /// a row of logits in random order (best of 20).
+    static func logprobsTime(vocabularySize V: Int) -> Double {
+        var rng = Xoshiro256(seed: 11)
+        let logits = FloatBuffer(count: V), scratch = FloatBuffer(count: V)
+        for j in 0..<V { logits.pointer[j] = Float(rng.next() % 20_000) / 1000 - 10 }
+        var best = Double.infinity
+        for _ in 0..<20 {
+            let start = ContinuousClock.now
+            _ = LogprobMeasure(logits.pointer, count: V, top: EngineRequest.mostLogprobs, scratch: scratch.pointer)
+            best = min(best, (ContinuousClock.now - start).seconds)
+        }
+        return best
     }
 
     /// One prompt of `length` tokens in one pass (best of two); tokens/s.
