@@ -51,6 +51,30 @@ struct LogprobTests {
         #expect(sequence.unreportedLogprobs().count == 2 && sequence.unreportedLogprobs().isEmpty)
     }
 
+    @Test("logit_bias moves the choice; the report keeps the model's own logit")
+    func biased() throws {
+        let request = EngineRequest(prompt: [1], temperature: 0, logprobs: 1)
+        var biased = request
+        biased.logitBias = [0: 5]
+        var sequence = RunningSequence(request: biased, vocabularySize: 4, tokenizer: try ByteTokenizer())
+        var logits: [Float] = [1, 3, 2.5, 0]
+        let logZ = Float(log(exp(1.0) + exp(3.0) + exp(2.5) + 1))
+        _ = logits.withUnsafeMutableBufferPointer { sequence.consume($0.baseAddress!, eos: [], cachedTokens: 2, contextLength: 64) }
+        #expect(sequence.output.tokens == [0])
+        let report = try #require(sequence.output.tokenLogprobs.first)
+        #expect(abs(report.logprob - (1 - logZ)) < 1e-5 && report.top.map(\.token) == [1])
+        #expect(throws: EngineError.self) {
+            var outside = request
+            outside.logitBias = [4: 1]
+            try outside.validate(contextLength: 64, vocabSize: 4)
+        }
+        #expect(throws: EngineError.self) {
+            var tooLarge = request
+            tooLarge.logitBias = [2: 101]
+            try tooLarge.validate(contextLength: 64, vocabSize: 4)
+        }
+    }
+
     @Test("without logprobs a sequence reports none")
     func offByDefault() throws {
         var sequence = RunningSequence(request: EngineRequest(prompt: [1], temperature: 0), vocabularySize: 4, tokenizer: try ByteTokenizer())

@@ -126,11 +126,15 @@ struct OpenAIServingTests {
         #expect(!entries.isEmpty && entries.allSatisfy { ($0["top_logprobs"] as? [Any])?.isEmpty == true })
     }
 
-    @Test("logprobs the route does not take are 400s", arguments: [
+    @Test("logprobs, echo and logit_bias the route does not take are 400s", arguments: [
         (false, #"{"prompt":"x","logprobs":21}"#), (false, #"{"prompt":"x","logprobs":-1}"#),
         (false, #"{"prompt":"x","logprobs":true}"#), (true, #"{"messages":[{"role":"user","content":"Q"}],"logprobs":2}"#),
         (true, #"{"messages":[{"role":"user","content":"Q"}],"top_logprobs":3}"#),
         (true, #"{"messages":[{"role":"user","content":"Q"}],"logprobs":true,"top_logprobs":21}"#),
+        (false, #"{"prompt":"x","echo":true,"logprobs":1}"#), (false, #"{"prompt":"x","prompt_logprobs":1}"#),
+        (true, #"{"messages":[{"role":"user","content":"Q"}],"echo":true}"#),
+        (false, #"{"prompt":"x","logit_bias":{"x":1}}"#), (false, #"{"prompt":"x","logit_bias":{"100000":1}}"#),
+        (false, #"{"prompt":"x","logit_bias":{"65":-101}}"#),
     ])
     func badLogprobs(chat: Bool, body: String) async throws {
         let api = try serving()
@@ -138,6 +142,42 @@ struct OpenAIServingTests {
         await #expect(throws: OpenAIServingError.self) {
             if chat { _ = try await api.chatCompletions(Data(body.utf8)) } else { _ = try await api.completions(Data(body.utf8)) }
         }
+    }
+
+    @Test("logit_bias: a +100 token is every greedy token")
+    func logitBias() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let id = try #require(api.engine.tokenizer.encode("A", addSpecialTokens: false).first)
+        let body = #"{"prompt":"Hi","max_tokens":5,"temperature":0,"ignore_eos":true,"logit_bias":{"\#(id)":100}}"#
+        let answer = try object(try await api.completions(Data(body.utf8)))
+        #expect((answer["choices"] as? [[String: Any]])?.first?["text"] as? String == "AAAAA")
+    }
+
+    @Test("echo: the completion's text starts with its prompt, streamed first")
+    func echo() async throws {
+        let api = try serving()
+        defer { api.engine.shutdown() }
+        let body = #"{"prompt":["Hi","Yo"],"max_tokens":4,"seed":3,"echo":true"#
+        let answer = try object(try await api.completions(Data((body + "}").utf8)))
+        let texts = ((answer["choices"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }
+        #expect(texts.count == 2 && texts[0].hasPrefix("Hi") && texts[1].hasPrefix("Yo"))
+        let plain = try object(try await api.completions(Data((body.replacingOccurrences(of: #","echo":true"#, with: "") + "}").utf8)))
+        // the same seeded choices without the prompts ("Hi", "Yo": two characters each)
+        #expect(((plain["choices"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String } == texts.map { String($0.dropFirst(2)) })
+        guard case .events(let stream) = try await api.completions(Data((body + #","stream":true}"#).utf8)) else {
+            Issue.record("expected a stream")
+            return
+        }
+        var bytes = Data()
+        try await stream.run { bytes.append($0) }
+        var streamed = ["", ""]
+        for event in String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n\n") where event.hasPrefix("data: {") {
+            let chunk = try object(Data(event.dropFirst(6).utf8))
+            guard let choice = (chunk["choices"] as? [[String: Any]])?.first, let index = choice["index"] as? Int else { continue }
+            streamed[index] += choice["text"] as? String ?? ""
+        }
+        #expect(streamed == texts)
     }
 
     @Test("a prompt that fills the context is refused")

@@ -26,6 +26,9 @@ public struct EngineRequest: Sendable, Equatable {
     /// nil, none; n, the token's and the n most likely tokens' (0 ...
     /// `EngineRequest.mostLogprobs`).
     public var logprobs: Int?
+    /// Added to the logits of these ids before the penalty and sampling
+    /// (OpenAI's `logit_bias`, each in -100...100).
+    public var logitBias: [Int32: Float] = [:]
 
     /// The most alternatives a request may ask `logprobs` for (vLLM's default
     /// `max_logprobs`).
@@ -65,6 +68,12 @@ public struct EngineRequest: Sendable, Equatable {
         guard !stop.contains("") else { throw .invalidRequest("stop strings must not be empty") }
         guard repetitionPenalty > 0, repetitionPenalty.isFinite else {
             throw .invalidRequest("repetition_penalty must be finite and > 0")
+        }
+        if let bad = logitBias.first(where: { $0.key < 0 || Int($0.key) >= vocabSize }) {
+            throw .invalidRequest("logit_bias: token id \(bad.key) is outside the vocabulary of \(vocabSize)")
+        }
+        if let bad = logitBias.first(where: { !(-100...100).contains($0.value) }) {
+            throw .invalidRequest("logit_bias: \(bad.value) for token \(bad.key) is outside -100...100")
         }
         if let logprobs, !(0...Self.mostLogprobs).contains(logprobs) {
             throw .invalidRequest("logprobs must be between 0 and \(Self.mostLogprobs), not \(logprobs)")

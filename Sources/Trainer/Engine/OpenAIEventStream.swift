@@ -11,7 +11,8 @@ public enum OpenAIAnswer: Sendable {
 /// A streamed `/v1/completions` or `/v1/chat/completions` answer in vLLM's
 /// server-sent events: one `data: {json}\n\n` chunk per piece of text of a
 /// choice (`object` `text_completion` with `text`, or `chat.completion.chunk`
-/// with `delta.content`, after one `delta.role` chunk per choice), the last
+/// with `delta.content`, after one `delta.role` chunk per choice; with
+/// `echo`, a completion's prompt first), the last
 /// chunk of each choice with its `finish_reason` and `stop_reason`, choices
 /// interleaved by `index`; with `stream_options.include_usage` a chunk with
 /// empty `choices` and the `usage`; then `data: [DONE]\n\n`.
@@ -34,13 +35,16 @@ public struct OpenAIEventStream: Sendable {
     let kind: Kind
     let model: String
     let includeUsage: Bool
+    /// With `echo`, each choice's prompt text, sent as its first chunk.
+    let echoed: [String]
     let id: String
     let created = Int(Date().timeIntervalSince1970)
 
     init(
         engine: InferenceEngine, jobs: [EngineRequest], choicesPerPrompt: Int, kind: Kind, model: String,
-        includeUsage: Bool
+        includeUsage: Bool, echoed: [String] = []
     ) {
+        self.echoed = echoed
         self.engine = engine
         self.jobs = jobs
         self.choicesPerPrompt = choicesPerPrompt
@@ -67,6 +71,9 @@ public struct OpenAIEventStream: Sendable {
             for index in jobs.indices {
                 try await write(chunk(index: index, text: nil, role: role))
             }
+        }
+        for (index, prompt) in echoed.enumerated() where !prompt.isEmpty {
+            try await write(chunk(index: index, text: prompt))
         }
         // One element per generated token at most: bounded by the choices' max_tokens.
         let (events, sink) = AsyncStream<(index: Int, event: Result<EngineProgress, EngineError>)?>.makeStream()

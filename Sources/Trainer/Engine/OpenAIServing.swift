@@ -29,7 +29,10 @@ import Jinja
 /// (completions: a count; chat: `true` with `top_logprobs`) give each
 /// generated token's log-probability and the most likely alternatives under
 /// the model's own distribution (temperature 1, no penalty or truncation:
-/// vLLM's default), in OpenAI's shapes. Unknown fields are ignored.
+/// vLLM's default), in OpenAI's shapes. `logit_bias` is added to the
+/// logits before the penalty and sampling; `echo` starts a completion's text
+/// with its prompt (refused with `logprobs`: the prompt's are not computed,
+/// as is `prompt_logprobs`). Other unknown fields are ignored.
 public struct OpenAIServing: Sendable {
     /// The engine serving the checkpoint.
     public let engine: InferenceEngine
@@ -66,22 +69,29 @@ public struct OpenAIServing: Sendable {
         let addSpecial = request.fields.addSpecialTokens ?? true
         let encoded = prompts.map { engine.tokenizer.encode($0, addSpecialTokens: addSpecial) }
         let logprobs = try request.logprobs(chat: false)
+        let echo = try request.echo(logprobs: logprobs)
         let jobs = try plan(prompts: encoded, request: request, defaultMaxTokens: 16, logprobs: logprobs)
         let perPrompt = jobs.count / prompts.count
+        // with echo, choice i's text starts with its prompt's
+        let echoed = echo ? jobs.indices.map { prompts[$0 / perPrompt] } : []
         if request.fields.stream == true {
-            return .events(stream(jobs, choicesPerPrompt: perPrompt, kind: .completion, request: request))
+            return .events(stream(jobs, choicesPerPrompt: perPrompt, kind: .completion, request: request, echoed: echoed))
         }
         let choices = try await generate(jobs)
         let format = OpenAILogprobs(tokenizer: engine.tokenizer)
+        var index = 0
         return .json(response(object: "text_completion", prefix: "cmpl", choices: choices, choicesPerPrompt: perPrompt) {
+            defer { index += 1 }
             var offset = 0
-            return ["text": $0.text, "logprobs": logprobs == nil ? NSNull() : format.completion($0.tokenLogprobs, offset: &offset)]
+            let text = (echoed.isEmpty ? "" : echoed[index]) + $0.text
+            return ["text": text, "logprobs": logprobs == nil ? NSNull() : format.completion($0.tokenLogprobs, offset: &offset)]
         })
     }
 
     /// Handles a `/v1/chat/completions` body (as `completions`).
     public func chatCompletions(_ body: Data) async throws(OpenAIServingError) -> OpenAIAnswer {
         let request = try OpenAIWireRequest(body: body)
+        if request.fields.echo == true { throw .badRequest("echo is not supported for chat completions") }
         let prompt = try chatPrompt(request)
         let logprobs = try request.logprobs(chat: true)
         let jobs = try plan(prompts: [prompt], request: request, defaultMaxTokens: nil, logprobs: logprobs)
@@ -97,11 +107,12 @@ public struct OpenAIServing: Sendable {
     }
 
     private func stream(
-        _ jobs: [EngineRequest], choicesPerPrompt: Int, kind: OpenAIEventStream.Kind, request: OpenAIWireRequest
+        _ jobs: [EngineRequest], choicesPerPrompt: Int, kind: OpenAIEventStream.Kind, request: OpenAIWireRequest,
+        echoed: [String] = []
     ) -> OpenAIEventStream {
         OpenAIEventStream(
             engine: engine, jobs: jobs, choicesPerPrompt: choicesPerPrompt, kind: kind, model: modelName,
-            includeUsage: request.fields.streamOptions?.includeUsage ?? false)
+            includeUsage: request.fields.streamOptions?.includeUsage ?? false, echoed: echoed)
     }
 
     /// vLLM's role of the answer: `assistant` after a generation prompt, else

@@ -5,8 +5,8 @@ import Jinja
 /// `/v1/chat/completions`, `/tokenize`, `/detokenize`) that the built-in
 /// engine honours, with vLLM's extensions (`top_k`, `repetition_penalty`,
 /// `chat_template_kwargs`, `continue_final_message`, `add_generation_prompt`,
-/// `add_special_tokens`, `ignore_eos`), `stream` with `stream_options`, and
-/// `logprobs` / `top_logprobs`.
+/// `add_special_tokens`, `ignore_eos`), `stream` with `stream_options`,
+/// `logprobs` / `top_logprobs`, `logit_bias` and `echo` (completions).
 /// Unknown fields are ignored (clients send many), as vLLM does.
 struct OpenAIWireRequest {
     /// The scalar fields, decoded with `Codable`.
@@ -55,6 +55,9 @@ struct OpenAIWireRequest {
         let returnTokenStrings: Bool?
         let logprobs: Logprobs?
         let topLogprobs: Int?
+        let promptLogprobs: Int?
+        let echo: Bool?
+        let logitBias: [String: Double]?
 
         enum CodingKeys: String, CodingKey {
             case prompt, temperature, n, stop, seed, stream, tokens, logprobs
@@ -70,6 +73,9 @@ struct OpenAIWireRequest {
             case ignoreEOS = "ignore_eos"
             case returnTokenStrings = "return_token_strs"
             case topLogprobs = "top_logprobs"
+            case promptLogprobs = "prompt_logprobs"
+            case echo
+            case logitBias = "logit_bias"
         }
 
         init(from decoder: any Decoder) throws {
@@ -94,6 +100,9 @@ struct OpenAIWireRequest {
             returnTokenStrings = try c.decodeIfPresent(Bool.self, forKey: .returnTokenStrings)
             logprobs = try c.decodeIfPresent(Logprobs.self, forKey: .logprobs)
             topLogprobs = try c.decodeIfPresent(Int.self, forKey: .topLogprobs)
+            promptLogprobs = try c.decodeIfPresent(Int.self, forKey: .promptLogprobs)
+            echo = try c.decodeIfPresent(Bool.self, forKey: .echo)
+            logitBias = try c.decodeIfPresent([String: Double].self, forKey: .logitBias)
         }
 
         /// A field that may be a string, a list of strings, or null.
@@ -179,10 +188,18 @@ struct OpenAIWireRequest {
         }
         let stop = fields.stop ?? []
         guard !stop.contains("") else { throw .badRequest("stop strings must not be empty") }
-        return EngineRequest(
+        if fields.promptLogprobs != nil {
+            throw .badRequest("prompt_logprobs are not supported: this server does not compute the prompt's log-probabilities")
+        }
+        var request = EngineRequest(
             prompt: [], maxTokens: resolved.maxTokens, temperature: Float(resolved.temperature),
             topP: Float(resolved.topP), topK: resolved.topK, stop: stop, seed: 0, stopAtEOS: fields.ignoreEOS != true,
             repetitionPenalty: Float(resolved.repetitionPenalty))
+        for (key, bias) in fields.logitBias ?? [:] {
+            guard let id = Int32(key) else { throw .badRequest("logit_bias keys must be token ids, not \"\(key)\"") }
+            request.logitBias[id] = Float(bias)
+        }
+        return request
     }
 
     /// The alternatives each generated token reports with its
@@ -208,6 +225,17 @@ struct OpenAIWireRequest {
             guard (0...most).contains(n) else { throw .badRequest("logprobs must be between 0 and \(most)") }
             return n
         }
+    }
+
+    /// Whether a completion's text starts with its prompt (`echo`). The
+    /// prompt's log-probabilities are not computed, so `echo` with
+    /// `logprobs` is refused rather than answered without them.
+    func echo(logprobs: Int?) throws(OpenAIServingError) -> Bool {
+        guard fields.echo == true else { return false }
+        if logprobs != nil {
+            throw .badRequest("echo with logprobs needs the prompt's log-probabilities, which this server does not compute")
+        }
+        return true
     }
 
     /// The choice count, 1...64.

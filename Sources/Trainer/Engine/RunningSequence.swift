@@ -56,7 +56,7 @@ struct RunningSequence {
     }
 
     /// The next token from the logits of the step that fed this sequence
-    /// (modified in place by the repetition penalty). Touches only this
+    /// (modified in place by the logit bias and the repetition penalty). Touches only this
     /// sequence's sampler and random stream, so the sequences of a batch may
     /// sample concurrently; `accept` then takes the token.
     mutating func sample(_ logits: UnsafeMutablePointer<Float>) -> SampledToken {
@@ -65,14 +65,17 @@ struct RunningSequence {
         if let n = request.logprobs, let scratch = logprobScratch {
             measure = LogprobMeasure(logits, count: sampler.vocabSize, top: n, scratch: scratch.pointer)
         }
-        var unpenalised: [Int32: Float] = [:]
+        // the logits of the ids the bias or the penalty changes, as the model gave them
+        var original: [Int32: Float] = [:]
         let penalty = request.repetitionPenalty
-        if penalty != 1 {
-            if measure != nil { for id in seen { unpenalised[id] = logits[Int(id)] } }
-            Self.penalise(logits, seen: seen, penalty: penalty)
+        if measure != nil {
+            for id in request.logitBias.keys { original[id] = logits[Int(id)] }
+            if penalty != 1 { for id in seen where original[id] == nil { original[id] = logits[Int(id)] } }
         }
+        for (id, bias) in request.logitBias { logits[Int(id)] += bias }
+        if penalty != 1 { Self.penalise(logits, seen: seen, penalty: penalty) }
         let sampled = sampler.sample(logits, rng: &rng)
-        pendingLogprobs = measure?.report(token: sampled.token, logit: unpenalised[sampled.token] ?? logits[Int(sampled.token)])
+        pendingLogprobs = measure?.report(token: sampled.token, logit: original[sampled.token] ?? logits[Int(sampled.token)])
         return sampled
     }
 
