@@ -30,7 +30,7 @@ AEPO_INLINE float load_kv1(const void *base, long i, const int bf16) {
 /// sharing them do not each widen them again.
 AEPO_INLINE const float *kv_rows(const void *base, long row, long rows, long hs, float *buffer, const int bf16) {
     if (!bf16) return (const float *)base + row * hs;
-    for (long i = 0; i < rows * hs; i += 16) store16(buffer + i, load_bf16x16((const uint16_t *)base + row * hs + i));
+    widen_bf16(buffer, (const uint16_t *)base + row * hs, rows * hs);
     return buffer;
 }
 

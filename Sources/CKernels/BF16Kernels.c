@@ -59,11 +59,7 @@ void aepo_round_to_bf16(uint16_t *out, const float *x, long n) {
     for (long i = 0; i < n; i++) out[i] = to_bf16(x[i]);
 }
 
-void aepo_widen_bf16(float *out, const uint16_t *x, long n) {
-    long i = 0;
-    for (; i + 16 <= n; i += 16) store16(out + i, load_bf16x16(x + i));
-    for (; i < n; i++) out[i] = bf16_to_f32(x[i]);
-}
+void aepo_widen_bf16(float *out, const uint16_t *x, long n) { widen_bf16(out, x, n); }
 
 #if AEPO_X86
 

@@ -53,6 +53,13 @@ AEPO_INLINE v16f load_bf16x16(const uint16_t *p) {
     return (v16f)(__builtin_convertvector(h, v16u32) << 16);
 }
 
+/// `out[i]` = `x[i]` widened to f32 for i < n (16 at a time, then one by one).
+AEPO_INLINE void widen_bf16(float *out, const uint16_t *x, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) store16(out + i, load_bf16x16(x + i));
+    for (; i < n; i++) out[i] = bf16_to_f32(x[i]);
+}
+
 AEPO_INLINE v16f splat16(float x) { return (v16f)x; }
 
 AEPO_INLINE float sum16(v16f v) {

@@ -9,10 +9,10 @@ struct LogprobTests {
     @Test("log Z, the token's log-probability and the top tokens, ties by lower id")
     func measure() {
         let logits: [Float] = [1, 3, 2.5, 3, -.infinity]
-        let scratch = FloatBuffer(count: logits.count)
+        let scratch = LogprobScratch(vocabularySize: logits.count)
         // log(e + 2 e^3 + e^2.5) = 3.9337...; a masked (-inf) token adds nothing
         let logZ = Float(log(exp(1.0) + 2 * exp(3.0) + exp(2.5)))
-        let measure = logits.withUnsafeBufferPointer { LogprobMeasure($0.baseAddress!, count: 5, top: 3, scratch: scratch.pointer) }
+        let measure = logits.withUnsafeBufferPointer { LogprobMeasure($0.baseAddress!, count: 5, top: 3, scratch: scratch) }
         #expect(abs(measure.logZ - logZ) < 1e-5)
         #expect(measure.top.map(\.token) == [1, 3, 2])
         #expect(measure.top.map(\.logprob).enumerated().allSatisfy { abs($1 - ([3, 3, 2.5][$0] - logZ)) < 1e-5 })
@@ -20,11 +20,15 @@ struct LogprobTests {
         #expect(abs(report.logprob - (1 - logZ)) < 1e-5 && report.top == measure.top)
     }
 
-    @Test("the largest values: order, ties, NaN skipped, fewer than asked", arguments: [
-        ([Float(0), 5, .nan, 5, 7, -1], 3, [4, 1, 3]), ([2, 1], 4, [0, 1]), ([1, 2, 3], 0, []),
+    @Test("the most likely tokens: order, ties by id, fewer than asked, none", arguments: [
+        ([Float(0), 5, 5, 7, -1], 3, [3, 1, 2]), ([2, 1], 4, [0, 1]), ([1, 2, 3], 0, []),
     ])
-    func largest(values: [Float], n: Int, expected: [Int]) {
-        #expect(values.withUnsafeBufferPointer { LogprobMeasure.largest($0.baseAddress!, count: values.count, n: n) } == expected)
+    func mostLikely(logits: [Float], n: Int, expected: [Int32]) {
+        let measure = logits.withUnsafeBufferPointer {
+            LogprobMeasure($0.baseAddress!, count: logits.count, top: n, scratch: LogprobScratch(vocabularySize: logits.count))
+        }
+        #expect(measure.top.map(\.token) == expected)
+        #expect(measure.top.allSatisfy { abs($0.logprob - (logits[Int($0.token)] - measure.logZ)) < 1e-6 })
     }
 
     @Test("a sequence reports the logits before its repetition penalty, the chosen token's included")

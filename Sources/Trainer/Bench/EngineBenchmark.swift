@@ -164,12 +164,12 @@ public enum EngineBenchmark {
     /// a row of logits in random order (best of 20).
     static func logprobsTime(vocabularySize V: Int) -> Double {
         var rng = Xoshiro256(seed: 11)
-        let logits = FloatBuffer(count: V), scratch = FloatBuffer(count: V)
+        let logits = FloatBuffer(count: V), scratch = LogprobScratch(vocabularySize: V)
         for j in 0..<V { logits.pointer[j] = Float(rng.next() % 20_000) / 1000 - 10 }
         var best = Double.infinity
         for _ in 0..<20 {
             let start = ContinuousClock.now
-            _ = LogprobMeasure(logits.pointer, count: V, top: EngineRequest.mostLogprobs, scratch: scratch.pointer)
+            _ = LogprobMeasure(logits.pointer, count: V, top: EngineRequest.mostLogprobs, scratch: scratch)
             best = min(best, (ContinuousClock.now - start).seconds)
         }
         return best

@@ -19,8 +19,8 @@ struct RunningSequence {
     private(set) var feed: [Int32]
     /// What of the text a streaming caller has been given.
     private var release = TextRelease()
-    /// Scratch of the `logprobs` measure (V floats), when the request asks.
-    private let logprobScratch: FloatBuffer?
+    /// Scratch of the `logprobs` measure, when the request asks.
+    private let logprobScratch: LogprobScratch?
     /// The `logprobs` report of the token `sample` chose, for `accept`.
     private var pendingLogprobs: TokenLogprobs?
     /// Reports a streaming caller has been given.
@@ -42,7 +42,7 @@ struct RunningSequence {
         output = EngineOutput(
             tokens: [], logProbs: [], entropies: [], tokenLogprobs: [], text: "", finishReason: .length, matchedStop: nil,
             promptTokens: request.prompt.count)
-        logprobScratch = request.logprobs == nil ? nil : FloatBuffer(uninitializedCount: vocabularySize)
+        logprobScratch = request.logprobs == nil ? nil : LogprobScratch(vocabularySize: vocabularySize)
         feed = request.prompt
     }
 
@@ -63,7 +63,7 @@ struct RunningSequence {
         // logprobs are the model's own: measured before the penalty changes the logits
         var measure: LogprobMeasure?
         if let n = request.logprobs, let scratch = logprobScratch {
-            measure = LogprobMeasure(logits, count: sampler.vocabSize, top: n, scratch: scratch.pointer)
+            measure = LogprobMeasure(logits, count: sampler.vocabSize, top: n, scratch: scratch)
         }
         // the logits of the ids the bias or the penalty changes, as the model gave them
         var original: [Int32: Float] = [:]

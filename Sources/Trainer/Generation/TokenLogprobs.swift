@@ -24,49 +24,46 @@ public struct RankedToken: Sendable, Equatable {
     public var logprob: Float
 }
 
+/// Scratch of `LogprobMeasure` for one sequence: the softmax and the
+/// sampler's id order over the vocabulary.
+final class LogprobScratch {
+    let probabilities: FloatBuffer
+    var order: [Int32]
+
+    init(vocabularySize V: Int) {
+        probabilities = FloatBuffer(uninitializedCount: V)
+        order = [Int32](repeating: 0, count: V)
+    }
+}
+
 /// What one position's logits give before its token is chosen: log Z at
-/// temperature 1 and the `count` largest logits' tokens.
+/// temperature 1 and the `count` most likely tokens.
 struct LogprobMeasure {
     /// log sum_j exp(logits[j]).
     let logZ: Float
     /// The most likely tokens, most likely first.
     let top: [RankedToken]
 
-    /// Measures `logits` (V floats); `scratch` (V floats) receives the
-    /// softmax on the way.
-    init(_ logits: UnsafePointer<Float>, count V: Int, top n: Int, scratch: UnsafeMutablePointer<Float>) {
+    /// Measures `logits` (V floats) in `scratch` (made for V).
+    init(_ logits: UnsafePointer<Float>, count V: Int, top n: Int, scratch: LogprobScratch) {
+        let p = scratch.probabilities.pointer
         var stats: (max: Float, sum: Float, expectedLogit: Float) = (0, 0, 0)
         withUnsafeMutableBytes(of: &stats) {
-            aepo_tempered_softmax(scratch, logits, V, 1, $0.baseAddress?.assumingMemoryBound(to: Float.self))
+            aepo_tempered_softmax(p, logits, V, 1, $0.baseAddress?.assumingMemoryBound(to: Float.self))
         }
         let logZ = stats.max + Foundation.log(stats.sum)
         self.logZ = logZ
-        top = Self.largest(logits, count: V, n: n).map { RankedToken(token: Int32($0), logprob: logits[$0] - logZ) }
+        guard n > 0 else {
+            top = []
+            return
+        }
+        // the ids top-k sampling would keep: most probable first, ties by id
+        let kept = Sampler.truncate(p, count: V, topK: min(n, V), topP: 1, order: &scratch.order)
+        top = scratch.order[0..<min(n, kept)].map { RankedToken(token: $0, logprob: logits[Int($0)] - logZ) }
     }
 
     /// The report of `token`, whose logit (before any penalty) is `logit`.
     func report(token: Int32, logit: Float) -> TokenLogprobs {
         TokenLogprobs(token: token, logprob: logit - logZ, top: top)
-    }
-
-    /// The indices of the `n` largest of `x[0..<count]`, largest first,
-    /// equal values in increasing index; NaN never counts.
-    static func largest(_ x: UnsafePointer<Float>, count: Int, n: Int) -> [Int] {
-        guard n > 0 else { return [] }
-        var best: [(value: Float, index: Int)] = []
-        best.reserveCapacity(n + 1)
-        for j in 0..<count {
-            let value = x[j]
-            guard value == value else { continue }
-            if best.count == n {
-                guard let last = best.last, value > last.value else { continue }
-                best.removeLast()
-            }
-            // after every equal value already kept: ties stay in index order
-            var at = best.count
-            while at > 0 && best[at - 1].value < value { at -= 1 }
-            best.insert((value, j), at: at)
-        }
-        return best.map(\.index)
     }
 }
