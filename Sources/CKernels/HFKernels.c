@@ -120,15 +120,27 @@ AEPO_INLINE void linear_rows_body(float *y, long ldy, const float *x, long ldx, 
     }
 }
 
-AEPO_VARIANTS(linear_rows,
-                 (float *y, long ldy, const float *x, long ldx, long R, long C, const void *w, int type,
-                  const float *bias, long o0, long o1),
-                 (y, ldy, x, ldx, R, C, w, type, bias, o0, o1))
+// AVX2 has a kernel of its own (HFRowsAVX2.c): this one's 16-lane
+// accumulators would take two ymm registers each.
+#if AEPO_X86
+__attribute__((target("avx512f"))) static void linear_rows_avx512(float *y, long ldy, const float *x, long ldx,
+                                                                   long R, long C, const void *w, int type,
+                                                                   const float *bias, long o0, long o1) {
+    linear_rows_body(y, ldy, x, ldx, R, C, w, type, bias, o0, o1);
+}
+#endif
 
 void aepo_linear_rows(float *y, long ldy, const float *x, long ldx, long R, long C, const void *w, int type,
                       const float *bias, long o0, long o1) {
     if (R <= 0 || o1 <= o0) return;
-    linear_rows(y, ldy, x, ldx, R, C, w, type, bias, o0, o1);
+#if AEPO_X86
+    switch (aepo_kernels_level()) {
+    case 2: linear_rows_avx512(y, ldy, x, ldx, R, C, w, type, bias, o0, o1); return;
+    case 1: aepo_linear_rows_avx2(y, ldy, x, ldx, R, C, w, type, bias, o0, o1); return;
+    default: break;
+    }
+#endif
+    linear_rows_body(y, ldy, x, ldx, R, C, w, type, bias, o0, o1);
 }
 
 // MARK: - Linear layer, feature-major activations (prefill)

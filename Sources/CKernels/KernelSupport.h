@@ -140,6 +140,13 @@ AEPO_INLINE v16f gelu16(v16f x) {
     return 0.5f * x * (1.0f + tanh16(scale * (x + cubic * x * x * x)));
 }
 
+#if AEPO_X86
+/// `aepo_linear_rows` on AVX2 + FMA (HFRowsAVX2.c): the same bits as the
+/// portable kernel compiled with FMA.
+void aepo_linear_rows_avx2(float *y, long ldy, const float *x, long ldx, long R, long C, const void *w, int type,
+                           const float *bias, long o0, long o1);
+#endif
+
 // Instantiates `body` (an always-inline function) for each instruction set.
 // The AVX2 variant may use F16C too: level 1 requires it (see Kernels.c).
 #if AEPO_X86

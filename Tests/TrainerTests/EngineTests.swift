@@ -52,6 +52,9 @@ struct EngineTests {
             #expect(a.tokens == b.tokens && a.text == b.text && a.finishReason == b.finishReason)
             #expect(zip(a.logProbs, b.logProbs).allSatisfy { abs($0 - $1) < 1e-4 })
         }
+        // an answered request is counted at the end of its step, just after its caller resumes
+        let deadline = ContinuousClock.now + .seconds(60)
+        while batched.pendingRequests > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
         let stats = batched.statistics
         #expect(stats.completed == requests.count)
         #expect(stats.largestBatch > 1 && stats.largestBatch <= 5)
@@ -96,14 +99,25 @@ struct EngineTests {
 
     @Test("a cancelled caller gets .cancelled")
     func cancellation() async throws {
-        let engine = InferenceEngine(
-            model: try engineModel(), tokenizer: tokenizer, options: .init(batchingWindow: .milliseconds(300)))
+        let engine = InferenceEngine(model: try engineModel(), tokenizer: tokenizer, options: .init(maxBatchSize: 1))
         defer { engine.shutdown() }
         let request = EngineRequest(prompt: prompt("x"), maxTokens: 30)
+        // The only slot is held by a request whose end waits for the test, so
+        // the cancelled one is still queued however fast or loaded the machine.
+        let release = DispatchSemaphore(value: 0)
+        let blocker = Task {
+            try await engine.generate(request) { event in
+                if case .finished = event { _ = release.wait(timeout: .now() + 120) }
+            }
+        }
         let task = Task { try await engine.generate(request) }
-        try await Task.sleep(for: .milliseconds(50))
+        let deadline = ContinuousClock.now + .seconds(120)
+        while engine.pendingRequests < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(engine.pendingRequests == 2)
         task.cancel()
+        release.signal()
         await #expect(throws: EngineError.cancelled) { try await task.value }
+        #expect(try await !blocker.value.tokens.isEmpty)
         // the engine keeps serving
         let after = try await engine.generate(request)
         #expect(!after.tokens.isEmpty)

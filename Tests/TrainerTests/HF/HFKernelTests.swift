@@ -60,6 +60,52 @@ struct HFKernelTests {
         #expect(single == Array(rows[(5 * OC)..<(6 * OC)]))
     }
 
+    /// One output of the row kernel as its documented chain computes it:
+    /// 16 lane sums over inputs c = 0, 16, 32, ... (one multiply-add per
+    /// step, fused where the kernels' level has FMA), the lanes summed as
+    /// `sum16` pairs them (j with j + 8, then + 4, + 2, + 1), the C % 16
+    /// trailing inputs added one by one, then the bias.
+    static func chain(_ w: ArraySlice<Float>, _ x: ArraySlice<Float>, bias: Float, fused: Bool) -> Float {
+        let w = Array(w), x = Array(x), body = w.count / 16 * 16
+        func step(_ s: Float, _ a: Float, _ b: Float) -> Float { fused ? s.addingProduct(a, b) : s + a * b }
+        var lanes = [Float](repeating: 0, count: 16)
+        for c in stride(from: 0, to: body, by: 16) {
+            for j in 0..<16 { lanes[j] = step(lanes[j], w[c + j], x[c + j]) }
+        }
+        for half in [8, 4, 2, 1] {
+            for j in 0..<half { lanes[j] = lanes[j] + lanes[j + half] }
+        }
+        var s = lanes[0]
+        for t in body..<w.count { s = step(s, w[t], x[t]) }
+        return s + bias
+    }
+
+    @Test("the row kernel computes every output as its documented chain, bit for bit, at every row count", arguments: [AEPO_WEIGHT_F32, AEPO_WEIGHT_BF16, AEPO_WEIGHT_F16])
+    func rowKernelChain(_ type: Int32) {
+        // 1603 inputs: several 256-input chunks, a partial one and a scalar
+        // tail; 11 outputs: blocks of 3 and a remainder; 33 rows: the AVX2
+        // kernel's panels of 28 rows at this width, and blocks of 4 and 1
+        let C = 1603, OC = 11, R = 33
+        var rng = Xoshiro256(seed: 5)
+        let x = (0..<(R * C)).map { _ in rng.nextFloat() * 2 - 1 }
+        let (bytes, w) = Self.stored((0..<(OC * C)).map { _ in rng.nextFloat() * 2 - 1 }, type: type)
+        let bias = (0..<OC).map { _ in rng.nextFloat() }
+        let fused = aepo_kernels_level() >= 1
+        for rows in [1, 2, 3, 4, 5, 16, R] {
+            var y = [Float](repeating: .nan, count: rows * OC)
+            bytes.withUnsafeBytes { wp in
+                aepo_linear_rows(&y, OC, x, C, rows, C, wp.baseAddress, type, bias, 0, 4)
+                aepo_linear_rows(&y, OC, x, C, rows, C, wp.baseAddress, type, bias, 4, OC)
+            }
+            for r in 0..<rows {
+                for o in 0..<OC {
+                    let expected = Self.chain(w[(o * C)..<((o + 1) * C)], x[(r * C)..<((r + 1) * C)], bias: bias[o], fused: fused)
+                    #expect(y[r * OC + o].bitPattern == expected.bitPattern, "rows \(rows), row \(r), output \(o)")
+                }
+            }
+        }
+    }
+
     @Test("conversion, RMSNorm and SwiGLU against scalar arithmetic")
     func elementwise() {
         let (bytes, values) = Self.stored([1.5, -2.25, 3.0e-3, 65504, 0.1], type: AEPO_WEIGHT_F16)
