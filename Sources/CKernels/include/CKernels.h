@@ -107,9 +107,10 @@ void aepo_round_to_bf16(uint16_t *out, const float *x, long n);
 void aepo_widen_bf16(float *out, const uint16_t *x, long n);
 
 /// For benchmarks: `iterations` rounds of 24 independent `vdpbf16ps`
-/// (`bf16`) or f32 FMA instructions on 512-bit registers, the ceiling of
-/// the products' arithmetic on this core. Returns the FLOPs done (0 when
-/// the CPU lacks the instruction); `sink` keeps the result alive.
+/// (`bf16`) or f32 FMA instructions on 512-bit registers (12 on 256-bit
+/// ones where the kernels run AVX2), the ceiling of the products'
+/// arithmetic on this core. Returns the FLOPs done (0 when the CPU lacks
+/// the instruction); `sink` keeps the result alive.
 double aepo_product_peak_loop(int bf16, long iterations, float *sink);
 
 /// `aepo_linear_rows` with bf16 activations `x` (row stride ldx) and bf16
