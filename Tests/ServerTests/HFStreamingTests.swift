@@ -183,7 +183,7 @@ struct HFStreamingTests {
             connection.send(
                 "POST /v1/completions HTTP/1.1\r\nHost: aepo\r\nContent-Type: application/json\r\n"
                     + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
-            let received = connection.receive(until: "\"text\":", seconds: 30)
+            let received = await connection.received(until: "\"text\":", seconds: 30)
             #expect(received.hasPrefix("HTTP/1.1 200") && received.contains("data: {"))
             #expect(api.engine.pendingRequests == 1)
             connection.close()

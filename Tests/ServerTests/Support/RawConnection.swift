@@ -2,7 +2,9 @@ import Foundation
 
 /// A plain TCP connection for sending HTTP that no well-behaved client
 /// would: bodies cut short, broken chunked framing, headers one byte at a time.
-final class RawConnection {
+/// (Unchecked: a test uses it from one task at a time, and `received`
+/// hands it to one thread while the task waits.)
+final class RawConnection: @unchecked Sendable {
     private let fd: Int32
 
     init(port: Int) throws {
@@ -68,6 +70,15 @@ final class RawConnection {
             data += buffer[0..<count]
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `receive(until:seconds:)` on a thread of its own: a server in the
+    /// test's process needs the cooperative pool's threads to answer, and
+    /// on 2 cores a blocking read would hold one of the two.
+    func received(until marker: String, seconds: Int = 10) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.receive(until: marker, seconds: seconds)) }.start()
+        }
     }
 
     /// Whether the server has closed the connection (a read returns end of
