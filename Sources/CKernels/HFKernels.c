@@ -20,18 +20,6 @@ AEPO_INLINE v16f load_weights16(const void *w, long i, const int type) {
     return load16((const float *)w + i);
 }
 
-AEPO_INLINE float load_weight1(const void *w, long i, const int type) {
-    if (type == AEPO_WEIGHT_BF16) return bf16_to_f32(((const uint16_t *)w)[i]);
-    if (type == AEPO_WEIGHT_F16) {
-        _Float16 h;
-        memcpy(&h, (const uint16_t *)w + i, sizeof h);
-        return (float)h;
-    }
-    float f;
-    memcpy(&f, (const float *)w + i, sizeof f);
-    return f;
-}
-
 AEPO_INLINE void convert_typed(float *out, const void *w, long start, long n, const int type) {
     long i = 0;
     for (; i + 16 <= n; i += 16) store16(out + i, load_weights16(w, start + i, type));

@@ -22,7 +22,7 @@
 #define AEPO_AVX2 __attribute__((target("avx2,fma,f16c")))
 
 /// Inputs per chunk: the lanes 8-15 pass finds the chunk's weight rows
-/// (3 x 256 x 4 bytes at most) and input rows (4 x 1 KB) in L1.
+/// (8 x 256 x 4 bytes at most, at batch 1) and input rows (4 x 1 KB) in L1.
 enum { CHUNK = 256 };
 
 /// 8 weights from element `i` as f32 (`type` is a constant after inlining).
@@ -80,16 +80,7 @@ AEPO_INLINE AEPO_AVX2 void block(float *y, long ldy, const float *x, long ldx, l
             memcpy(&lanes, &lo[i][r], 32);
             memcpy((char *)&lanes + 32, &hi[i][r], 32);
             float s = sum16(lanes);
-            for (long t = body; t < C; t++) {
-                float wt;
-                if (type == AEPO_WEIGHT_BF16) wt = bf16_to_f32(((const uint16_t *)w)[(o + i) * C + t]);
-                else if (type == AEPO_WEIGHT_F16) {
-                    _Float16 h;
-                    memcpy(&h, (const uint16_t *)w + (o + i) * C + t, sizeof h);
-                    wt = (float)h;
-                } else memcpy(&wt, (const float *)w + (o + i) * C + t, sizeof wt);
-                s += wt * x[r * ldx + t];
-            }
+            for (long t = body; t < C; t++) s += load_weight1(w, (o + i) * C + t, type) * x[r * ldx + t];
             y[r * ldy + o + i] = bias ? s + bias[o + i] : s;
         }
     }

@@ -46,6 +46,19 @@ AEPO_INLINE float bf16_to_f32(uint16_t h) {
     return f;
 }
 
+/// Weight `i` of a bf16 / f16 / f32 tensor (`type`, AEPO_WEIGHT_*) as f32.
+AEPO_INLINE float load_weight1(const void *w, long i, const int type) {
+    if (type == AEPO_WEIGHT_BF16) return bf16_to_f32(((const uint16_t *)w)[i]);
+    if (type == AEPO_WEIGHT_F16) {
+        _Float16 h;
+        memcpy(&h, (const uint16_t *)w + i, sizeof h);
+        return (float)h;
+    }
+    float f;
+    memcpy(&f, (const float *)w + i, sizeof f);
+    return f;
+}
+
 /// 16 bf16 from `p` as f32, exactly.
 AEPO_INLINE v16f load_bf16x16(const uint16_t *p) {
     v16u16 h;

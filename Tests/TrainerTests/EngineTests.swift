@@ -10,6 +10,13 @@ func engineModel(seed: UInt64 = 5) throws -> GPT {
     try GPT(config: engineConfig, seed: seed)
 }
 
+/// Polls `condition` until it holds or `seconds` pass (a loaded machine
+/// may take long; the test's own expectation then says what failed).
+func waitUntil(seconds: Int = 120, _ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+}
+
 @Suite("Inference engine")
 struct EngineTests {
     let tokenizer = try! ByteTokenizer()
@@ -53,8 +60,7 @@ struct EngineTests {
             #expect(zip(a.logProbs, b.logProbs).allSatisfy { abs($0 - $1) < 1e-4 })
         }
         // an answered request is counted at the end of its step, just after its caller resumes
-        let deadline = ContinuousClock.now + .seconds(60)
-        while batched.pendingRequests > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+        try await waitUntil { batched.pendingRequests == 0 }
         let stats = batched.statistics
         #expect(stats.completed == requests.count)
         #expect(stats.largestBatch > 1 && stats.largestBatch <= 5)
@@ -111,8 +117,7 @@ struct EngineTests {
             }
         }
         let task = Task { try await engine.generate(request) }
-        let deadline = ContinuousClock.now + .seconds(120)
-        while engine.pendingRequests < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil { engine.pendingRequests == 2 }
         #expect(engine.pendingRequests == 2)
         task.cancel()
         release.signal()
